@@ -1,0 +1,66 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "SyncSim",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "syncsim", targets: ["syncsim"]),
+        .library(name: "SyncSimCore", targets: ["SyncSimCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    ],
+    targets: [
+        // Pure core: events, rules, projector, diff. No I/O, no SQLite, no clock.
+        .target(
+            name: "SyncSimCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        // Append-only SQLite event log.
+        .target(
+            name: "SyncSimStore",
+            dependencies: ["SyncSimCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // Scenario files (YAML) and event streams (JSON Lines).
+        .target(
+            name: "SyncSimScenario",
+            dependencies: ["SyncSimCore", "Yams"],
+            swiftSettings: strict
+        ),
+        // Terminal and JSON rendering.
+        .target(
+            name: "SyncSimRender",
+            dependencies: ["SyncSimCore"],
+            swiftSettings: strict
+        ),
+        // Thin command-line front end.
+        .executableTarget(
+            name: "syncsim",
+            dependencies: [
+                "SyncSimCore", "SyncSimStore", "SyncSimScenario", "SyncSimRender",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "SyncSimCoreTests", dependencies: ["SyncSimCore"], swiftSettings: strict),
+        .testTarget(name: "SyncSimStoreTests", dependencies: ["SyncSimStore", "SyncSimCore"], swiftSettings: strict),
+        .testTarget(name: "SyncSimScenarioTests", dependencies: ["SyncSimScenario", "SyncSimCore"], swiftSettings: strict),
+        .testTarget(
+            name: "SyncSimCLITests",
+            dependencies: ["SyncSimCore", "SyncSimScenario"],
+            resources: [],
+            swiftSettings: strict
+        ),
+    ]
+)

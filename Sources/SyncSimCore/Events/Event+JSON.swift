@@ -1,0 +1,72 @@
+extension Event {
+    /// The event as a JSON object with the keys a scenario file uses (`at` in seconds).
+    public var json: JSON {
+        var o: [String: JSON] = ["at": .int(at), "type": .string(typeName)]
+        if let note { o["note"] = .string(note) }
+        switch kind {
+        case .accountCreate(let a, let f), .accountUpdate(let a, let f):
+            o["account"] = .string(a)
+            o["fields"] = .fields(f)
+        case .accountDelete(let a):
+            o["account"] = .string(a)
+        case .contactCreate(let c, let a, let f):
+            o["contact"] = .string(c)
+            if let a { o["account"] = .string(a) }
+            if !f.isEmpty { o["fields"] = .fields(f) }
+        case .contactMove(let c, let a):
+            o["contact"] = .string(c)
+            o["account"] = .string(a)
+        case .marketoAccountEdit(let c, let f):
+            o["contact"] = .string(c)
+            o["fields"] = .fields(f)
+        case .marketoAccountCreate(let a, let f):
+            o["account"] = .string(a)
+            if !f.isEmpty { o["fields"] = .fields(f) }
+        case .configure(let change):
+            for (k, v) in change.jsonMembers { o[k] = v }
+        }
+        return .object(o)
+    }
+
+    /// Decodes an event from its canonical JSON text (as stored in a log).
+    public init(canonicalJSON text: String) throws(DecodeError) {
+        self = try EventDecoder.decode(try JSONReader.parse(text)).event
+    }
+}
+
+extension RuleChange {
+    /// The keys this change sets, as JSON members.
+    public var jsonMembers: [String: JSON] {
+        var o: [String: JSON] = [:]
+        if let v = interval { o["interval"] = .int(v) }
+        if let v = duration { o["duration"] = .int(v) }
+        if let v = start { o["start"] = .int(v) }
+        if let v = fields {
+            switch v {
+            case .all: o["fields"] = .string("all")
+            case .list(let names): o["fields"] = .array(names.map(JSON.string))
+            }
+        }
+        if let v = unreadable { o["unreadable"] = .array(v.map(JSON.string)) }
+        if let v = activityLimit { o["activityLimit"] = .int(v) }
+        if let v = overwrite { o["overwrite"] = .string(v.rawValue) }
+        return o
+    }
+}
+
+extension SyncRules {
+    /// Every rule as a change that sets all keys.
+    public var asChange: RuleChange {
+        RuleChange(interval: interval, duration: duration, start: start, fields: fields,
+                   unreadable: unreadable, activityLimit: activityLimit, overwrite: overwrite)
+    }
+
+    /// The rules as a JSON object with every key.
+    public var json: JSON { .object(asChange.jsonMembers) }
+
+    /// The rules a change gives when applied to the defaults.
+    public init(_ change: RuleChange) {
+        self.init()
+        apply(change)
+    }
+}

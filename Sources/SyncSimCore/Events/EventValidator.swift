@@ -1,0 +1,65 @@
+/// Checks the rules of section 2 that span events: time order, ids created once,
+/// names of earlier created ids, and nothing done to a deleted account.
+///
+/// Pure and incremental: feed events in file order.
+public struct EventValidator: Sendable {
+    /// A broken rule: the event key it concerns and what was expected.
+    public struct Issue: Error, Sendable, Equatable {
+        public var key: String
+        public var message: String
+    }
+
+    private var lastAt: Seconds = 0
+    private var accounts: Set<String> = []
+    private var deleted: Set<String> = []
+    private var contacts: Set<String> = []
+
+    public init() {}
+
+    /// Checks `event` against the events before it, then records it.
+    public mutating func admit(_ event: Event) throws(Issue) {
+        if event.at < lastAt {
+            throw Issue(key: "at", message: "events must be in non-decreasing time: \(SimTime.format(event.at)) comes after \(SimTime.format(lastAt))")
+        }
+        switch event.kind {
+        case .accountCreate(let a, _):
+            if accounts.contains(a) { throw Issue(key: "account", message: "account '\(a)' is created twice") }
+        case .accountUpdate(let a, _):
+            try existingLive(a, doing: "update")
+        case .accountDelete(let a):
+            try existingLive(a, doing: "delete")
+        case .contactCreate(let c, let a, _):
+            if contacts.contains(c) { throw Issue(key: "contact", message: "contact '\(c)' is created twice") }
+            if let a { try existingLive(a, doing: "create a contact in") }
+        case .contactMove(let c, let a):
+            try existingContact(c)
+            try existingLive(a, doing: "move a contact into")
+        case .marketoAccountEdit(let c, _):
+            try existingContact(c)
+        case .marketoAccountCreate, .configure:
+            break
+        }
+        lastAt = event.at
+        switch event.kind {
+        case .accountCreate(let a, _): accounts.insert(a)
+        case .accountDelete(let a): deleted.insert(a)
+        case .contactCreate(let c, _, _): contacts.insert(c)
+        default: break
+        }
+    }
+
+    private func existingLive(_ a: String, doing what: String) throws(Issue) {
+        if !accounts.contains(a) {
+            throw Issue(key: "account", message: "cannot \(what) account '\(a)': no earlier event created it")
+        }
+        if deleted.contains(a) {
+            throw Issue(key: "account", message: "cannot \(what) account '\(a)': an earlier event deleted it")
+        }
+    }
+
+    private func existingContact(_ c: String) throws(Issue) {
+        if !contacts.contains(c) {
+            throw Issue(key: "contact", message: "contact '\(c)' is not created by any earlier event")
+        }
+    }
+}

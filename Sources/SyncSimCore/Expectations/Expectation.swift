@@ -1,0 +1,51 @@
+/// One `expect:` entry: checks of the state after everything at instant `at`.
+public struct Expectation: Sendable, Equatable {
+    /// What an expectation is about.
+    public enum Subject: Sendable, Equatable {
+        case contact(String)
+        case account(String)
+        case log
+    }
+
+    /// One check of an expectation.
+    public enum Check: Sendable, Equatable {
+        /// Values Marketo shows on the contact (`null`: no value).
+        case fields([String: Value])
+        /// The contact's account in Marketo.
+        case account(String?)
+        /// Activities on the contact so far, optionally of one source and field.
+        case activities(count: Int64, source: ActivitySource?, field: String?)
+        /// Dynamics-side values of the account.
+        case dynamics([String: Value])
+        /// Marketo company values of the account.
+        case marketo([String: Value])
+        /// Rejected events so far.
+        case rejected(Int64)
+        /// Whether the contact or account exists in Marketo.
+        case inMarketo(Bool)
+        /// Whether the company is marked deleted in Dynamics.
+        case deletedInDynamics(Bool)
+    }
+
+    public var at: Seconds
+    public var subject: Subject
+    public var checks: [Check]
+    /// Where the entry stands in its file.
+    public var position: SourcePosition
+
+    public init(at: Seconds, subject: Subject, checks: [Check], position: SourcePosition) {
+        self.at = at
+        self.subject = subject
+        self.checks = checks
+        self.position = position
+    }
+}
+
+/// The result of one check.
+public struct CheckResult: Sendable, Equatable {
+    public var expectation: Expectation
+    public var check: Expectation.Check
+    public var expected: JSON
+    public var actual: JSON
+    public var passed: Bool
+}

@@ -1,0 +1,83 @@
+/// A Marketo-side edit of an account field that Dynamics has not overwritten yet.
+public struct LocalEdit: Sendable, Equatable {
+    /// Sequence number of the `marketo.account.edit` event.
+    public var seq: Int
+    public var at: Seconds
+    /// The contact the edit was made on.
+    public var contact: String
+    public var value: Value
+}
+
+/// Who changed a value: a sync cycle or a Marketo user.
+public enum ActivitySource: String, Sendable, Equatable, CaseIterable {
+    case dynamics
+    case marketo
+}
+
+/// One change of a company field that logged a "Change Data Value" activity on
+/// every contact of the company at that moment (R8).
+///
+/// Stored once per change, not once per contact: the recipients are implied
+/// by the company's membership when the change happened.
+public struct CompanyChange: Sendable, Equatable {
+    public var field: String
+    public var old: Value
+    public var new: Value
+    public var at: Seconds
+    public var source: ActivitySource
+}
+
+/// A "Change Data Value" activity as a contact sees it.
+public struct Activity: Sendable, Equatable {
+    public var contact: String
+    public var field: String
+    public var old: Value
+    public var new: Value
+    public var at: Seconds
+    public var source: ActivitySource
+}
+
+/// Marketo's copy of a Dynamics account.
+struct Company: Sendable {
+    var fields: [String: Value] = [:]
+    var deletedInDynamics = false
+    var members: Set<String> = []
+    var changes: [CompanyChange] = []
+    var localEdits: [String: LocalEdit] = [:]
+}
+
+/// A contact's link to a company over a span of that company's changes.
+struct Membership: Sendable {
+    var account: String
+    var from: Int
+    var to: Int?
+}
+
+/// A contact as Marketo holds it.
+struct MarketoContact: Sendable {
+    var account: String?
+    var memberships: [Membership] = []
+}
+
+/// A Dynamics account as Dynamics holds it.
+struct DynamicsAccount: Sendable {
+    var fields: [String: Value]
+    var deleted = false
+}
+
+/// An event that was recorded but had no effect, with the reason.
+public struct Rejection: Sendable, Equatable {
+    public var seq: Int
+    public var at: Seconds
+    public var type: String
+    public var reason: String
+    public var account: String?
+    public var contact: String?
+
+    public var json: JSON {
+        var o: [String: JSON] = ["seq": .int(seq), "at": .int(at), "type": .string(type), "reason": .string(reason)]
+        if let account { o["account"] = .string(account) }
+        if let contact { o["contact"] = .string(contact) }
+        return .object(o)
+    }
+}

@@ -1,0 +1,87 @@
+extension Projector {
+    /// Whether the contact exists in Marketo.
+    public func contactInMarketo(_ c: String) -> Bool { contacts[c] != nil }
+
+    /// Whether the account has a company in Marketo.
+    public func accountInMarketo(_ a: String) -> Bool { companies[a] != nil }
+
+    /// The account the contact is linked to in Marketo.
+    public func marketoAccount(of c: String) -> String? { contacts[c]?.account }
+
+    /// The account the contact belongs to in Dynamics (nil if none or not created).
+    public func dynamicsAccount(of c: String) -> String? { dynamicsContacts[c] ?? nil }
+
+    /// Whether Dynamics holds the contact.
+    public func contactInDynamics(_ c: String) -> Bool { dynamicsContacts[c] != nil }
+
+    /// The account field values Marketo shows on the contact (only fields with a value).
+    public func shownFields(of c: String) -> [String: Value] {
+        guard let a = contacts[c]?.account else { return [:] }
+        return companies[a]?.fields ?? [:]
+    }
+
+    /// The values of the account's company in Marketo, nil if it has none.
+    public func marketoFields(of a: String) -> [String: Value]? { companies[a]?.fields }
+
+    /// Whether the company is marked deleted in Dynamics.
+    public func deletedInDynamics(_ a: String) -> Bool { companies[a]?.deletedInDynamics ?? false }
+
+    /// The values Dynamics holds for the account, nil if it does not exist there (or was deleted).
+    public func dynamicsFields(of a: String) -> [String: Value]? {
+        guard let d = dynamicsAccounts[a], !d.deleted else { return nil }
+        return d.fields
+    }
+
+    /// Local edits of the company that Dynamics has not overwritten yet, by field.
+    public func localEdits(of a: String) -> [String: LocalEdit] { companies[a]?.localEdits ?? [:] }
+
+    /// Number of contacts linked to the company in Marketo.
+    public func contactCount(of a: String) -> Int { companies[a]?.members.count ?? 0 }
+
+    /// The number of activities logged on the contact so far.
+    public func activityCount(of c: String) -> Int {
+        guard let mc = contacts[c] else { return 0 }
+        var n = 0
+        for m in mc.memberships {
+            n += (m.to ?? companies[m.account]!.changes.count) - m.from
+        }
+        return n
+    }
+
+    /// The activities logged on the contact so far, oldest first.
+    public func activities(of c: String) -> [Activity] {
+        guard let mc = contacts[c] else { return [] }
+        var out: [Activity] = []
+        for m in mc.memberships {
+            let changes = companies[m.account]!.changes
+            for ch in changes[m.from..<(m.to ?? changes.count)] {
+                out.append(Activity(contact: c, field: ch.field, old: ch.old, new: ch.new, at: ch.at, source: ch.source))
+            }
+        }
+        return out
+    }
+
+    /// Ids of the contacts in Marketo, sorted.
+    public var marketoContactIDs: [String] { contacts.keys.sorted(by: CanonicalJSON.utf8Less) }
+
+    /// Ids of every account that exists in Dynamics or has a company in Marketo, sorted.
+    public var accountIDs: [String] {
+        var ids = Set(companies.keys)
+        for (a, d) in dynamicsAccounts where !d.deleted { ids.insert(a) }
+        return ids.sorted(by: CanonicalJSON.utf8Less)
+    }
+
+    /// What Marketo shows and Dynamics holds now.
+    public func projection() -> Projection {
+        var cs: [String: Projection.ContactView] = [:]
+        for (c, mc) in contacts {
+            cs[c] = .init(account: mc.account, fields: shownFields(of: c), activities: activityCount(of: c))
+        }
+        var accs: [String: Projection.AccountView] = [:]
+        for a in accountIDs {
+            accs[a] = .init(marketo: companies[a]?.fields, dynamics: dynamicsFields(of: a),
+                            deletedInDynamics: deletedInDynamics(a))
+        }
+        return Projection(at: now, contacts: cs, accounts: accs, rejected: rejections)
+    }
+}

@@ -1,0 +1,281 @@
+/// Folds a log's events into what Dynamics holds and what Marketo shows, instant by instant.
+///
+/// A pure, deterministic fold: no clock, no I/O. Time moves only when the caller
+/// applies an event or calls ``advance(to:)``. Within one instant the order is the
+/// format's: the cycle that ends then lands, the cycle that starts then takes what
+/// it carries, then the events of that instant apply in log order.
+public struct Projector: Sendable {
+    /// The rules in force now, after every applied `sync.configure`.
+    public private(set) var rules: SyncRules
+    /// The instant the projection has reached.
+    public private(set) var now: Seconds = 0
+    /// Sequence number of the last applied event (0 before any).
+    public private(set) var lastSeq = 0
+    /// Rejected events so far.
+    public private(set) var rejections: [Rejection] = []
+    /// When true, each applied event and landed cycle is appended to ``steps``.
+    public var recording = false
+    /// The steps recorded since the last ``takeSteps()``.
+    public private(set) var steps: [Step] = []
+
+    var dynamicsAccounts: [String: DynamicsAccount] = [:]
+    var dynamicsContacts: [String: String?] = [:]
+    var companies: [String: Company] = [:]
+    var contacts: [String: MarketoContact] = [:]
+    /// Every field name a carried Dynamics account event has named (`fields: all`).
+    var namedFields: Set<String> = []
+    var pending: [(seq: Int, event: Event)] = []
+    var inflight: Cycle?
+
+    /// A cycle that started and has not landed yet.
+    struct Cycle: Sendable {
+        struct AccountPlan: Sendable {
+            var account: String
+            var deleted: Bool
+            var createdHere: Bool
+            var values: [String: Value]
+            var named: Set<String>
+        }
+        var index: Int64
+        var start: Seconds
+        var end: Seconds
+        var rules: SyncRules
+        var namedFields: Set<String>
+        var carried: [(seq: Int, event: Event)]
+        var accounts: [AccountPlan]
+    }
+
+    /// A projector for a log that ran with `rules`.
+    public init(rules: SyncRules) {
+        self.rules = rules
+    }
+
+    /// Returns and clears the recorded steps.
+    public mutating func takeSteps() -> [Step] {
+        defer { steps = [] }
+        return steps
+    }
+
+    // MARK: - Time
+
+    /// Runs every cycle that lands or starts at or before `instant`.
+    public mutating func advance(to instant: Seconds) {
+        while true {
+            if let cycle = inflight, cycle.end <= instant {
+                inflight = nil
+                land(cycle)
+                continue
+            }
+            if inflight == nil, let first = pending.first {
+                let start = rules.cycleStart(after: first.event.at)
+                if start <= instant {
+                    begin(at: start)
+                    continue
+                }
+            }
+            break
+        }
+        if instant > now { now = instant }
+    }
+
+    /// When the next pending cycle lands, if one has work (for narration and bisection).
+    public var nextCycleLanding: Seconds? {
+        if let c = inflight { return c.end }
+        if let first = pending.first { return rules.cycleStart(after: first.event.at) + rules.duration }
+        return nil
+    }
+
+    /// Applies the event with sequence number `seq`; cycles due before it run first.
+    public mutating func apply(_ event: Event, seq: Int) {
+        advance(to: event.at)
+        lastSeq = seq
+        let outcome: EventReport.Outcome
+        switch event.kind {
+        case .accountCreate(let a, let f):
+            dynamicsAccounts[a] = DynamicsAccount(fields: f.filter { !$0.value.isNull })
+            outcome = queue(event, seq)
+        case .accountUpdate(let a, let f):
+            for (k, v) in f { dynamicsAccounts[a]?.fields[k] = v.isNull ? nil : v }
+            outcome = queue(event, seq)
+        case .accountDelete(let a):
+            dynamicsAccounts[a] = DynamicsAccount(fields: [:], deleted: true)
+            outcome = queue(event, seq)
+        case .contactCreate(let c, let a, _):
+            dynamicsContacts[c] = .some(a)
+            outcome = queue(event, seq)
+        case .contactMove(let c, let a):
+            dynamicsContacts[c] = .some(a)
+            outcome = queue(event, seq)
+        case .marketoAccountEdit(let c, let f):
+            outcome = edit(contact: c, fields: f, seq: seq, at: event.at)
+        case .marketoAccountCreate(let a, _):
+            outcome = reject(event, seq, "Marketo cannot create accounts in Dynamics (R5)", account: a)
+        case .configure(let change):
+            rules.apply(change)
+            outcome = .configured(rules)
+        }
+        if recording { steps.append(.event(EventReport(seq: seq, event: event, outcome: outcome))) }
+    }
+
+    private mutating func queue(_ event: Event, _ seq: Int) -> EventReport.Outcome {
+        pending.append((seq, event))
+        return .pending(cycleStart: rules.cycleStart(after: event.at))
+    }
+
+    private mutating func reject(_ event: Event, _ seq: Int, _ reason: String,
+                                 account: String? = nil, contact: String? = nil) -> EventReport.Outcome {
+        rejections.append(Rejection(seq: seq, at: event.at, type: event.typeName, reason: reason,
+                                    account: account, contact: contact))
+        return .rejected(reason)
+    }
+
+    // MARK: - Marketo edits (R2, R3)
+
+    private mutating func edit(contact c: String, fields: [String: Value], seq: Int, at: Seconds) -> EventReport.Outcome {
+        let event = Event(at: at, kind: .marketoAccountEdit(contact: c, fields: fields))
+        guard let mc = contacts[c] else {
+            return reject(event, seq, "contact '\(c)' is not in Marketo yet: it arrives with the next sync cycle", contact: c)
+        }
+        guard let a = mc.account, companies[a] != nil else {
+            return reject(event, seq, "contact '\(c)' has no company in Marketo yet", contact: c)
+        }
+        var changes: [FieldChange] = []
+        for field in fields.keys.sorted(by: CanonicalJSON.utf8Less) {
+            let value = fields[field]!
+            companies[a]!.localEdits[field] = LocalEdit(seq: seq, at: at, contact: c, value: value)
+            if let change = write(field, value, account: a, at: at, source: .marketo, limit: rules.activityLimit) {
+                changes.append(change)
+            }
+        }
+        return .edited(changes, account: a)
+    }
+
+    /// Sets one company field; logs activities when the value changes and the
+    /// company is within the activity limit (R8, R9).
+    private mutating func write(_ field: String, _ value: Value, account a: String, at: Seconds,
+                                source: ActivitySource, limit: Int64) -> FieldChange? {
+        let old = companies[a]!.fields[field] ?? .null
+        companies[a]!.fields[field] = value.isNull ? nil : value
+        guard old != value else { return nil }
+        let members = companies[a]!.members.count
+        let logged = Int64(members) <= limit
+        if logged && members > 0 {
+            companies[a]!.changes.append(CompanyChange(field: field, old: old, new: value, at: at, source: source))
+        }
+        return FieldChange(account: a, field: field, old: old, new: value, contacts: members,
+                           activitiesLogged: logged, lostEdit: nil)
+    }
+
+    // MARK: - Cycles (R1, R4, R6, R7)
+
+    private mutating func begin(at start: Seconds) {
+        let carried = pending.filter { $0.event.at < start }
+        pending.removeFirst(carried.count)
+        var order: [String] = []
+        var named: [String: Set<String>] = [:]
+        var created: Set<String> = []
+        for (_, e) in carried {
+            switch e.kind {
+            case .accountCreate(let a, let f), .accountUpdate(let a, let f):
+                if named[a] == nil { order.append(a); named[a] = [] }
+                named[a]!.formUnion(f.keys)
+                namedFields.formUnion(f.keys)
+                if case .accountCreate = e.kind { created.insert(a) }
+            case .accountDelete(let a):
+                if named[a] == nil { order.append(a); named[a] = [] }
+            default: break
+            }
+        }
+        let plans = order.map { a in
+            let d = dynamicsAccounts[a]!
+            return Cycle.AccountPlan(account: a, deleted: d.deleted, createdHere: created.contains(a),
+                                     values: d.fields, named: named[a]!)
+        }
+        inflight = Cycle(index: rules.cycleIndex(startingAt: start), start: start, end: start + rules.duration,
+                         rules: rules, namedFields: namedFields, carried: carried, accounts: plans)
+    }
+
+    private mutating func land(_ cycle: Cycle) {
+        let rules = cycle.rules
+        var writes: [CycleReport.AccountWrite] = []
+        for plan in cycle.accounts {
+            let a = plan.account
+            if plan.deleted {
+                if companies[a] != nil {
+                    if !companies[a]!.deletedInDynamics {
+                        companies[a]!.deletedInDynamics = true
+                        writes.append(.init(account: a, status: .markedDeleted, changes: [], matchedEdits: []))
+                    }
+                } else {
+                    writes.append(.init(account: a, status: .neverReached, changes: [], matchedEdits: []))
+                }
+                continue
+            }
+            let isNew = companies[a] == nil
+            if isNew { companies[a] = Company() }
+            let targets: [String]
+            switch rules.overwrite {
+            case .all:
+                switch rules.fields {
+                case .all: targets = cycle.namedFields.filter { !rules.unreadable.contains($0) }
+                case .list(let names): targets = names.filter { !rules.unreadable.contains($0) }
+                }
+            case .changed:
+                targets = plan.named.filter { rules.syncs($0) }
+            }
+            var changes: [FieldChange] = []
+            var matched: [(field: String, edit: LocalEdit)] = []
+            for field in targets.sorted(by: CanonicalJSON.utf8Less) {
+                let lost = companies[a]!.localEdits.removeValue(forKey: field)
+                if var change = write(field, plan.values[field] ?? .null, account: a, at: cycle.end,
+                                      source: .dynamics, limit: rules.activityLimit) {
+                    change.lostEdit = lost
+                    changes.append(change)
+                } else if let lost {
+                    matched.append((field, lost))
+                }
+            }
+            writes.append(.init(account: a, status: isNew ? .created : .updated, changes: changes, matchedEdits: matched))
+        }
+        var links: [CycleReport.Link] = []
+        for (seq, e) in cycle.carried {
+            switch e.kind {
+            case .contactCreate(let c, let a, _):
+                contacts[c] = MarketoContact()
+                let to = link(c, to: a)
+                links.append(.init(seq: seq, contact: c, from: nil, to: to, created: true))
+            case .contactMove(let c, let a):
+                let from = unlink(c)
+                let to = link(c, to: a)
+                links.append(.init(seq: seq, contact: c, from: from, to: to, created: false))
+            default: break
+            }
+        }
+        if recording {
+            steps.append(.cycle(CycleReport(index: cycle.index, start: cycle.start, end: cycle.end,
+                                            carried: cycle.carried.map(\.seq), rules: rules,
+                                            accounts: writes, links: links)))
+        }
+    }
+
+    /// Links a Marketo contact to an account's company, if that company exists.
+    private mutating func link(_ c: String, to a: String?) -> String? {
+        guard let a, companies[a] != nil else {
+            contacts[c]!.account = nil
+            return nil
+        }
+        companies[a]!.members.insert(c)
+        contacts[c]!.account = a
+        contacts[c]!.memberships.append(Membership(account: a, from: companies[a]!.changes.count, to: nil))
+        return a
+    }
+
+    private mutating func unlink(_ c: String) -> String? {
+        guard let a = contacts[c]?.account else { return nil }
+        companies[a]!.members.remove(c)
+        let last = contacts[c]!.memberships.count - 1
+        contacts[c]!.memberships[last].to = companies[a]!.changes.count
+        contacts[c]!.account = nil
+        return a
+    }
+}

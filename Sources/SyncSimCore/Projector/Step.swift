@@ -1,0 +1,82 @@
+/// What the projector did at one point of the timeline, for narration and explanation.
+public enum Step: Sendable, Equatable {
+    /// An event of the log was applied.
+    case event(EventReport)
+    /// A sync cycle landed its writes in Marketo.
+    case cycle(CycleReport)
+}
+
+/// A change of a value Marketo shows for every contact of an account.
+public struct FieldChange: Sendable, Equatable {
+    public var account: String
+    public var field: String
+    public var old: Value
+    public var new: Value
+    /// Contacts of the account when it changed.
+    public var contacts: Int
+    /// Whether activities were logged (false above the activity limit, R9).
+    public var activitiesLogged: Bool
+    /// The Marketo-side edit this write replaced, if any (R4).
+    public var lostEdit: LocalEdit?
+}
+
+/// The outcome of applying one event.
+public struct EventReport: Sendable, Equatable {
+    public enum Outcome: Sendable, Equatable {
+        /// A Dynamics event, waiting for the cycle that starts at this instant.
+        case pending(cycleStart: Seconds)
+        /// A Marketo edit, applied at once.
+        case edited([FieldChange], account: String)
+        /// The event was rejected.
+        case rejected(String)
+        /// The rules changed.
+        case configured(SyncRules)
+    }
+
+    public var seq: Int
+    public var event: Event
+    public var outcome: Outcome
+}
+
+/// What one sync cycle carried and wrote.
+public struct CycleReport: Sendable, Equatable {
+    /// What a cycle did to one account.
+    public struct AccountWrite: Sendable, Equatable {
+        public enum Status: String, Sendable, Equatable {
+            case created, updated, markedDeleted, neverReached
+        }
+        public var account: String
+        public var status: Status
+        public var changes: [FieldChange]
+        /// Local edits replaced by an equal Dynamics value (nothing visible changed).
+        public var matchedEdits: [(field: String, edit: LocalEdit)]
+
+        public static func == (a: AccountWrite, b: AccountWrite) -> Bool {
+            a.account == b.account && a.status == b.status && a.changes == b.changes
+                && a.matchedEdits.map(\.field) == b.matchedEdits.map(\.field)
+                && a.matchedEdits.map(\.edit) == b.matchedEdits.map(\.edit)
+        }
+    }
+
+    /// A contact linked to an account by a carried create or move.
+    public struct Link: Sendable, Equatable {
+        public var seq: Int
+        public var contact: String
+        public var from: String?
+        public var to: String?
+        public var created: Bool
+    }
+
+    public var index: Int64
+    public var start: Seconds
+    public var end: Seconds
+    public var carried: [Int]
+    public var rules: SyncRules
+    public var accounts: [AccountWrite]
+    public var links: [Link]
+
+    /// Whether the cycle changed anything Marketo shows.
+    public var changedSomething: Bool {
+        !links.isEmpty || accounts.contains { !$0.changes.isEmpty || $0.status == .created || $0.status == .markedDeleted }
+    }
+}

@@ -1,0 +1,53 @@
+/// Replays a scenario's events through a projector and checks its expectations.
+public struct Simulation: Sendable {
+    /// The outcome of a run.
+    public struct Outcome: Sendable {
+        /// Every applied event and landed cycle, in timeline order.
+        public var steps: [Step]
+        /// Check results in the order of the `expect:` entries.
+        public var results: [CheckResult]
+        /// The projection at the end of the run.
+        public var final: Projection
+        /// The rejected events.
+        public var rejections: [Rejection]
+    }
+
+    /// Runs `events` with `rules` up to the last event, the last expectation, and the cycle that carries the last events.
+    public static func run(rules: SyncRules, events: [Event], expectations: [Expectation] = [],
+                           recording: Bool = true) -> Outcome {
+        var projector = Projector(rules: rules)
+        projector.recording = recording
+        var results: [(Int, [CheckResult])] = []
+        let order = expectations.indices.sorted { (expectations[$0].at, $0) < (expectations[$1].at, $1) }
+        var next = 0
+        func check(upTo limit: Seconds?) {
+            while next < order.count, limit.map({ expectations[order[next]].at < $0 }) ?? true {
+                let e = expectations[order[next]]
+                projector.advance(to: e.at)
+                results.append((order[next], projector.evaluate(e)))
+                next += 1
+            }
+        }
+        for (i, event) in events.enumerated() {
+            check(upTo: event.at)
+            projector.apply(event, seq: i + 1)
+        }
+        check(upTo: nil)
+        // Run on to the cycle that lands the last events, so the narration shows their effect.
+        let last = max(events.last?.at ?? 0, expectations.map(\.at).max() ?? 0)
+        projector.advance(to: max(last, projector.nextCycleLanding ?? last))
+        let flat = results.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        return Outcome(steps: projector.takeSteps(), results: flat, final: projector.projection(),
+                       rejections: projector.rejections)
+    }
+
+    /// The projection at `instant` of a log's events: everything at or before it applied.
+    public static func projection(rules: SyncRules, events: [Event], at instant: Seconds) -> Projection {
+        var projector = Projector(rules: rules)
+        for (i, event) in events.enumerated() where event.at <= instant {
+            projector.apply(event, seq: i + 1)
+        }
+        projector.advance(to: instant)
+        return projector.projection()
+    }
+}

@@ -1,0 +1,68 @@
+/// A field value as the format defines it: a JSON scalar or `null`.
+///
+/// Values compare as JSON scalars: `1` is not `"1"`, `true` is not `1`, and
+/// numbers compare by value, so `1` equals `1.0`.
+public enum Value: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case number(Number)
+    case string(String)
+
+    /// Whether this value is `null` (no value).
+    public var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
+}
+
+/// A JSON number kept exactly when it is an integer, compared by value.
+public enum Number: Sendable {
+    case int(Int64)
+    case double(Double)
+
+    /// The number as a double, for comparison across representations.
+    public var doubleValue: Double {
+        switch self {
+        case .int(let i): return Double(i)
+        case .double(let d): return d
+        }
+    }
+
+    /// The integer this number equals exactly, if there is one.
+    public var exactInteger: Int64? {
+        switch self {
+        case .int(let i): return i
+        case .double(let d):
+            guard d.isFinite, d == d.rounded(), abs(d) < 9.2e18 else { return nil }
+            return Int64(d)
+        }
+    }
+}
+
+extension Number: Hashable {
+    public static func == (lhs: Number, rhs: Number) -> Bool {
+        switch (lhs, rhs) {
+        case (.int(let a), .int(let b)): return a == b
+        default:
+            // An integer and a double are equal only when the double is that exact integer.
+            if let a = lhs.exactInteger, let b = rhs.exactInteger { return a == b }
+            if lhs.exactInteger != nil || rhs.exactInteger != nil { return false }
+            return lhs.doubleValue == rhs.doubleValue
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        if let i = exactInteger {
+            hasher.combine(0 as UInt8)
+            hasher.combine(i)
+        } else {
+            hasher.combine(1 as UInt8)
+            hasher.combine(doubleValue)
+        }
+    }
+}
+
+extension Value: CustomStringConvertible {
+    /// The value as canonical JSON text (`null`, `true`, `12`, `"text"`).
+    public var description: String { CanonicalJSON.string(for: JSON(self)) }
+}

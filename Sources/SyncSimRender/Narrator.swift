@@ -1,0 +1,154 @@
+import SyncSimCore
+
+/// Writes the narrated timeline of a run: a line for each event, a block for each
+/// sync cycle that did something, then each expectation with pass or fail.
+public struct Narrator: Sendable {
+    public var style: Style
+
+    public init(style: Style) {
+        self.style = style
+    }
+
+    /// The title lines of a run.
+    public func header(scenario: String, title: String?, rules: SyncRules) -> [String] {
+        var out = [style.bold("scenario \(scenario)") + (title.map { ": " + TextFormat.text($0) } ?? "")]
+        out.append(style.dim("rules: " + TextFormat.rules(rules)))
+        return out
+    }
+
+    private func stamp(_ t: Seconds) -> String {
+        let s = TextFormat.time(t)
+        return String(repeating: " ", count: max(0, 8 - s.count)) + s
+    }
+
+    private let indent = String(repeating: " ", count: 10)
+
+    /// Lines for the steps of a timeline.
+    public func timeline(_ steps: [Step]) -> [String] {
+        var out: [String] = []
+        for step in steps {
+            switch step {
+            case .event(let r): out += event(r)
+            case .cycle(let c): out += cycle(c)
+            }
+        }
+        return out
+    }
+
+    func event(_ r: EventReport) -> [String] {
+        let e = r.event
+        var line = "\(stamp(e.at))  #\(r.seq) \(e.typeName)"
+        var details: [String] = []
+        switch e.kind {
+        case .accountCreate(let a, let f), .accountUpdate(let a, let f):
+            line += " \(a) \(TextFormat.fields(f))"
+        case .accountDelete(let a):
+            line += " \(a)"
+        case .contactCreate(let c, let a, _):
+            line += " \(c)" + (a.map { " in \($0)" } ?? " (no account)")
+        case .contactMove(let c, let a):
+            line += " \(c) to \(a)"
+        case .marketoAccountEdit(let c, let f):
+            line += " on \(c) \(TextFormat.fields(f))"
+        case .marketoAccountCreate(let a, _):
+            line += " \(a)"
+        case .configure(let change):
+            let members = change.jsonMembers
+            line += " " + members.keys.sorted().map { "\($0): \(CanonicalJSON.string(for: members[$0]!))" }.joined(separator: ", ")
+        }
+        switch r.outcome {
+        case .pending(let start):
+            line += style.dim("  (Marketo gets it with the cycle at \(TextFormat.time(start)))")
+        case .rejected(let reason):
+            line += "  " + style.red("rejected: \(TextFormat.text(reason))")
+        case .configured(let rules):
+            details.append(indent + style.dim("rules now: " + TextFormat.rules(rules)))
+        case .edited(let changes, let account):
+            if changes.isEmpty {
+                details.append(indent + style.dim("company \(account): nothing changes (same values)"))
+            }
+            for ch in changes {
+                details.append(indent + change(ch, prefix: "\(account)."))
+            }
+            details.append(indent + style.dim("Dynamics never sees this edit (R2); the next Dynamics update of \(account) can overwrite it (R4)"))
+        }
+        if let note = e.note { details.insert(indent + style.cyan("note: " + TextFormat.text(note)), at: 0) }
+        return [line] + details
+    }
+
+    func change(_ ch: FieldChange, prefix: String) -> String {
+        var s = "\(prefix)\(ch.field): \(TextFormat.value(ch.old)) -> \(style.bold(TextFormat.value(ch.new)))"
+        if ch.contacts == 0 {
+            s += style.dim("  (no contacts, no activities)")
+        } else if ch.activitiesLogged {
+            s += style.dim("  shown on \(TextFormat.plural(ch.contacts, "contact")), \(TextFormat.plural(ch.contacts, "activity", "activities"))")
+        } else {
+            s += style.yellow("  shown on \(TextFormat.plural(ch.contacts, "contact")), no activities: more contacts than the activity limit (R9)")
+        }
+        if let lost = ch.lostEdit {
+            s += "\n" + indent + "  " + style.magenta("local edit lost: #\(lost.seq) at \(TextFormat.time(lost.at)) on \(lost.contact) set \(TextFormat.value(lost.value))")
+        }
+        return s
+    }
+
+    func cycle(_ c: CycleReport) -> [String] {
+        var out = ["\(stamp(c.end))  " + style.blue("sync cycle \(c.index)") + " (started \(TextFormat.time(c.start))) carried \(TextFormat.seqs(c.carried))"]
+        if !c.changedSomething {
+            out.append(indent + style.dim("nothing changed in Marketo"))
+        }
+        for w in c.accounts {
+            switch w.status {
+            case .markedDeleted:
+                out.append(indent + "\(w.account): deleted in Dynamics; Marketo keeps the company, marks it deletedInDynamics and updates it no more")
+                continue
+            case .neverReached:
+                out.append(indent + "\(w.account): created and deleted before this cycle; it never reaches Marketo")
+                continue
+            case .created:
+                out.append(indent + "\(w.account): new company in Marketo")
+            case .updated:
+                if w.changes.isEmpty && w.matchedEdits.isEmpty {
+                    out.append(indent + style.dim("\(w.account): no synced value changed"))
+                }
+            }
+            for ch in w.changes {
+                out.append(indent + change(ch, prefix: "\(w.account)."))
+            }
+            for (field, edit) in w.matchedEdits {
+                out.append(indent + style.dim("\(w.account).\(field): the local edit #\(edit.seq) on \(edit.contact) now matches Dynamics"))
+            }
+        }
+        for l in c.links {
+            let verb = l.created ? "appears in Marketo" : "moves"
+            let target: String
+            if let to = l.to { target = l.created ? "linked to \(to)" : "from \(l.from ?? "no account") to \(to)" }
+            else { target = "with no company" }
+            out.append(indent + "\(l.contact) \(verb), \(target)" + style.dim(" (#\(l.seq), no activities for inherited values)"))
+        }
+        return out
+    }
+
+    /// One line per expectation entry (all of its checks), then the closing count line.
+    public func expectations(_ results: [CheckResult], file: String) -> (lines: [String], passed: Int, failed: Int) {
+        var out: [String] = []
+        var passed = 0
+        var failed = 0
+        var groups: [(Expectation, [CheckResult])] = []
+        for r in results {
+            if let last = groups.last, last.0 == r.expectation { groups[groups.count - 1].1.append(r) }
+            else { groups.append((r.expectation, [r])) }
+        }
+        if !groups.isEmpty { out.append(style.bold("expectations")) }
+        for (e, checks) in groups {
+            let ok = checks.allSatisfy(\.passed)
+            if ok { passed += 1 } else { failed += 1 }
+            let mark = ok ? style.green("PASS") : style.red("FAIL")
+            let what = CanonicalJSON.string(for: e.json)
+            out.append("  \(mark)  \(file):\(e.position.line)  at \(TextFormat.time(e.at))  \(what)")
+            for c in checks where !c.passed {
+                out.append("        \(c.check.member.0): expected \(CanonicalJSON.string(for: c.expected)), actual \(CanonicalJSON.string(for: c.actual))")
+            }
+        }
+        return (out, passed, failed)
+    }
+}

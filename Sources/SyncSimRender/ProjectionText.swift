@@ -1,0 +1,35 @@
+import SyncSimCore
+
+/// A projection as text: accounts with both sides, then contacts.
+public struct ProjectionText: Sendable {
+    public var style: Style
+
+    public init(style: Style) {
+        self.style = style
+    }
+
+    public func lines(_ p: Projection) -> [String] {
+        var out = [style.bold("at \(TextFormat.time(p.at))") + style.dim("  digest \(p.digest)")]
+        out.append(style.bold("accounts"))
+        if p.accounts.isEmpty { out.append("  (none)") }
+        for a in p.accounts.keys.sorted(by: CanonicalJSON.utf8Less) {
+            let v = p.accounts[a]!
+            out.append("  \(a)" + (v.deletedInDynamics ? style.yellow("  deletedInDynamics") : ""))
+            out.append("    Dynamics: " + (v.dynamics.map(TextFormat.fields) ?? "(not in Dynamics)"))
+            out.append("    Marketo:  " + (v.marketo.map(TextFormat.fields) ?? "(not in Marketo)"))
+        }
+        out.append(style.bold("contacts in Marketo"))
+        if p.contacts.isEmpty { out.append("  (none)") }
+        for c in p.contacts.keys.sorted(by: CanonicalJSON.utf8Less) {
+            let v = p.contacts[c]!
+            out.append("  \(c)  account \(v.account ?? "(none)")  \(TextFormat.plural(v.activities, "activity", "activities"))  \(TextFormat.fields(v.fields))")
+        }
+        if !p.rejected.isEmpty {
+            out.append(style.bold("rejected events"))
+            for r in p.rejected {
+                out.append("  #\(r.seq) at \(TextFormat.time(r.at)) \(r.type): \(TextFormat.text(r.reason))")
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,23 @@
+import SyncSimCore
+
+/// An input error in a scenario file or event stream, printed as `FILE:LINE:COLUMN: error: WHAT`.
+public struct LoadError: Error, Sendable, CustomStringConvertible {
+    public var file: String
+    public var position: SourcePosition?
+    public var message: String
+
+    public init(file: String, position: SourcePosition?, message: String) {
+        self.file = file
+        self.position = position
+        self.message = message
+    }
+
+    public init(file: String, _ error: DecodeError) {
+        self.init(file: file, position: error.position, message: error.message)
+    }
+
+    public var description: String {
+        if let p = position { return "\(file):\(p.line):\(p.column): error: \(message)" }
+        return "\(file): error: \(message)"
+    }
+}

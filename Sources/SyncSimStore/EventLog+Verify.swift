@@ -1,0 +1,82 @@
+import Foundation
+import SyncSimCore
+
+extension EventLog {
+    /// The outcome of ``verify()``.
+    public struct VerifyReport: Sendable {
+        /// Events checked (not counting the header).
+        public var events: Int
+        /// The first problem found: the sequence number it concerns (nil if the log as a whole) and what is wrong.
+        public var problem: (seq: Int?, reason: String)?
+        /// Hex of the last row's hash: the log's fingerprint.
+        public var head: String
+
+        public var intact: Bool { problem == nil }
+    }
+
+    /// Checks that the log is intact: guard triggers in place, sequence numbers without gaps,
+    /// every hash of the chain, every payload, the time order, and the recorded rejections.
+    public func verify() throws(StoreError) -> VerifyReport {
+        var report = VerifyReport(events: 0, problem: nil, head: "")
+        do {
+            let triggers = try guardTriggers()
+            if triggers != Schema.guardTriggers {
+                report.problem = (nil, "the append-only guard triggers are missing or changed (found: \(triggers.isEmpty ? "none" : triggers.joined(separator: ", ")))")
+                return report
+            }
+            var previous = HashChain.genesis
+            var expectedSeq = 0
+            var projector: Projector?
+            var validator = EventValidator()
+            struct Stop: Error {}
+            do {
+                try forEachRow { row in
+                    func fail(_ seq: Int, _ reason: String) throws -> Never {
+                        report.problem = (seq, reason)
+                        throw Stop()
+                    }
+                    if row.seq != expectedSeq {
+                        try fail(expectedSeq, row.seq > expectedSeq
+                                 ? "missing: the next stored event is #\(row.seq)"
+                                 : "stored twice or out of order")
+                    }
+                    let hash = HashChain.hash(previous: previous, seq: row.seq, payload: row.payload, rejected: row.rejected)
+                    if hash != row.hash { try fail(row.seq, "its hash does not match its content and the chain before it (changed or reordered)") }
+                    previous = hash
+                    expectedSeq += 1
+                    if row.seq == 0 {
+                        guard row.type == "log.header" else { try fail(0, "the first row is not the log header") }
+                        do throws(DecodeError) {
+                            projector = Projector(rules: try LogHeader(canonicalJSON: row.payload).rules)
+                        } catch {
+                            try fail(0, "bad header: \(error.message)")
+                        }
+                        return
+                    }
+                    let event: Event
+                    do throws(DecodeError) { event = try Event(canonicalJSON: row.payload) } catch { try fail(row.seq, "bad payload: \(error.message)") }
+                    if event.at != row.at || event.typeName != row.type { try fail(row.seq, "the at/type columns disagree with the payload") }
+                    do throws(EventValidator.Issue) { try validator.admit(event) } catch { try fail(row.seq, error.message) }
+                    guard var p = projector else { try fail(row.seq, "the log has no header") }
+                    let before = p.rejections.count
+                    p.apply(event, seq: row.seq)
+                    let reason = p.rejections.count > before ? p.rejections.last!.reason : nil
+                    if reason != row.rejected {
+                        try fail(row.seq, "its recorded rejection (\(row.rejected ?? "none")) is not what the rules give (\(reason ?? "none"))")
+                    }
+                    projector = p
+                    report.events += 1
+                }
+            } catch is Stop {
+                return report
+            }
+            if expectedSeq == 0 { report.problem = (0, "the log has no header") }
+            report.head = CanonicalJSON.hex(previous)
+            return report
+        } catch let e as StoreError {
+            throw e
+        } catch {
+            throw .database(path: path, reason: Self.describe(error))
+        }
+    }
+}

@@ -1,0 +1,224 @@
+import Foundation
+import GRDB
+import SyncSimCore
+
+/// An append-only event log in SQLite: a header row (sequence 0) that records the run,
+/// then one row per event, each hash-chained to the one before.
+public final class EventLog {
+    public let path: String
+    let queue: DatabaseQueue
+
+    /// Events per transaction when appending.
+    public static let batchSize = 10_000
+
+    private init(path: String, queue: DatabaseQueue) {
+        self.path = path
+        self.queue = queue
+    }
+
+    // MARK: - Creating
+
+    /// Writes a new log at `path` holding `header` and `events`. The log appears whole or not
+    /// at all: it is written beside `path` and renamed into place. An existing file is never touched.
+    public static func create(at path: String, header: LogHeader, events: [Event], rejections: [Int: String]) throws(StoreError) {
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent().path
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+            throw .unusable(path: path, reason: "the directory \(dir) does not exist")
+        }
+        if FileManager.default.fileExists(atPath: path) {
+            throw .exists(path: path, reason: "the file already exists; a log is never overwritten: choose a new path or remove it")
+        }
+        let temp = dir + "/." + url.lastPathComponent + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+        removeDatabaseFiles(temp)
+        do {
+            do {
+                let queue = try DatabaseQueue(path: temp, configuration: configuration(readonly: false))
+                try Schema.migrator.migrate(queue)
+                let log = EventLog(path: temp, queue: queue)
+                try log.append(header: header, events: events, rejections: rejections)
+                try queue.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+                try queue.close()
+            }
+            guard rename(temp, path) == 0 else {
+                throw StoreError.database(path: path, reason: "cannot move the new log into place: \(String(cString: strerror(errno)))")
+            }
+            removeDatabaseFiles(temp)
+        } catch {
+            removeDatabaseFiles(temp)
+            if let e = error as? StoreError { throw e }
+            throw .database(path: path, reason: "cannot write the log: \(describe(error))")
+        }
+    }
+
+    static func removeDatabaseFiles(_ path: String) {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            try? FileManager.default.removeItem(atPath: path + suffix)
+        }
+    }
+
+    private func append(header: LogHeader, events: [Event], rejections: [Int: String]) throws {
+        var previous = HashChain.genesis
+        let headerPayload = CanonicalJSON.string(for: header.json)
+        try queue.write { db in
+            previous = try Self.insert(db, seq: 0, at: 0, type: "log.header", payload: headerPayload, rejected: nil, previous: previous)
+        }
+        var seq = 1
+        while seq <= events.count {
+            let end = min(seq + Self.batchSize, events.count + 1)
+            try queue.write { db in
+                for s in seq..<end {
+                    let e = events[s - 1]
+                    previous = try Self.insert(db, seq: s, at: e.at, type: e.typeName,
+                                               payload: CanonicalJSON.string(for: e.json),
+                                               rejected: rejections[s], previous: previous)
+                }
+            }
+            seq = end
+        }
+    }
+
+    private static func insert(_ db: Database, seq: Int, at: Seconds, type: String, payload: String,
+                               rejected: String?, previous: [UInt8]) throws -> [UInt8] {
+        let hash = HashChain.hash(previous: previous, seq: seq, payload: payload, rejected: rejected)
+        let statement = try db.cachedStatement(sql: "INSERT INTO events (seq, at, type, payload, rejected, hash) VALUES (?, ?, ?, ?, ?, ?)")
+        statement.setUncheckedArguments([seq, at, type, payload, rejected, Data(hash)])
+        try statement.execute()
+        return hash
+    }
+
+    // MARK: - Opening
+
+    /// Opens an existing log read-only. Fails with a clear reason on anything that is not a SyncSim log.
+    public static func open(path: String) throws(StoreError) -> EventLog {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw .unusable(path: path, reason: "no such file")
+        }
+        if isDir.boolValue { throw .unusable(path: path, reason: "is a directory, not an event log") }
+        if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size == 0 {
+            throw .unusable(path: path, reason: "the file is empty, not an event log")
+        }
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration(readonly: true))
+        } catch {
+            throw .unusable(path: path, reason: "cannot open: \(describe(error))")
+        }
+        do {
+            try queue.read { db in
+                let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                guard appID == Schema.applicationID, try db.tableExists("events") else {
+                    throw StoreError.unusable(path: path, reason: "not a SyncSim event log (an SQLite database of another program)")
+                }
+                let known = Set(Schema.migrator.migrations)
+                let applied = try Schema.migrator.appliedIdentifiers(db)
+                if let newer = applied.subtracting(known).sorted().first {
+                    throw StoreError.unusable(path: path, reason: "the log was written by a newer syncsim (schema '\(newer)'); upgrade syncsim to read it")
+                }
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .unusable(path: path, reason: "not a SyncSim event log (\(describe(error)))")
+        }
+        return EventLog(path: path, queue: queue)
+    }
+
+    static func configuration(readonly: Bool) -> Configuration {
+        var c = Configuration()
+        c.readonly = readonly
+        c.journalMode = readonly ? .default : .wal
+        c.busyMode = .timeout(5)
+        c.label = "syncsim.log"
+        return c
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let e = error as? DatabaseError { return e.message ?? "\(e.resultCode)" }
+        return "\(error)"
+    }
+
+    // MARK: - Reading
+
+    /// A stored row.
+    public struct Row: Sendable {
+        public var seq: Int
+        public var at: Seconds
+        public var type: String
+        public var payload: String
+        public var rejected: String?
+        public var hash: [UInt8]
+    }
+
+    /// Visits every row in sequence order, the header first.
+    public func forEachRow(_ body: (Row) throws -> Void) throws {
+        try queue.read { db in
+            let cursor = try GRDB.Row.fetchCursor(db, sql: "SELECT seq, at, type, payload, rejected, hash FROM events ORDER BY seq")
+            while let r = try cursor.next() {
+                let hash: Data = r[5] ?? Data()
+                try body(Row(seq: r[0], at: r[1], type: r[2], payload: r[3], rejected: r[4], hash: Array(hash)))
+            }
+        }
+    }
+
+    /// The run's header.
+    public func header() throws(StoreError) -> LogHeader {
+        let payload: String?
+        do {
+            payload = try queue.read { db in try String.fetchOne(db, sql: "SELECT payload FROM events WHERE seq = 0") }
+        } catch {
+            throw .database(path: path, reason: Self.describe(error))
+        }
+        guard let payload else { throw .corrupt(path: path, seq: 0, reason: "the log has no header") }
+        do {
+            return try LogHeader(canonicalJSON: payload)
+        } catch {
+            throw .corrupt(path: path, seq: 0, reason: "bad header: \(error.message)")
+        }
+    }
+
+    /// Every event in sequence order (sequence numbers start at 1).
+    public func events() throws(StoreError) -> [Event] {
+        var out: [Event] = []
+        do {
+            try forEachRow { row in
+                if row.seq == 0 { return }
+                guard row.seq == out.count + 1 else {
+                    throw StoreError.corrupt(path: path, seq: out.count + 1, reason: "missing from the log")
+                }
+                out.append(try Self.decode(row, path: path))
+            }
+        } catch let e as StoreError {
+            throw e
+        } catch {
+            throw .database(path: path, reason: Self.describe(error))
+        }
+        return out
+    }
+
+    static func decode(_ row: Row, path: String) throws(StoreError) -> Event {
+        do {
+            return try Event(canonicalJSON: row.payload)
+        } catch {
+            throw .corrupt(path: path, seq: row.seq, reason: "bad payload: \(error.message)")
+        }
+    }
+
+    /// Number of events (not counting the header).
+    public func eventCount() throws(StoreError) -> Int {
+        do {
+            return try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE seq > 0") ?? 0 }
+        } catch {
+            throw .database(path: path, reason: Self.describe(error))
+        }
+    }
+
+    /// Names of the append-only guard triggers present in the database.
+    func guardTriggers() throws -> [String] {
+        try queue.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events' ORDER BY name")
+        }
+    }
+}

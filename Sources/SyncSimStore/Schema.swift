@@ -1,0 +1,33 @@
+import GRDB
+
+/// The log's schema, built by named migrations that never change once shipped.
+enum Schema {
+    /// `PRAGMA application_id` of every SyncSim log ("SSIM"), to tell logs from other databases.
+    static let applicationID: Int32 = 0x5353_494D
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-events") { db in
+            try db.execute(sql: """
+                CREATE TABLE events (
+                    seq INTEGER PRIMARY KEY,
+                    at INTEGER NOT NULL,
+                    type TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    rejected TEXT,
+                    hash BLOB NOT NULL
+                );
+                CREATE INDEX events_at ON events(at);
+                CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+                BEGIN SELECT RAISE(ABORT, 'syncsim: the event log is append-only: events cannot be updated'); END;
+                CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+                BEGIN SELECT RAISE(ABORT, 'syncsim: the event log is append-only: events cannot be deleted'); END;
+                PRAGMA application_id = \(applicationID);
+                """)
+        }
+        return m
+    }
+
+    /// Names of the triggers that make the events table append-only.
+    static let guardTriggers = ["events_append_only_delete", "events_append_only_update"]
+}

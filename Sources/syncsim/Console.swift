@@ -1,0 +1,38 @@
+import Foundation
+import SyncSimRender
+
+/// Buffered standard output and error, and what the terminal supports.
+enum Console {
+    nonisolated(unsafe) private static var buffer: [UInt8] = []
+
+    /// Writes a line to standard output (buffered).
+    static func out(_ line: String = "") {
+        buffer.append(contentsOf: line.utf8)
+        buffer.append(0x0A)
+        if buffer.count > 1 << 16 { flush() }
+    }
+
+    /// Writes buffered output.
+    static func flush() {
+        guard !buffer.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(buffer))
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes a line to standard error at once.
+    static func err(_ line: String) {
+        flush()
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// The style for standard output.
+    static var style: Style {
+        Style.forTerminal(isTTY: isatty(STDOUT_FILENO) == 1, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// Prints `error` on standard error and returns the bad-input exit code.
+    static func fail(_ error: Error) -> Error {
+        err("\(error)")
+        return Exit.badInput
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import SyncSimCore
+import SyncSimRender
+import SyncSimStore
+
+/// `syncsim show`: the projection at an instant, rebuilt from a log.
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show what Marketo shows and Dynamics holds at an instant, rebuilt from an event log.",
+        discussion: "Exit 0, or 2 on bad input."
+    )
+
+    @Argument(help: "Event log.")
+    var db: String
+
+    @Option(help: "The instant (seconds or a duration like 10m). Default: the last event's instant.")
+    var at: TimeArgument?
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    func run() throws {
+        let projection: Projection
+        do {
+            let log = try EventLog.open(path: db)
+            let header = try log.header()
+            let events = try log.events()
+            let instant = at?.seconds ?? events.last?.at ?? 0
+            projection = Simulation.projection(rules: header.rules, events: events, at: instant)
+        } catch {
+            throw Console.fail(error)
+        }
+        if json {
+            Console.out(CanonicalJSON.string(for: projection.json))
+        } else {
+            ProjectionText(style: Console.style).lines(projection).forEach { Console.out($0) }
+        }
+        Console.flush()
+    }
+}

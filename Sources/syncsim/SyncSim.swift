@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+
+/// The `syncsim` command: replays scenarios of the Marketo–Dynamics account sync.
+struct SyncSim: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "syncsim",
+        abstract: "Simulate how Adobe Marketo Engage syncs Microsoft Dynamics accounts.",
+        discussion: "Exit codes: 0 success, 1 an expectation failed / logs differ / log not intact, 2 bad input.",
+        version: "0.1.0",
+        subcommands: [Run.self, Show.self, Verify.self, Import.self]
+    )
+}
+
+/// Exit codes of the format's command line.
+enum Exit {
+    static let failed = ExitCode(1)
+    static let badInput = ExitCode(2)
+}
+
+@main
+enum Main {
+    static func main() {
+        do {
+            var command = try SyncSim.parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            exit(code.rawValue)
+        } catch {
+            let code = SyncSim.exitCode(for: error)
+            if code == .success { SyncSim.exit(withError: error) }
+            // Usage errors are bad input: the format's exit code 2, not ArgumentParser's 64.
+            FileHandle.standardError.write(Data((SyncSim.fullMessage(for: error) + "\n").utf8))
+            exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
+}
