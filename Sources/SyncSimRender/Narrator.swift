@@ -128,6 +128,26 @@ public struct Narrator: Sendable {
         return out
     }
 
+    /// An expectation in words: `bob fields {industry: "Retail"}`.
+    public static func describe(_ e: Expectation) -> String {
+        var subject: String
+        switch e.subject {
+        case .contact(let c): subject = "contact \(c)"
+        case .account(let a): subject = "account \(a)"
+        case .log: subject = "log"
+        }
+        for check in e.checks {
+            let (key, value) = check.member
+            switch check {
+            case .fields(let f), .dynamics(let f), .marketo(let f):
+                subject += " \(key) " + TextFormat.fields(f)
+            default:
+                subject += " \(key) \(CanonicalJSON.string(for: value))"
+            }
+        }
+        return subject
+    }
+
     /// One line per expectation entry (all of its checks), then the closing count line.
     public func expectations(_ results: [CheckResult], file: String) -> (lines: [String], passed: Int, failed: Int) {
         var out: [String] = []
@@ -143,8 +163,7 @@ public struct Narrator: Sendable {
             let ok = checks.allSatisfy(\.passed)
             if ok { passed += 1 } else { failed += 1 }
             let mark = ok ? style.green("PASS") : style.red("FAIL")
-            let what = CanonicalJSON.string(for: e.json)
-            out.append("  \(mark)  \(file):\(e.position.line)  at \(TextFormat.time(e.at))  \(what)")
+            out.append("  \(mark)  \(file):\(e.position.line)  at \(TextFormat.time(e.at))  \(Self.describe(e))")
             for c in checks where !c.passed {
                 out.append("        \(c.check.member.0): expected \(CanonicalJSON.string(for: c.expected)), actual \(CanonicalJSON.string(for: c.actual))")
             }
