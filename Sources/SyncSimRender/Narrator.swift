@@ -92,7 +92,7 @@ public struct Narrator: Sendable {
     }
 
     func cycle(_ c: CycleReport) -> [String] {
-        var out = ["\(stamp(c.end))  " + style.blue("sync cycle \(c.index)") + " (started \(TextFormat.time(c.start))) carried \(TextFormat.seqs(c.carried))"]
+        var out = ["\(stamp(c.end))  " + style.blue("sync cycle \(c.index)") + (c.end > c.start ? " (started \(TextFormat.time(c.start)))" : "") + " carried \(TextFormat.seqs(c.carried))"]
         if !c.changedSomething {
             out.append(indent + style.dim("nothing changed in Marketo"))
         }
