@@ -1,0 +1,42 @@
+import Testing
+@testable import SyncSimCore
+
+@Suite struct JSONReaderTests {
+    @Test func readsScalarsExactly() throws {
+        let node = try JSONReader.parse(#"{"a": 1, "b": 1.0, "c": "x", "d": true, "e": null, "f": 12345678901234567890}"#)
+        guard case .mapping(let entries) = node.kind else { Issue.record("not a mapping"); return }
+        let values = entries.map { e -> Value in if case .scalar(let v) = e.value.kind { return v }; return .null }
+        #expect(values[0] == .number(.int(1)))
+        if case .number(.int) = values[1] { Issue.record("1.0 should stay a double") }
+        #expect(values[2] == .string("x"))
+        #expect(values[3] == .bool(true))
+        #expect(values[4] == .null)
+        #expect(values[5] == .number(.double(1.2345678901234567e19)))
+    }
+
+    @Test(arguments: [
+        (#"{"a": 1, "a": 2}"#, 1, 10, "duplicate key"),
+        (#"{"a": tru}"#, 1, 7, "expected a JSON value"),
+        ("{\"a\": 1}\n x", 2, 2, "unexpected text"),
+        (#"{"a": "\q"}"#, 1, 8, "invalid escape"),
+        (#"{"a": 01}"#, 1, 7, "leading zero"),
+        ("[1,", 1, 4, "expected a JSON value"),
+    ])
+    func errorsNameLineAndColumn(text: String, line: Int, column: Int, message: String) {
+        #expect {
+            _ = try JSONReader.parse(text)
+        } throws: { error in
+            guard let e = error as? DecodeError else { return false }
+            return e.position == SourcePosition(line: line, column: column) && e.message.contains(message)
+        }
+    }
+
+    @Test func deepNestingIsAnErrorNotACrash() {
+        let text = String(repeating: "[", count: 100_000)
+        #expect(throws: DecodeError.self) { try JSONReader.parse(text) }
+    }
+
+    @Test func invalidUTF8InStringsIsAnError() {
+        #expect(throws: DecodeError.self) { try JSONReader.parse([0x22, 0xFF, 0x22]) }
+    }
+}

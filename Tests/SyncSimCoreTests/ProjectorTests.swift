@@ -1,0 +1,180 @@
+import Testing
+@testable import SyncSimCore
+
+/// One test per rule of the format, pinned on both sides of the instant that matters.
+@Suite struct ProjectorTests {
+    let base: [Event] = [
+        E.create(0, "acme", ["name": E.s("Acme"), "industry": E.s("Retail")]),
+        E.contact(0, "alice", "acme"),
+        E.contact(0, "bob", "acme"),
+    ]
+
+    @Test func r1CyclesEveryFiveMinutes() {
+        #expect(!project(base, at: 299).contactInMarketo("alice"))
+        #expect(project(base, at: 300).shownFields(of: "alice") == ["name": E.s("Acme"), "industry": E.s("Retail")])
+        // A change at exactly 5m is not carried by the cycle that starts at 5m.
+        let events = base + [E.update(300, "acme", ["industry": E.s("Energy")])]
+        #expect(project(events, at: 599).shownFields(of: "bob")["industry"] == E.s("Retail"))
+        #expect(project(events, at: 600).shownFields(of: "bob")["industry"] == E.s("Energy"))
+    }
+
+    @Test func r1DurationAndStart() {
+        var rules = SyncRules()
+        rules.start = 60
+        rules.duration = 120
+        rules.interval = 300
+        // Cycles start at 60, 480, 900 and land at 180, 600, 1020.
+        #expect(rules.cycleStart(after: 0) == 60)
+        #expect(rules.cycleStart(after: 60) == 480)
+        #expect(!project(base, rules: rules, at: 179).contactInMarketo("alice"))
+        #expect(project(base, rules: rules, at: 180).contactInMarketo("alice"))
+        // An update made while a cycle runs waits for the next cycle.
+        let events = base + [E.update(500, "acme", ["industry": E.s("Energy")])]
+        #expect(project(events, rules: rules, at: 1019).shownFields(of: "bob")["industry"] == E.s("Retail"))
+        #expect(project(events, rules: rules, at: 1020).shownFields(of: "bob")["industry"] == E.s("Energy"))
+    }
+
+    @Test func r2AndR3EditShowsOnEveryContactNotInDynamics() {
+        let events = base + [E.edit(360, "alice", ["industry": E.s("Finance")])]
+        let p = project(events, at: 360)
+        #expect(p.shownFields(of: "bob")["industry"] == E.s("Finance"))
+        #expect(p.dynamicsFields(of: "acme")?["industry"] == E.s("Retail"))
+        #expect(p.activities(of: "bob").map(\.source) == [.marketo])
+        #expect(project(events, at: 3600).dynamicsFields(of: "acme")?["industry"] == E.s("Retail"))
+    }
+
+    @Test func r4NextUpdateOverwritesEveryLocalEdit() {
+        let events = base + [
+            E.edit(360, "alice", ["industry": E.s("Finance")]),
+            E.update(420, "acme", ["website": E.s("acme.example")]),
+        ]
+        #expect(project(events, at: 599).shownFields(of: "bob")["industry"] == E.s("Finance"))
+        let p = project(events, at: 600)
+        #expect(p.shownFields(of: "bob") == ["name": E.s("Acme"), "industry": E.s("Retail"), "website": E.s("acme.example")])
+        #expect(p.activities(of: "bob").filter { $0.source == .dynamics }.count == 2)
+        #expect(p.localEdits(of: "acme").isEmpty)
+    }
+
+    @Test func overwriteChangedKeepsOtherEdits() {
+        var rules = SyncRules()
+        rules.overwrite = .changed
+        let events = base + [
+            E.edit(360, "alice", ["industry": E.s("Finance")]),
+            E.update(420, "acme", ["website": E.s("acme.example")]),
+        ]
+        let p = project(events, rules: rules, at: 600)
+        #expect(p.shownFields(of: "bob")["industry"] == E.s("Finance"))
+        #expect(p.shownFields(of: "bob")["website"] == E.s("acme.example"))
+    }
+
+    @Test func r5MarketoCannotCreateAccounts() {
+        let p = project(base + [E.mcreate(10, "initech"), E.mcreate(11, "acme")], at: 900)
+        #expect(p.rejections.map(\.seq) == [4, 5])
+        #expect(!p.accountInMarketo("initech"))
+        #expect(p.dynamicsFields(of: "initech") == nil)
+    }
+
+    @Test func r6AndR7OnlySelectedReadableFieldsSync() {
+        var rules = SyncRules()
+        rules.fields = .list(["name", "industry", "secret"])
+        rules.unreadable = ["secret"]
+        let events = [
+            E.create(0, "acme", ["name": E.s("Acme"), "revenue": .number(.int(5)), "secret": E.s("x")]),
+            E.contact(0, "alice", "acme"),
+            E.edit(400, "alice", ["revenue": .number(.int(9)), "secret": E.s("y")]),
+            E.update(420, "acme", ["revenue": .number(.int(6)), "secret": E.s("z")]),
+        ]
+        #expect(project(events, rules: rules, at: 300).shownFields(of: "alice") == ["name": E.s("Acme")])
+        let p = project(events, rules: rules, at: 600)
+        #expect(p.shownFields(of: "alice") == ["name": E.s("Acme"), "revenue": .number(.int(9)), "secret": E.s("y")])
+    }
+
+    @Test func r8ActivitiesPerChangedFieldPerContact() {
+        let events = base + [
+            E.update(400, "acme", ["industry": E.s("Energy"), "name": E.s("Acme")]),
+            E.contact(400, "carol", "acme"),
+        ]
+        let p = project(events, at: 600)
+        #expect(p.activities(of: "alice").map(\.field) == ["industry"])
+        #expect(p.activities(of: "alice").first?.old == E.s("Retail"))
+        #expect(p.activities(of: "alice").first?.at == 600)
+        #expect(p.activityCount(of: "carol") == 0)
+        #expect(p.shownFields(of: "carol")["industry"] == E.s("Energy"))
+    }
+
+    @Test(arguments: [(5000, 5000, true), (5000, 5001, false), (2, 2, true), (2, 3, false), (0, 1, false)])
+    func r9ActivityLimit(limit: Int, contacts: Int, logged: Bool) {
+        var rules = SyncRules()
+        rules.activityLimit = Int64(limit)
+        var events = [E.create(0, "big", ["tier": E.s("a")])]
+        for i in 0..<contacts { events.append(E.contact(0, "c\(i)", "big")) }
+        events.append(E.update(400, "big", ["tier": E.s("b")]))
+        let p = project(events, rules: rules, at: 600)
+        #expect(p.shownFields(of: "c0")["tier"] == E.s("b"))
+        #expect(p.activityCount(of: "c0") == (logged ? 1 : 0))
+        #expect(p.activityCount(of: "c\(contacts - 1)") == (logged ? 1 : 0))
+    }
+
+    @Test func deleteMarksCompanyAndKeepsValues() {
+        let events = base + [E.delete(400, "acme"), E.create(400, "temp"), E.delete(450, "temp")]
+        #expect(!project(events, at: 599).deletedInDynamics("acme"))
+        let p = project(events, at: 600)
+        #expect(p.deletedInDynamics("acme"))
+        #expect(p.marketoFields(of: "acme") == ["name": E.s("Acme"), "industry": E.s("Retail")])
+        #expect(p.dynamicsFields(of: "acme") == nil)
+        #expect(p.marketoAccount(of: "bob") == "acme")
+        #expect(!p.accountInMarketo("temp"))
+    }
+
+    @Test func moveShowsNewAccountValuesWithoutActivity() {
+        let events = base + [
+            E.create(0, "globex", ["industry": E.s("Energy")]),
+            E.move(400, "alice", "globex"),
+            E.update(700, "acme", ["industry": E.s("Finance")]),
+        ]
+        #expect(project(events, at: 599).marketoAccount(of: "alice") == "acme")
+        let p = project(events, at: 900)
+        #expect(p.marketoAccount(of: "alice") == "globex")
+        #expect(p.shownFields(of: "alice") == ["industry": E.s("Energy")])
+        #expect(p.activityCount(of: "alice") == 0)
+        #expect(p.activityCount(of: "bob") == 1)
+    }
+
+    @Test func editsRejectedBeforeTheContactSyncs() {
+        let events = [
+            E.create(0, "acme", ["industry": E.s("Retail")]),
+            E.contact(60, "alice", "acme"),
+            E.contact(60, "nobody", nil),
+            E.edit(120, "alice", ["industry": E.s("Finance")]),
+            E.edit(360, "nobody", ["industry": E.s("Finance")]),
+        ]
+        let p = project(events, at: 400)
+        #expect(p.rejections.map(\.seq) == [4, 5])
+        #expect(p.shownFields(of: "alice")["industry"] == E.s("Retail"))
+    }
+
+    @Test func configureAppliesToCyclesStartingAfterIt() {
+        let events = base + [
+            E.update(100, "acme", ["industry": E.s("Energy")]),
+            // At exactly 300 the cycle starting then still uses the old limit.
+            E.configure(300, RuleChange(activityLimit: 0)),
+            E.update(400, "acme", ["industry": E.s("Mining")]),
+        ]
+        let p = project(events, at: 600)
+        #expect(p.shownFields(of: "bob")["industry"] == E.s("Mining"))
+        #expect(p.activityCount(of: "bob") == 0)
+        let q = project(base + [E.edit(400, "alice", ["industry": E.s("X")]), E.configure(400, RuleChange(activityLimit: 0)),
+                                E.edit(400, "alice", ["industry": E.s("Y")])], at: 400)
+        #expect(q.activityCount(of: "bob") == 1)
+    }
+
+    @Test func valuesCompareAsJSONScalars() {
+        let events = base + [
+            E.update(0, "acme", ["n": .number(.int(1))]),
+            E.update(400, "acme", ["n": .number(.double(1.0))]),
+            E.update(700, "acme", ["n": .string("1")]),
+        ]
+        #expect(project(events, at: 600).activityCount(of: "bob") == 0)
+        #expect(project(events, at: 900).activityCount(of: "bob") == 1)
+    }
+}

@@ -1,0 +1,45 @@
+import Testing
+@testable import SyncSimCore
+
+@Suite struct ValueTests {
+    @Test func numbersCompareByValueButNotAcrossTypes() {
+        #expect(Value.number(.int(1)) == .number(.double(1.0)))
+        #expect(Value.number(.int(1)).hashValue == Value.number(.double(1.0)).hashValue)
+        #expect(Value.number(.int(1)) != .string("1"))
+        #expect(Value.bool(true) != .number(.int(1)))
+        #expect(Value.string("") != .null)
+        #expect(Value.number(.double(2.5)) == .number(.double(2.5)))
+    }
+
+    @Test(arguments: [("0s", 0), ("90s", 90), ("5m", 300), ("1h30m", 5400), ("2d", 172_800), ("1d2h3m4s", 93784), ("1m90s", 150)])
+    func durations(text: String, seconds: Int64) {
+        #expect(SimTime.parse(text) == seconds)
+    }
+
+    @Test(arguments: ["", "5", "m", "5x", "1m1h", "1h1h", "-5m", "5 m", "1.5m", "5M", "99999999999999999999s", "11574075d"])
+    func badDurations(text: String) {
+        #expect(SimTime.parse(text) == nil)
+    }
+
+    @Test func formatRoundTrips() {
+        for t: Seconds in [0, 1, 59, 60, 61, 3600, 5400, 86_400, 93784, 1_000_000_000_000] {
+            #expect(SimTime.parse(SimTime.format(t)) == t)
+        }
+    }
+
+    @Test func canonicalJSONSortsKeysAndEscapes() {
+        let j = JSON.object(["b": .int(1), "a": .string("x\"\n\u{1B}"), "é": .null, "Z": .number(.double(1.0)),
+                             "f": .number(.double(0.5)), "l": .array([.bool(true)])])
+        #expect(CanonicalJSON.string(for: j) == #"{"Z":1,"a":"x\"\n\u001b","b":1,"f":0.5,"l":[true],"é":null}"#)
+    }
+
+    @Test func digestIsStableAcrossKeyInsertionOrder() {
+        var a: [String: JSON] = [:]
+        var b: [String: JSON] = [:]
+        let keys = (0..<50).map { "k\($0)" }
+        for k in keys { a[k] = .string(k) }
+        for k in keys.reversed() { b[k] = .string(k) }
+        #expect(CanonicalJSON.digest(of: .object(a)) == CanonicalJSON.digest(of: .object(b)))
+        #expect(CanonicalJSON.digest(of: .object([:])) == "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a")
+    }
+}
