@@ -1,0 +1,199 @@
+import Testing
+import SyncSimCore
+@testable import SyncSimScenario
+
+/// Every input error of the format names the file, line and column of the offending value.
+@Suite struct LoaderErrorTests {
+    static let head = """
+    scenario: t
+    events:
+      - {at: 0s, type: dynamics.account.create, account: acme, fields: {name: Acme}}
+      - {at: 0s, type: dynamics.contact.create, contact: alice, account: acme}
+
+    """
+
+    /// Loads `head` + `tail` as t.yaml and returns the error text.
+    func error(_ tail: String, head: String = head, file: String = "t.yaml") -> String? {
+        do {
+            _ = try ScenarioLoader.load(bytes: Array((head + tail).utf8), file: file)
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test(arguments: [
+        // (tail appended on line 5, expected prefix, expected words)
+        ("  - {at: 1m, type: dynamics.account.update, acount: acme, fields: {}}", "t.yaml:5:45:", "unknown key 'acount'"),
+        ("  - {at: 1m, type: dynamics.account.update, fields: {}}", "t.yaml:5:5:", "missing key 'account'"),
+        ("  - {at: 1m, type: dynamics.account.rename, account: acme}", "t.yaml:5:20:", "unknown event type"),
+        ("  - {at: 5x, type: dynamics.account.delete, account: acme}", "t.yaml:5:10:", "expected at"),
+        ("  - {at: -1, type: dynamics.account.delete, account: acme}", "t.yaml:5:10:", "expected at"),
+        ("  - {at: 1.5, type: dynamics.account.delete, account: acme}", "t.yaml:5:10:", "expected at"),
+        ("  - {at: 1000000000001, type: dynamics.account.delete, account: acme}", "t.yaml:5:10:", "expected at"),
+        ("  - {at: 1m, type: dynamics.account.create, account: a b, fields: {}}", "t.yaml:5:54:", "invalid account id 'a b'"),
+        ("  - {at: 1m, type: dynamics.account.update, account: acme, fields: {1x: 2}}", "t.yaml:5:69:", "invalid field name '1x'"),
+        ("  - {at: 1m, type: dynamics.account.update, account: acme, fields: {x: [1]}}", "t.yaml:5:72:", "expected a field value"),
+        ("  - {at: 1m, type: dynamics.account.update, account: acme, fields: {x: {y: 1}}}", "t.yaml:5:72:", "expected a field value"),
+        ("  - {at: 1m, type: dynamics.account.update, account: acme, fields: {x: .inf}}", "t.yaml:5:72:", "finite"),
+        ("  - {at: 1m, type: dynamics.account.update, account: acme, fields: {x: 1, x: 2}}", "t.yaml:5:75:", "duplicate key 'x'"),
+        ("  - {at: -0s, type: dynamics.account.delete, account: acme}", "t.yaml:5:10:", "expected at"),
+        ("  - {at: 0s, type: dynamics.account.create, account: acme, fields: {}}", "t.yaml:5:54:", "created twice"),
+        ("  - {at: 0s, type: dynamics.contact.create, contact: alice}", "t.yaml:5:54:", "created twice"),
+        ("  - {at: 0s, type: dynamics.account.update, account: globex, fields: {}}", "t.yaml:5:54:", "no earlier event created it"),
+        ("  - {at: 0s, type: dynamics.contact.move, contact: bob, account: acme}", "t.yaml:5:52:", "not created by any earlier event"),
+        ("  - {at: 0s, type: marketo.account.edit, contact: bob, fields: {}}", "t.yaml:5:51:", "not created by any earlier event"),
+        ("  - {at: 0s, type: dynamics.contact.create, contact: bob, account: globex}", "t.yaml:5:68:", "no earlier event created it"),
+        ("  - {at: 0s, type: sync.configure, interval: 1m}", "t.yaml:5:36:", "timing key"),
+        ("  - {at: 0s, type: sync.configure, overwrite: sometimes}", "t.yaml:5:47:", "expected overwrite: all or changed"),
+        ("  - {at: 0s, type: sync.configure, activityLimit: -1}", "t.yaml:5:51:", "activityLimit"),
+        ("  - {at: 0s, type: sync.configure, fields: some}", "t.yaml:5:44:", "expected fields"),
+        ("  - [at, 0s]", "t.yaml:5:5:", "expected an event"),
+        ("  - {at: 0s, type: dynamics.account.update, account: acme, fields: {a: 1}, note: [x]}", "t.yaml:5:82:", "expected note"),
+        ("expect:\n  - {at: 1m, contact: alice, feilds: {a: 1}}", "t.yaml:6:30:", "unknown key 'feilds'"),
+        ("expect:\n  - {at: 1m, contact: alice}", "t.yaml:6:5:", "checks nothing"),
+        ("expect:\n  - {at: 1m, contact: alice, activities: {count: 1, source: sales}}", "t.yaml:6:61:", "expected source"),
+        ("expect:\n  - {at: 1m, account: acme, fields: {a: 1}}", "t.yaml:6:29:", "checks a contact"),
+        ("extra: 1", "t.yaml:5:1:", "unknown key 'extra'"),
+        ("  - {at: 0s, type: dynamics.account.update, account: acme, fields: {a: 1}", "t.yaml:", "invalid YAML"),
+    ])
+    func inputErrors(tail: String, prefix: String, words: String) throws {
+        let text = try #require(error(tail))
+        #expect(text.hasPrefix(prefix), "\(text)")
+        #expect(text.contains(words), "\(text)")
+        #expect(text.contains(": error: "))
+    }
+
+    @Test func timeGoingBackwards() throws {
+        let text = try #require(error("  - {at: 2m, type: dynamics.account.update, account: acme, fields: {}}\n  - {at: 1m, type: dynamics.account.delete, account: acme}"))
+        #expect(text.hasPrefix("t.yaml:6:10:"), "\(text)")
+        #expect(text.contains("non-decreasing"))
+    }
+
+    @Test func actionsOnADeletedAccount() throws {
+        let del = "  - {at: 1m, type: dynamics.account.delete, account: acme}\n"
+        for (line, col) in [("  - {at: 2m, type: dynamics.account.update, account: acme, fields: {}}", 54),
+                            ("  - {at: 2m, type: dynamics.account.delete, account: acme}", 54),
+                            ("  - {at: 2m, type: dynamics.contact.create, contact: bob, account: acme}", 68),
+                            ("  - {at: 2m, type: dynamics.contact.move, contact: alice, account: acme}", 68)] {
+            let text = try #require(error(del + line))
+            #expect(text.hasPrefix("t.yaml:6:\(col):"), "\(text)")
+            #expect(text.contains("an earlier event deleted it"), "\(text)")
+        }
+        // A contact may move out of a deleted account.
+        #expect(error(del + "  - {at: 2m, type: dynamics.account.create, account: globex, fields: {}}\n  - {at: 2m, type: dynamics.contact.move, contact: alice, account: globex}") == nil)
+    }
+
+    @Test func blockMappingDuplicateKeyPointsAtTheSecond() throws {
+        let text = try #require(error("", head: "scenario: t\nevents: []\nscenario: u\n"))
+        #expect(text.hasPrefix("t.yaml:3:1:"), "\(text)")
+    }
+
+    @Test func missingRequiredTopKeys() throws {
+        #expect(try #require(error("", head: "events: []\n")).contains("missing key 'scenario'"))
+        #expect(try #require(error("", head: "scenario: t\n")).contains("missing key 'events'"))
+        #expect(try #require(error("", head: "scenario: Big_One\nevents: []\n")).hasPrefix("t.yaml:1:11:"))
+        #expect(try #require(error("", head: "scenario: t\nsync: {interval: 0s}\nevents: []\n")).hasPrefix("t.yaml:2:18:"))
+        #expect(try #require(error("", head: "scenario: t\nsync: {overwrite: sometimes}\nevents: []\n")).contains("all or changed"))
+    }
+
+    @Test func invalidUTF8NamesItsPlace() throws {
+        var bytes = Array("scenario: t\nevents: []\ntitle: ab".utf8)
+        bytes.append(0xFF)
+        do {
+            _ = try ScenarioLoader.load(bytes: bytes, file: "t.yaml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.hasPrefix("t.yaml:3:10:"), "\(error.description)")
+        }
+    }
+
+    @Test func unknownExtension() throws {
+        #expect(try #require(error("", file: "t.txt")).contains("expected .yaml, .yml or .jsonl"))
+    }
+}
+
+@Suite struct YAMLSchemaTests {
+    func value(_ yaml: String) throws -> Value {
+        let node = try YAMLReader.parse("v: \(yaml)")
+        guard case .mapping(let e) = node.kind, case .scalar(let v) = e[0].value.kind else { throw DecodeError("no", at: .init(line: 1, column: 1)) }
+        return v
+    }
+
+    @Test(arguments: [
+        ("true", Value.bool(true)), ("false", .bool(false)), ("True", .bool(true)),
+        ("yes", .string("yes")), ("on", .string("on")), ("no", .string("no")), ("off", .string("off")),
+        ("2024-01-01", .string("2024-01-01")), ("null", .null), ("~", .null), ("", .null),
+        ("12", .number(.int(12))), ("-3", .number(.int(-3))), ("0x1F", .number(.int(31))), ("0o17", .number(.int(15))),
+        ("1.5", .number(.double(1.5))), ("1e3", .number(.double(1000))), ("'12'", .string("12")), ("\"true\"", .string("true")),
+        ("1_000", .string("1_000")), ("0b11", .string("0b11")), ("+12", .number(.int(12))), ("12:30", .string("12:30")),
+    ])
+    func coreSchema(text: String, expected: Value) throws {
+        #expect(try value(text) == expected)
+    }
+
+    @Test func idsMayBeWrittenUnquoted() throws {
+        let s = try ScenarioLoader.load(bytes: Array("""
+        scenario: t
+        events:
+          - {at: 0, type: dynamics.account.create, account: 007, fields: {}}
+        """.utf8), file: "t.yaml").scenario
+        #expect(s.events[0].account == "007")
+    }
+}
+
+@Suite struct JSONLinesTests {
+    @Test func blankLinesAndALeadingConfigure() throws {
+        let text = """
+        {"type": "sync.configure", "interval": "1m", "overwrite": "changed"}
+
+        {"at": 0, "type": "dynamics.account.create", "account": "a", "fields": {"n": 1}}
+           \t
+        {"at": "1m", "type": "dynamics.account.update", "account": "a", "fields": {"n": null}}
+        """
+        let s = try ScenarioLoader.load(bytes: Array(text.utf8), file: "day-1.jsonl").scenario
+        #expect(s.id == "day-1")
+        #expect(s.events.count == 2)
+        #expect(s.rules.interval == 60)
+        #expect(s.rules.overwrite == .changed)
+        #expect(s.eventPositions.map(\.line) == [3, 5])
+    }
+
+    @Test func emptyStreamIsValid() throws {
+        #expect(try ScenarioLoader.load(bytes: [], file: "e.jsonl").scenario.events.isEmpty)
+        #expect(try ScenarioLoader.load(bytes: Array("\n\n".utf8), file: "e.jsonl").scenario.events.isEmpty)
+    }
+
+    @Test func errorsNameTheLine() {
+        let text = """
+        {"at": 0, "type": "dynamics.account.create", "account": "a", "fields": {}}
+        {"at": 0, "type": "dynamics.account.create", "account": "a", "fields": {}}
+        """
+        #expect {
+            _ = try ScenarioLoader.load(bytes: Array(text.utf8), file: "s.jsonl")
+        } throws: { error in
+            (error as? LoadError)?.description.hasPrefix("s.jsonl:2:57: error: account 'a' is created twice") == true
+        }
+        #expect {
+            _ = try ScenarioLoader.load(bytes: Array("{\"type\": \"sync.configure\"}\n{\"type\": \"sync.configure\"}".utf8), file: "s.jsonl")
+        } throws: { error in
+            (error as? LoadError)?.description.hasPrefix("s.jsonl:2:1: error: missing key 'at'") == true
+        }
+        #expect {
+            _ = try ScenarioLoader.load(bytes: Array("{\"at\": 0, \"type\": \"sync.configure\", \"start\": 5}".utf8), file: "s.jsonl")
+        } throws: { error in
+            (error as? LoadError)?.description.hasPrefix("s.jsonl:1:37: error: 'start' is a timing key") == true
+        }
+    }
+
+    @Test func overridesParseAsYAML() throws {
+        let c = try RuleOverrides.parse(["overwrite=changed", "fields=[name, industry]", "activityLimit=3", "interval=1m"])
+        #expect(c.overwrite == .changed)
+        #expect(c.fields == .list(["name", "industry"]))
+        #expect(c.activityLimit == 3)
+        #expect(c.interval == 60)
+        #expect(throws: LoadError.self) { try RuleOverrides.parse(["overwrite=sometimes"]) }
+        #expect(throws: LoadError.self) { try RuleOverrides.parse(["speed=2"]) }
+        #expect(throws: LoadError.self) { try RuleOverrides.parse(["overwrite"]) }
+    }
+}
