@@ -19,11 +19,6 @@ extension EventLog {
     public func verify() throws(StoreError) -> VerifyReport {
         var report = VerifyReport(events: 0, problem: nil, head: "")
         do {
-            let triggers = try guardTriggers()
-            if triggers != Schema.guardTriggers {
-                report.problem = (nil, "the append-only guard triggers are missing or changed (found: \(triggers.isEmpty ? "none" : triggers.joined(separator: ", ")))")
-                return report
-            }
             var previous = HashChain.genesis
             var expectedSeq = 0
             var projector: Projector?
@@ -72,6 +67,10 @@ extension EventLog {
             }
             if expectedSeq == 0 { report.problem = (0, "the log has no header") }
             report.head = CanonicalJSON.hex(previous)
+            let triggers = try guardTriggers()
+            if report.problem == nil, triggers != Schema.guardTriggers {
+                report.problem = (nil, "the append-only guard triggers are missing or changed (found: \(triggers.isEmpty ? "none" : triggers.joined(separator: ", ")))")
+            }
             return report
         } catch let e as StoreError {
             throw e

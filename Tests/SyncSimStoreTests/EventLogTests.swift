@@ -1,0 +1,132 @@
+import Foundation
+import GRDB
+import Testing
+import SyncSimCore
+@testable import SyncSimStore
+
+/// A fresh temporary directory per test.
+func tempDir() -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("syncsim-store-\(UUID().uuidString)").path
+    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+func sampleLog(_ dir: String, seed: UInt64 = 7, events count: Int = 300) throws -> (String, [Event], LogHeader) {
+    var stream = RandomStream(seed: seed)
+    stream.events = count
+    let events = stream.generate()
+    let rules = stream.rules()
+    let header = LogHeader(scenario: "sample", title: "Sample", sourceFile: "sample.jsonl", sourceDigest: "sha256:00",
+                           rules: rules, overrides: ["overwrite=all"])
+    let outcome = Simulation.run(rules: rules, events: events, recording: false)
+    var rejections: [Int: String] = [:]
+    for r in outcome.rejections { rejections[r.seq] = r.reason }
+    let path = dir + "/log.db"
+    try EventLog.create(at: path, header: header, events: events, rejections: rejections)
+    return (path, events, header)
+}
+
+@Suite struct EventLogTests {
+    @Test func roundTripsHeaderAndEvents() throws {
+        let (path, events, header) = try sampleLog(tempDir())
+        let log = try EventLog.open(path: path)
+        #expect(try log.header() == header)
+        #expect(try log.events() == events)
+        #expect(try log.verify().intact)
+        #expect(try log.eventCount() == events.count)
+    }
+
+    @Test func batchesBeyondOneTransaction() throws {
+        let (path, events, _) = try sampleLog(tempDir(), seed: 3, events: EventLog.batchSize + 17)
+        let log = try EventLog.open(path: path)
+        #expect(try log.events().count == events.count)
+        #expect(try log.verify().events == events.count)
+    }
+
+    @Test func updateAndDeleteFailWhoeverIssuesThem() throws {
+        let (path, _, _) = try sampleLog(tempDir())
+        let db = try DatabaseQueue(path: path)
+        #expect(throws: DatabaseError.self) { try db.write { try $0.execute(sql: "UPDATE events SET payload = '{}' WHERE seq = 2") } }
+        #expect(throws: DatabaseError.self) { try db.write { try $0.execute(sql: "DELETE FROM events WHERE seq = 2") } }
+        #expect(throws: DatabaseError.self) { try db.write { try $0.execute(sql: "DELETE FROM events") } }
+        try db.close()
+        #expect(try EventLog.open(path: path).verify().intact)
+    }
+
+    /// Drops the guards and runs `sql`, as a tamperer would.
+    func tamper(_ path: String, _ sql: String) throws {
+        let db = try DatabaseQueue(path: path)
+        try db.write { db in
+            try db.execute(sql: "DROP TRIGGER events_append_only_update; DROP TRIGGER events_append_only_delete;")
+            try db.execute(sql: sql)
+        }
+        try db.close()
+    }
+
+    @Test func verifyNamesTheFirstChangedPayload() throws {
+        let (path, _, _) = try sampleLog(tempDir())
+        try tamper(path, "UPDATE events SET payload = replace(payload, '\"at\":', '\"at\": ') WHERE seq = 5")
+        let report = try EventLog.open(path: path).verify()
+        #expect(report.problem?.seq == 5)
+    }
+
+    @Test func verifyNamesADeletedRow() throws {
+        let (path, _, _) = try sampleLog(tempDir())
+        try tamper(path, "DELETE FROM events WHERE seq = 9")
+        #expect(try EventLog.open(path: path).verify().problem?.seq == 9)
+    }
+
+    @Test func verifyNamesReorderedRows() throws {
+        let (path, _, _) = try sampleLog(tempDir())
+        try tamper(path, """
+            UPDATE events SET seq = -1 WHERE seq = 11; UPDATE events SET seq = 11 WHERE seq = 12; UPDATE events SET seq = 12 WHERE seq = -1;
+            """)
+        #expect(try EventLog.open(path: path).verify().problem?.seq == 11)
+    }
+
+    @Test func verifyNoticesMissingGuards() throws {
+        let (path, _, _) = try sampleLog(tempDir())
+        try tamper(path, "SELECT 1")
+        let report = try EventLog.open(path: path).verify()
+        #expect(report.problem != nil)
+        #expect(report.problem?.seq == nil)
+    }
+
+    @Test func anExistingFileIsNeverOverwritten() throws {
+        let dir = tempDir()
+        let path = dir + "/log.db"
+        try Data("keep me".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: StoreError.self) {
+            try EventLog.create(at: path, header: LogHeader(scenario: "x", sourceFile: "x", sourceDigest: "", rules: SyncRules()),
+                                events: [], rejections: [:])
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data("keep me".utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["log.db"])
+    }
+
+    @Test func foreignFilesAreRefused() throws {
+        let dir = tempDir()
+        let text = dir + "/notes.txt"
+        try Data("hello".utf8).write(to: URL(fileURLWithPath: text))
+        let empty = dir + "/empty.db"
+        try Data().write(to: URL(fileURLWithPath: empty))
+        let other = dir + "/other.db"
+        let q = try DatabaseQueue(path: other)
+        try q.write { try $0.execute(sql: "CREATE TABLE t(x)") }
+        try q.close()
+        for path in [text, empty, other, dir + "/missing.db", dir] {
+            #expect(throws: StoreError.self, "\(path)") { try EventLog.open(path: path) }
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: text)) == Data("hello".utf8))
+    }
+
+    @Test func aMissingDirectoryIsAClearError() {
+        #expect {
+            try EventLog.create(at: "/nonexistent-dir-\(UUID())/log.db",
+                                header: LogHeader(scenario: "x", sourceFile: "x", sourceDigest: "", rules: SyncRules()),
+                                events: [], rejections: [:])
+        } throws: { error in
+            "\(error)".contains("does not exist")
+        }
+    }
+}
