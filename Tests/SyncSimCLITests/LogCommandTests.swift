@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+import SyncSimCore
+
+@Suite struct LogCommandTests {
+    /// Writes a random stream as JSON Lines.
+    static func stream(seed: UInt64, events: Int, in dir: String) throws -> String {
+        var s = RandomStream(seed: seed)
+        s.events = events
+        var lines = [CanonicalJSON.string(for: .object(s.rules().asChange.jsonMembers.merging(["type": .string("sync.configure")]) { a, _ in a }))]
+        lines += s.generate().map { CanonicalJSON.string(for: $0.json) }
+        return try Binary.write(lines.joined(separator: "\n") + "\n", to: "s\(seed).jsonl", in: dir)
+    }
+
+    @Test func importThenShowIsDeterministicAcrossProcesses() throws {
+        let dir = Binary.tempDir()
+        let file = try Self.stream(seed: 11, events: 2000, in: dir)
+        let imported = try Binary.run(["import", file, "--db", "a.db"], in: dir)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.hasPrefix("recorded 2000 events"))
+        #expect(try Binary.run(["import", file, "--db", "b.db"], in: dir).status == 0)
+        for at in ["0", "30m", "2h", "100000"] {
+            let a = try Binary.run(["show", "a.db", "--at", at, "--json"], in: dir)
+            let b = try Binary.run(["show", "b.db", "--at", at, "--json"], in: dir)
+            let a2 = try Binary.run(["show", "a.db", "--at", at, "--json"], in: dir)
+            #expect(a.status == 0)
+            #expect(a.stdout == b.stdout)
+            #expect(a.stdout == a2.stdout)
+        }
+        let verify = try Binary.run(["verify", "a.db"], in: dir)
+        #expect(verify.status == 0)
+        #expect(verify.stdout.contains("intact, 2000 events"))
+    }
+
+    @Test func showMatchesTheInProcessProjection() throws {
+        let dir = Binary.tempDir()
+        let file = try Self.stream(seed: 5, events: 500, in: dir)
+        #expect(try Binary.run(["import", file, "--db", "l.db"], in: dir).status == 0)
+        var s = RandomStream(seed: 5)
+        s.events = 500
+        let expected = Simulation.projection(rules: s.rules(), events: s.generate(), at: 3600)
+        let shown = try Binary.run(["show", "l.db", "--at", "1h", "--json"], in: dir)
+        #expect(shown.stdout == CanonicalJSON.string(for: expected.json) + "\n")
+    }
+
+    @Test func showDefaultsToTheLastEvent() throws {
+        let dir = Binary.tempDir()
+        #expect(try Binary.run(["run", "--db", "r.db"], in: dir).status == 0)
+        let r = try Binary.run(["show", "r.db", "--json"], in: dir)
+        #expect(r.stdout.hasPrefix(#"{"accounts":{"acme":{"deletedInDynamics":false,"dynamics":{"industry":"Retail","name":"Acme","website":"acme.example"},"marketo":{"industry":"Finance","name":"Acme"}}},"at":420,"#))
+        let text = try Binary.run(["show", "r.db", "--at", "10m"], in: dir)
+        #expect(text.stdout.contains("bob  account acme  3 activities"))
+    }
+
+    @Test func verifyFailsOnATamperedLog() throws {
+        let dir = Binary.tempDir()
+        #expect(try Binary.run(["run", "--db", "t.db"], in: dir).status == 0)
+        let sql = "DROP TRIGGER events_append_only_update; UPDATE events SET payload = replace(payload, 'Finance', 'Mining') WHERE seq = 4;"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        p.arguments = [dir + "/t.db", sql]
+        try p.run()
+        p.waitUntilExit()
+        try #require(p.terminationStatus == 0)
+        let r = try Binary.run(["verify", "t.db"], in: dir)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("event #4"), "\(r.stderr)")
+    }
+
+    @Test func foreignFilesAreBadInput() throws {
+        let dir = Binary.tempDir()
+        try Binary.write("not a database", to: "x.db", in: dir)
+        for cmd in [["show", "x.db"], ["verify", "x.db"], ["show", "missing.db"]] {
+            let r = try Binary.run(cmd, in: dir)
+            #expect(r.status == 2)
+            #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        }
+        #expect(try String(contentsOfFile: dir + "/x.db", encoding: .utf8) == "not a database")
+    }
+
+    @Test func importRejectsBadStreamsWithTheirLine() throws {
+        let dir = Binary.tempDir()
+        try Binary.write("""
+        {"at": 0, "type": "dynamics.account.create", "account": "a", "fields": {}}
+
+        {"at": 0, "type": "dynamics.contact.move", "contact": "x", "account": "a"}
+        """, to: "bad.jsonl", in: dir)
+        let r = try Binary.run(["import", "bad.jsonl", "--db", "b.db"], in: dir)
+        #expect(r.status == 2)
+        #expect(r.stderr.hasPrefix("bad.jsonl:3:55: error: contact 'x' is not created by any earlier event"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/b.db"))
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+
+@Suite struct RunCommandTests {
+    static let scenarios: [String] = {
+        let dir = Binary.root + "/Scenarios"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
+            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.hasSuffix(".jsonl") }.sorted()
+    }()
+
+    @Test func thereAreScenarios() {
+        #expect(Self.scenarios.count >= 12)
+    }
+
+    @Test(arguments: scenarios)
+    func everyScenarioPasses(name: String) throws {
+        let r = try Binary.run(["run", "Scenarios/" + name], in: Binary.root)
+        #expect(r.status == 0, "\(name): \(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains(" 0 failed") || r.stdout.hasSuffix("0 failed\n"))
+        #expect(r.stderr.isEmpty)
+    }
+
+    @Test func builtinScenarioIsTheShippedFile() throws {
+        let r = try Binary.run(["run"])
+        #expect(r.status == 0)
+        let narration = r.stdout
+        #expect(narration.contains("local edit lost: #4 at 6m on alice"))
+        #expect(narration.hasSuffix("3 passed, 0 failed\n"))
+        let file = try Binary.run(["run", "local-edit-overwritten.yaml"], in: Binary.root + "/Scenarios")
+        #expect(file.stdout == narration)
+    }
+
+    @Test func aFailingExpectationExitsOneWithExpectedAndActual() throws {
+        let dir = Binary.tempDir()
+        try Binary.write("""
+        scenario: wrong
+        events:
+          - {at: 0s, type: dynamics.account.create, account: acme, fields: {industry: Retail}}
+          - {at: 0s, type: dynamics.contact.create, contact: bob, account: acme}
+          - {at: 6m, type: marketo.account.edit, contact: bob, fields: {industry: Finance}}
+          - {at: 7m, type: dynamics.account.update, account: acme, fields: {website: x}}
+        expect:
+          - {at: 6m, contact: bob, fields: {industry: Finance}}
+          - {at: 10m, contact: bob, fields: {industry: Finance}}
+        """, to: "wrong.yaml", in: dir)
+        let r = try Binary.run(["run", "wrong.yaml"], in: dir)
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("FAIL  wrong.yaml:9"))
+        #expect(r.stdout.contains(#"expected {"industry":"Finance"}, actual {"industry":"Retail"}"#))
+        #expect(r.stdout.hasSuffix("1 passed, 1 failed\n"))
+    }
+
+    @Test func badInputExitsTwoAndWritesNoLog() throws {
+        let dir = Binary.tempDir()
+        try Binary.write("""
+        scenario: bad
+        events:
+          - {at: 0s, type: dynamics.account.create, account: acme, fields: {industry: Retail}}
+          - {at: 1m, type: dynamics.account.update, account: acme, fields: {industry: [Retail]}}
+        """, to: "bad.yaml", in: dir)
+        let r = try Binary.run(["run", "bad.yaml", "--db", "out.db"], in: dir)
+        #expect(r.status == 2)
+        #expect(r.stderr.hasPrefix("bad.yaml:4:79: error: expected a field value"), "\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["bad.yaml"])
+    }
+
+    @Test func anExistingLogIsLeftExactlyAsItWas() throws {
+        let dir = Binary.tempDir()
+        #expect(try Binary.run(["run", "--db", "run.db"], in: dir).status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: dir + "/run.db"))
+        try Binary.write("scenario: x\nevents: [{at: 0s, type: nope}]\n", to: "bad.yaml", in: dir)
+        #expect(try Binary.run(["run", "bad.yaml", "--db", "run.db"], in: dir).status == 2)
+        let again = try Binary.run(["run", "--db", "run.db"], in: dir)
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("already exists"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/run.db")) == before)
+        #expect(try Binary.run(["verify", "run.db"], in: dir).status == 0)
+    }
+
+    @Test func setOverridesARuleAndTheLogRecordsIt() throws {
+        let dir = Binary.tempDir()
+        let r = try Binary.run(["run", Binary.root + "/Scenarios/overwrite-all.yaml", "--set", "overwrite=changed", "--db", "w.db"], in: dir)
+        #expect(r.status == 1, "with overwrite=changed the industry edit survives, so the file's expectation fails")
+        let show = try Binary.run(["show", "w.db", "--at", "10m", "--json"], in: dir)
+        #expect(show.stdout.contains(#""bob":{"account":"acme","activities":2,"fields":{"industry":"Finance""#), "\(show.stdout)")
+        #expect(try Binary.run(["run", "--set", "overwrite=sometimes"]).status == 2)
+    }
+
+    @Test func runJSONIsOneSortedObject() throws {
+        let r = try Binary.run(["run", "--json"])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix(#"{"events":5,"expectations":[{"#))
+        #expect(r.stdout.contains(#""failed":0"#))
+        #expect(r.stdout.contains(#""passed":3"#))
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect(object?["scenario"] as? String == "local-edit-overwritten")
+    }
+
+    @Test func usageErrorsAreBadInput() throws {
+        #expect(try Binary.run(["frobnicate"]).status == 2)
+        #expect(try Binary.run(["show"]).status == 2)
+        #expect(try Binary.run(["show", "x.db", "--at", "soon"]).status == 2)
+        #expect(try Binary.run(["run", "/no/such/file.yaml"]).stderr.contains("/no/such/file.yaml: error: cannot read the file"))
+        #expect(try Binary.run(["--help"]).status == 0)
+    }
+}
