@@ -35,9 +35,10 @@ extension Projector {
         case .account(let a):
             return (a.map(JSON.string) ?? .null, marketoAccount(of: contact!).map(JSON.string) ?? .null)
         case .activities(let count, let source, let field):
-            let n = (source == nil && field == nil)
-                ? activityCount(of: contact!)
-                : activities(of: contact!).filter { (source == nil || $0.source == source) && (field == nil || $0.field == field) }.count
+            let tally = activityTally(of: contact!)
+            let n = field == nil
+                ? (source.map(tally.count) ?? tally.total)
+                : activities(of: contact!).filter { (source == nil || $0.source == source) && $0.field == field }.count
             return (.int(count), .int(n))
         case .dynamics(let f):
             return subset(f, of: dynamicsFields(of: account!) ?? [:])

@@ -37,26 +37,52 @@ public struct Activity: Sendable, Equatable {
     public var source: ActivitySource
 }
 
+/// Running counts of the activity-logging changes of a company, by source.
+public struct Tally: Sendable, Hashable {
+    public var total = 0
+    public var dynamics = 0
+    public var marketo: Int { total - dynamics }
+
+    public init(total: Int = 0, dynamics: Int = 0) {
+        self.total = total
+        self.dynamics = dynamics
+    }
+
+    static func - (a: Tally, b: Tally) -> Tally { Tally(total: a.total - b.total, dynamics: a.dynamics - b.dynamics) }
+    static func + (a: Tally, b: Tally) -> Tally { Tally(total: a.total + b.total, dynamics: a.dynamics + b.dynamics) }
+
+    /// The count of one source.
+    public func count(_ source: ActivitySource) -> Int { source == .dynamics ? dynamics : marketo }
+}
+
 /// Marketo's copy of a Dynamics account.
 struct Company: Sendable {
     var fields: [String: Value] = [:]
     var deletedInDynamics = false
     var members: Set<String> = []
-    var changes: [CompanyChange] = []
+    /// Counts of the changes that logged activities.
+    var tally = Tally()
+    /// The changes themselves (index = tally.total before each), when the projector keeps them.
+    var records: [CompanyChange] = []
     var localEdits: [String: LocalEdit] = [:]
 }
 
-/// A contact's link to a company over a span of that company's changes.
+/// A contact's link to a company between two points of the company's change counts.
 struct Membership: Sendable {
     var account: String
-    var from: Int
-    var to: Int?
+    var from: Tally
+    var to: Tally?
 }
 
 /// A contact as Marketo holds it.
 struct MarketoContact: Sendable {
     var account: String?
-    var memberships: [Membership] = []
+    /// The current link, if any.
+    var open: Membership?
+    /// Activities of the links that ended.
+    var closed = Tally()
+    /// The links that ended, when the projector keeps activity records.
+    var history: [Membership] = []
 }
 
 /// A Dynamics account as Dynamics holds it.

@@ -5,6 +5,8 @@ public struct Projection: Sendable, Equatable {
         public var account: String?
         public var fields: [String: Value]
         public var activities: Int
+        /// Activities by source (`dynamics`, `marketo`).
+        public var activitiesBySource: [ActivitySource: Int]
     }
 
     /// An account on both sides: nil where it does not exist on that side.
@@ -32,7 +34,8 @@ public struct Projection: Sendable, Equatable {
         var cs: [String: JSON] = [:]
         for (c, v) in contacts {
             cs[c] = .object(["account": v.account.map(JSON.string) ?? .null,
-                             "fields": .fields(v.fields), "activities": .int(v.activities)])
+                             "fields": .fields(v.fields), "activities": .int(v.activities),
+                             "activitiesBySource": .object(Dictionary(uniqueKeysWithValues: v.activitiesBySource.map { ($0.key.rawValue, JSON.int($0.value)) }))])
         }
         var accs: [String: JSON] = [:]
         for (a, v) in accounts {

@@ -11,12 +11,19 @@ extension Projector {
         for (c, mc) in contacts.sorted(by: { $0.key < $1.key }) {
             if let a = mc.account {
                 guard companies[a]?.members.contains(c) == true else { return "contact \(c) not listed by company \(a)" }
-                guard let last = mc.memberships.last, last.account == a, last.to == nil else {
+                guard let open = mc.open, open.account == a, open.to == nil else {
                     return "contact \(c) has no open membership of \(a)"
                 }
+            } else if mc.open != nil {
+                return "contact \(c) has an open membership but no account"
             }
-            if mc.memberships.dropLast().contains(where: { $0.to == nil }) { return "contact \(c) has two open memberships" }
-            if activityCount(of: c) != activities(of: c).count { return "contact \(c) activity count disagrees with its activities" }
+            if keepsActivityRecords {
+                let list = activities(of: c)
+                if activityCount(of: c) != list.count { return "contact \(c) activity count disagrees with its activities" }
+                if activityTally(of: c).dynamics != list.filter({ $0.source == .dynamics }).count {
+                    return "contact \(c) dynamics count disagrees with its activities"
+                }
+            }
         }
         return nil
     }

@@ -38,23 +38,24 @@ extension Projector {
     /// Number of contacts linked to the company in Marketo.
     public func contactCount(of a: String) -> Int { companies[a]?.members.count ?? 0 }
 
-    /// The number of activities logged on the contact so far.
-    public func activityCount(of c: String) -> Int {
-        guard let mc = contacts[c] else { return 0 }
-        var n = 0
-        for m in mc.memberships {
-            n += (m.to ?? companies[m.account]!.changes.count) - m.from
-        }
-        return n
+    /// The activities logged on the contact so far, by source.
+    public func activityTally(of c: String) -> Tally {
+        guard let mc = contacts[c] else { return Tally() }
+        guard let open = mc.open else { return mc.closed }
+        return mc.closed + (companies[open.account]!.tally - open.from)
     }
 
-    /// The activities logged on the contact so far, oldest first.
+    /// The number of activities logged on the contact so far.
+    public func activityCount(of c: String) -> Int { activityTally(of: c).total }
+
+    /// The activities logged on the contact so far, oldest first
+    /// (empty unless ``keepsActivityRecords``).
     public func activities(of c: String) -> [Activity] {
-        guard let mc = contacts[c] else { return [] }
+        guard keepsActivityRecords, let mc = contacts[c] else { return [] }
         var out: [Activity] = []
-        for m in mc.memberships {
-            let changes = companies[m.account]!.changes
-            for ch in changes[m.from..<(m.to ?? changes.count)] {
+        for m in mc.history + (mc.open.map { [$0] } ?? []) {
+            let records = companies[m.account]!.records
+            for ch in records[m.from.total..<(m.to ?? companies[m.account]!.tally).total] {
                 out.append(Activity(contact: c, field: ch.field, old: ch.old, new: ch.new, at: ch.at, source: ch.source))
             }
         }
@@ -75,7 +76,9 @@ extension Projector {
     public func projection() -> Projection {
         var cs: [String: Projection.ContactView] = [:]
         for (c, mc) in contacts {
-            cs[c] = .init(account: mc.account, fields: shownFields(of: c), activities: activityCount(of: c))
+            let t = activityTally(of: c)
+            cs[c] = .init(account: mc.account, fields: shownFields(of: c), activities: t.total,
+                          activitiesBySource: [.dynamics: t.dynamics, .marketo: t.marketo])
         }
         var accs: [String: Projection.AccountView] = [:]
         for a in accountIDs {

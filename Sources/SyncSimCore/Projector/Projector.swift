@@ -17,6 +17,14 @@ public struct Projector: Sendable {
     public var recording = false
     /// The steps recorded since the last ``takeSteps()``.
     public private(set) var steps: [Step] = []
+    /// When true (the default), every activity-logging change is kept, so ``activities(of:)``
+    /// and per-field counts work. When false, only counts by source are kept, and memory
+    /// grows with accounts and contacts, not with events.
+    public var keepsActivityRecords = true
+    /// When true, ``fingerprint`` follows every change of the observable state.
+    var fingerprinting = false
+    /// Order-independent hash of the observable state (when ``fingerprinting``).
+    private(set) var fingerprint = Fingerprint()
 
     var dynamicsAccounts: [String: DynamicsAccount] = [:]
     var dynamicsContacts: [String: String?] = [:]
@@ -92,13 +100,15 @@ public struct Projector: Sendable {
         let outcome: EventReport.Outcome
         switch event.kind {
         case .accountCreate(let a, let f):
-            dynamicsAccounts[a] = DynamicsAccount(fields: f.filter { !$0.value.isNull })
+            setDynamics(a, DynamicsAccount(fields: f.filter { !$0.value.isNull }))
             outcome = queue(event, seq)
         case .accountUpdate(let a, let f):
-            for (k, v) in f { dynamicsAccounts[a]?.fields[k] = v.isNull ? nil : v }
+            var d = dynamicsAccounts[a] ?? DynamicsAccount(fields: [:])
+            for (k, v) in f { d.fields[k] = v.isNull ? nil : v }
+            setDynamics(a, d)
             outcome = queue(event, seq)
         case .accountDelete(let a):
-            dynamicsAccounts[a] = DynamicsAccount(fields: [:], deleted: true)
+            setDynamics(a, DynamicsAccount(fields: [:], deleted: true))
             outcome = queue(event, seq)
         case .contactCreate(let c, let a, _):
             dynamicsContacts[c] = .some(a)
@@ -117,6 +127,14 @@ public struct Projector: Sendable {
         if recording { steps.append(.event(EventReport(seq: seq, event: event, outcome: outcome))) }
     }
 
+    private mutating func setDynamics(_ a: String, _ d: DynamicsAccount) {
+        if fingerprinting {
+            if let old = dynamicsAccounts[a] { fingerprint.remove(.dynamics(a, old.fields, deleted: old.deleted)) }
+            fingerprint.add(.dynamics(a, d.fields, deleted: d.deleted))
+        }
+        dynamicsAccounts[a] = d
+    }
+
     private mutating func queue(_ event: Event, _ seq: Int) -> EventReport.Outcome {
         pending.append((seq, event))
         return .pending(cycleStart: rules.cycleStart(after: event.at))
@@ -126,6 +144,7 @@ public struct Projector: Sendable {
                                  account: String? = nil, contact: String? = nil) -> EventReport.Outcome {
         rejections.append(Rejection(seq: seq, at: event.at, type: event.typeName, reason: reason,
                                     account: account, contact: contact))
+        if fingerprinting { fingerprint.add(.rejection(event.at, event.typeName, reason, account, contact)) }
         return .rejected(reason)
     }
 
@@ -157,10 +176,23 @@ public struct Projector: Sendable {
         let old = companies[a]!.fields[field] ?? .null
         companies[a]!.fields[field] = value.isNull ? nil : value
         guard old != value else { return nil }
+        if fingerprinting {
+            if !old.isNull { fingerprint.remove(.field(a, field, old)) }
+            if !value.isNull { fingerprint.add(.field(a, field, value)) }
+        }
         let members = companies[a]!.members.count
         let logged = Int64(members) <= limit
         if logged && members > 0 {
-            companies[a]!.changes.append(CompanyChange(field: field, old: old, new: value, at: at, source: source))
+            if keepsActivityRecords {
+                companies[a]!.records.append(CompanyChange(field: field, old: old, new: value, at: at, source: source))
+            }
+            let before = companies[a]!.tally
+            companies[a]!.tally.total += 1
+            if source == .dynamics { companies[a]!.tally.dynamics += 1 }
+            if fingerprinting {
+                fingerprint.remove(.tally(a, before))
+                fingerprint.add(.tally(a, companies[a]!.tally))
+            }
         }
         return FieldChange(account: a, field: field, old: old, new: value, contacts: members,
                            activitiesLogged: logged, lostEdit: nil)
@@ -204,6 +236,10 @@ public struct Projector: Sendable {
                 if companies[a] != nil {
                     if !companies[a]!.deletedInDynamics {
                         companies[a]!.deletedInDynamics = true
+                        if fingerprinting {
+                            fingerprint.remove(.company(a, deleted: false))
+                            fingerprint.add(.company(a, deleted: true))
+                        }
                         writes.append(.init(account: a, status: .markedDeleted, changes: [], matchedEdits: []))
                     }
                 } else {
@@ -212,7 +248,13 @@ public struct Projector: Sendable {
                 continue
             }
             let isNew = companies[a] == nil
-            if isNew { companies[a] = Company() }
+            if isNew {
+                companies[a] = Company()
+                if fingerprinting {
+                    fingerprint.add(.company(a, deleted: false))
+                    fingerprint.add(.tally(a, Tally()))
+                }
+            }
             let targets: [String]
             switch rules.overwrite {
             case .all:
@@ -242,6 +284,10 @@ public struct Projector: Sendable {
             switch e.kind {
             case .contactCreate(let c, let a, _):
                 contacts[c] = MarketoContact()
+                if fingerprinting {
+                    fingerprint.add(.contact(c, nil))
+                    fingerprint.add(.closed(c, Tally()))
+                }
                 let to = link(c, to: a)
                 links.append(.init(seq: seq, contact: c, from: nil, to: to, created: true))
             case .contactMove(let c, let a):
@@ -260,22 +306,37 @@ public struct Projector: Sendable {
 
     /// Links a Marketo contact to an account's company, if that company exists.
     private mutating func link(_ c: String, to a: String?) -> String? {
-        guard let a, companies[a] != nil else {
-            contacts[c]!.account = nil
-            return nil
-        }
+        guard let a, companies[a] != nil else { return nil }
         companies[a]!.members.insert(c)
+        let open = Membership(account: a, from: companies[a]!.tally, to: nil)
         contacts[c]!.account = a
-        contacts[c]!.memberships.append(Membership(account: a, from: companies[a]!.changes.count, to: nil))
+        contacts[c]!.open = open
+        if fingerprinting {
+            fingerprint.remove(.contact(c, nil))
+            fingerprint.add(.contact(c, a))
+            fingerprint.add(.open(c, a, open.from))
+        }
         return a
     }
 
+    /// Ends a contact's current link; its activities so far move to its closed tally.
     private mutating func unlink(_ c: String) -> String? {
-        guard let a = contacts[c]?.account else { return nil }
+        guard var open = contacts[c]?.open else { return nil }
+        let a = open.account
         companies[a]!.members.remove(c)
-        let last = contacts[c]!.memberships.count - 1
-        contacts[c]!.memberships[last].to = companies[a]!.changes.count
+        open.to = companies[a]!.tally
+        let before = contacts[c]!.closed
+        contacts[c]!.closed = before + (open.to! - open.from)
+        if keepsActivityRecords { contacts[c]!.history.append(open) }
+        contacts[c]!.open = nil
         contacts[c]!.account = nil
+        if fingerprinting {
+            fingerprint.remove(.open(c, a, open.from))
+            fingerprint.remove(.closed(c, before))
+            fingerprint.add(.closed(c, contacts[c]!.closed))
+            fingerprint.remove(.contact(c, a))
+            fingerprint.add(.contact(c, nil))
+        }
         return a
     }
 }
