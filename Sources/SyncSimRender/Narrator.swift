@@ -68,7 +68,7 @@ public struct Narrator: Sendable {
                 details.append(indent + style.dim("company \(account): nothing changes (same values)"))
             }
             for ch in changes {
-                details.append(indent + change(ch, prefix: "\(account)."))
+                details += change(ch, prefix: "\(account).")
             }
             details.append(indent + style.dim("Dynamics never sees this edit (R2); the next Dynamics update of \(account) can overwrite it (R4)"))
         }
@@ -76,7 +76,7 @@ public struct Narrator: Sendable {
         return [line] + details
     }
 
-    func change(_ ch: FieldChange, prefix: String) -> String {
+    func change(_ ch: FieldChange, prefix: String) -> [String] {
         var s = "\(prefix)\(ch.field): \(TextFormat.value(ch.old)) -> \(style.bold(TextFormat.value(ch.new)))"
         if ch.contacts == 0 {
             s += style.dim("  (no contacts, no activities)")
@@ -85,10 +85,11 @@ public struct Narrator: Sendable {
         } else {
             s += style.yellow("  shown on \(TextFormat.plural(ch.contacts, "contact")), no activities: more contacts than the activity limit (R9)")
         }
+        var out = [indent + s]
         if let lost = ch.lostEdit {
-            s += "\n" + indent + "  " + style.magenta("local edit lost: #\(lost.seq) at \(TextFormat.time(lost.at)) on \(lost.contact) set \(TextFormat.value(lost.value))")
+            out.append(indent + "  " + style.magenta("local edit lost: #\(lost.seq) at \(TextFormat.time(lost.at)) on \(lost.contact) set \(TextFormat.value(lost.value))"))
         }
-        return s
+        return out
     }
 
     func cycle(_ c: CycleReport) -> [String] {
@@ -112,7 +113,7 @@ public struct Narrator: Sendable {
                 }
             }
             for ch in w.changes {
-                out.append(indent + change(ch, prefix: "\(w.account)."))
+                out += change(ch, prefix: "\(w.account).")
             }
             for (field, edit) in w.matchedEdits {
                 out.append(indent + style.dim("\(w.account).\(field): the local edit #\(edit.seq) on \(edit.contact) now matches Dynamics"))

@@ -43,6 +43,11 @@ public enum TextFormat {
         return parts.joined(separator: ", ")
     }
 
+    /// `s` padded with spaces to `width` characters.
+    public static func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+    }
+
     /// `1 contact`, `2 contacts`.
     public static func plural(_ n: Int, _ word: String, _ plural: String? = nil) -> String {
         "\(n) \(n == 1 ? word : plural ?? word + "s")"

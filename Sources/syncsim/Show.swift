@@ -23,10 +23,9 @@ struct Show: ParsableCommand {
         let projection: Projection
         do {
             let log = try EventLog.open(path: db)
-            let header = try log.header()
-            let events = try log.events()
-            let instant = at?.seconds ?? events.last?.at ?? 0
-            projection = Simulation.projection(rules: header.rules, events: events, at: instant)
+            let rules = try log.header().rules
+            let instant = try at?.seconds ?? log.lastEventAt() ?? 0
+            projection = try log.withEvents { Simulation.fold(rules: rules, events: &$0, through: instant) }.projection()
         } catch {
             throw Console.fail(error)
         }

@@ -41,6 +41,28 @@ public struct Simulation: Sendable {
                        rejections: projector.rejections)
     }
 
+    /// Folds events up to and including `instant` (all of them if nil), keeping counts
+    /// but not activity records, and returns the projector at that instant (or at the last event).
+    public static func fold<I: IteratorProtocol<Event>>(rules: SyncRules, events: inout I, through instant: Seconds?) -> Projector {
+        var projector = Projector(rules: rules)
+        projector.keepsActivityRecords = false
+        var seq = 0
+        while let e = events.next() {
+            if let instant, e.at > instant { break }
+            seq += 1
+            projector.apply(e, seq: seq)
+        }
+        if let instant { projector.advance(to: instant) }
+        return projector
+    }
+
+    /// The end of the first cycle that starts after `lastEvent`: when a run whose last
+    /// event is at that instant has settled.
+    public static func settled(rules: SyncRules, lastEvent: Seconds?) -> Seconds {
+        guard let lastEvent else { return 0 }
+        return rules.cycleStart(after: lastEvent) + rules.duration
+    }
+
     /// The projection at `instant` of a log's events: everything at or before it applied.
     public static func projection(rules: SyncRules, events: [Event], at instant: Seconds) -> Projection {
         var projector = Projector(rules: rules)

@@ -1,0 +1,114 @@
+/// What differs between two projections: per contact, per account, and in the rejected events.
+public struct ProjectionDiff: Sendable, Equatable {
+    /// A value on side A and side B.
+    public struct Pair<T: Sendable & Equatable>: Sendable, Equatable {
+        public var a: T
+        public var b: T
+    }
+
+    /// A field whose value differs.
+    public struct FieldPair: Sendable, Equatable {
+        public var field: String
+        public var values: Pair<Value>
+    }
+
+    /// How one contact differs.
+    public struct ContactDiff: Sendable, Equatable {
+        public var contact: String
+        public var inMarketo: Pair<Bool>?
+        public var account: Pair<String?>?
+        public var fields: [FieldPair]
+        public var activities: [(source: ActivitySource, counts: Pair<Int>)]
+
+        public static func == (x: ContactDiff, y: ContactDiff) -> Bool {
+            x.contact == y.contact && x.inMarketo == y.inMarketo && x.account == y.account && x.fields == y.fields
+                && x.activities.map(\.source) == y.activities.map(\.source) && x.activities.map(\.counts) == y.activities.map(\.counts)
+        }
+    }
+
+    /// How one account differs.
+    public struct AccountDiff: Sendable, Equatable {
+        public var account: String
+        public var inMarketo: Pair<Bool>?
+        public var inDynamics: Pair<Bool>?
+        public var deletedInDynamics: Pair<Bool>?
+        public var marketo: [FieldPair]
+        public var dynamics: [FieldPair]
+    }
+
+    public var contacts: [ContactDiff] = []
+    public var accounts: [AccountDiff] = []
+    /// Rejected events on one side only (compared by instant, type, reason and ids, not by sequence number).
+    public var rejectedOnlyA: [Rejection] = []
+    public var rejectedOnlyB: [Rejection] = []
+
+    /// Whether the two projections are the same.
+    public var isEmpty: Bool { contacts.isEmpty && accounts.isEmpty && rejectedOnlyA.isEmpty && rejectedOnlyB.isEmpty }
+
+    /// Counts for the summary line.
+    public var fieldCount: Int { contacts.reduce(0) { $0 + $1.fields.count } }
+    public var activityCount: Int { contacts.reduce(0) { $0 + $1.activities.count } }
+
+    /// Compares what two projectors show and hold now.
+    public static func compare(_ a: Projector, _ b: Projector) -> ProjectionDiff {
+        var diff = ProjectionDiff()
+        let contactIDs = Set(a.marketoContactIDs).union(b.marketoContactIDs).sorted(by: CanonicalJSON.utf8Less)
+        for c in contactIDs {
+            var d = ContactDiff(contact: c, inMarketo: nil, account: nil, fields: [], activities: [])
+            let (ia, ib) = (a.contactInMarketo(c), b.contactInMarketo(c))
+            if ia != ib { d.inMarketo = Pair(a: ia, b: ib) }
+            let (aa, ab) = (a.marketoAccount(of: c), b.marketoAccount(of: c))
+            if aa != ab { d.account = Pair(a: aa, b: ab) }
+            d.fields = fieldPairs(a.shownFields(of: c), b.shownFields(of: c))
+            let (ta, tb) = (a.activityTally(of: c), b.activityTally(of: c))
+            for source in ActivitySource.allCases where ta.count(source) != tb.count(source) {
+                d.activities.append((source, Pair(a: ta.count(source), b: tb.count(source))))
+            }
+            if d.inMarketo != nil || d.account != nil || !d.fields.isEmpty || !d.activities.isEmpty {
+                diff.contacts.append(d)
+            }
+        }
+        let accountIDs = Set(a.accountIDs).union(b.accountIDs).sorted(by: CanonicalJSON.utf8Less)
+        for id in accountIDs {
+            var d = AccountDiff(account: id, inMarketo: nil, inDynamics: nil, deletedInDynamics: nil, marketo: [], dynamics: [])
+            let (ma, mb) = (a.marketoFields(of: id), b.marketoFields(of: id))
+            if (ma != nil) != (mb != nil) { d.inMarketo = Pair(a: ma != nil, b: mb != nil) }
+            let (da, db) = (a.dynamicsFields(of: id), b.dynamicsFields(of: id))
+            if (da != nil) != (db != nil) { d.inDynamics = Pair(a: da != nil, b: db != nil) }
+            let (xa, xb) = (a.deletedInDynamics(id), b.deletedInDynamics(id))
+            if xa != xb { d.deletedInDynamics = Pair(a: xa, b: xb) }
+            d.marketo = fieldPairs(ma ?? [:], mb ?? [:])
+            d.dynamics = fieldPairs(da ?? [:], db ?? [:])
+            if d.inMarketo != nil || d.inDynamics != nil || d.deletedInDynamics != nil || !d.marketo.isEmpty || !d.dynamics.isEmpty {
+                diff.accounts.append(d)
+            }
+        }
+        (diff.rejectedOnlyA, diff.rejectedOnlyB) = onlyOnOneSide(a.rejections, b.rejections)
+        return diff
+    }
+
+    static func fieldPairs(_ a: [String: Value], _ b: [String: Value]) -> [FieldPair] {
+        Set(a.keys).union(b.keys).sorted(by: CanonicalJSON.utf8Less).compactMap { f in
+            let (x, y) = (a[f] ?? .null, b[f] ?? .null)
+            return x == y ? nil : FieldPair(field: f, values: Pair(a: x, b: y))
+        }
+    }
+
+    private struct RejectionKey: Hashable {
+        var at: Seconds, type: String, reason: String, account: String?, contact: String?
+        init(_ r: Rejection) { (at, type, reason, account, contact) = (r.at, r.type, r.reason, r.account, r.contact) }
+    }
+
+    static func onlyOnOneSide(_ a: [Rejection], _ b: [Rejection]) -> ([Rejection], [Rejection]) {
+        func extra(_ x: [Rejection], over y: [Rejection]) -> [Rejection] {
+            var counts: [RejectionKey: Int] = [:]
+            for r in y { counts[RejectionKey(r), default: 0] += 1 }
+            return x.filter { r in
+                let k = RejectionKey(r)
+                if let n = counts[k], n > 0 { counts[k] = n - 1; return false }
+                return true
+            }
+        }
+        return (extra(a, over: b), extra(b, over: a))
+    }
+}

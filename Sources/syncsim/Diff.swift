@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import SyncSimCore
+import SyncSimRender
+import SyncSimScenario
+import SyncSimStore
+
+/// `syncsim diff`: compares the projections of two runs.
+struct Diff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare what two runs show: two logs, two scenarios, two rule sets or two moments.",
+        discussion: """
+        Each side is an event log or a scenario file (.yaml, .yml, .jsonl), which is run in memory.
+        Without --at, both sides are compared when the later one has settled: at the end of the
+        first sync cycle that starts after its last event. Exit 0: same; 1: different; 2: bad input.
+        """
+    )
+
+    @Argument(help: "Side A: an event log or a scenario file.")
+    var a: String
+
+    @Argument(help: "Side B: an event log or a scenario file.")
+    var b: String
+
+    @Option(help: "The instant to compare (seconds or a duration like 10m); also B's unless --b-at.")
+    var at: TimeArgument?
+
+    @Option(name: .customLong("b-at"), help: "B's instant, to compare two moments.")
+    var bAt: TimeArgument?
+
+    @Option(name: .customLong("set"), help: "Override a sync key on both sides.")
+    var overrides: [String] = []
+
+    @Option(name: .customLong("a-set"), help: "Override a sync key on side A only.")
+    var aOverrides: [String] = []
+
+    @Option(name: .customLong("b-set"), help: "Override a sync key on side B only, e.g. --b-set overwrite=changed.")
+    var bOverrides: [String] = []
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    func run() throws {
+        let report: DiffReport
+        do {
+            let sa = try DiffSide.load(a, overrides: overrides + aOverrides)
+            let sb = try DiffSide.load(b, overrides: overrides + bOverrides)
+            let settled = max(sa.settled, sb.settled)
+            let atA = at?.seconds ?? settled
+            let atB = bAt?.seconds ?? at?.seconds ?? settled
+            let pa = try sa.withEvents { Simulation.fold(rules: sa.rules, events: &$0, through: atA) }
+            let pb = try sb.withEvents { Simulation.fold(rules: sb.rules, events: &$0, through: atB) }
+            let diff = ProjectionDiff.compare(pa, pb)
+            var divergence: Divergence? = nil
+            if !diff.isEmpty, atA == atB {
+                divergence = try sa.withEvents { ea in
+                    try sb.withEvents { eb in
+                        Divergence.first(a: &ea, rules: sa.rules, b: &eb, rules: sb.rules, through: atA)
+                    }
+                }
+            }
+            report = DiffReport(a: DiffSideInfo(source: a, at: atA, rules: sa.rules),
+                                b: DiffSideInfo(source: b, at: atB, rules: sb.rules),
+                                diff: diff, divergence: divergence)
+        } catch {
+            throw Console.fail(error)
+        }
+        if json {
+            Console.out(CanonicalJSON.string(for: report.json))
+        } else {
+            report.lines(style: Console.style).forEach { Console.out($0) }
+        }
+        Console.flush()
+        if !report.diff.isEmpty { throw Exit.failed }
+    }
+}
+
+/// One side of a diff: its rules and where its events come from.
+struct DiffSide {
+    enum Source {
+        case events([Event])
+        case log(EventLog)
+    }
+
+    var rules: SyncRules
+    var source: Source
+    var lastEventAt: Seconds?
+
+    /// When this side has settled: the end of the first cycle after its last event.
+    var settled: Seconds { Simulation.settled(rules: rules, lastEvent: lastEventAt) }
+
+    static func load(_ path: String, overrides: [String]) throws -> DiffSide {
+        let change = try RuleOverrides.parse(overrides)
+        let ext = (path as NSString).pathExtension.lowercased()
+        if ["yaml", "yml", "jsonl"].contains(ext) {
+            let s = try ScenarioLoader.load(path: path).scenario
+            return DiffSide(rules: SyncRules(s.sync.merging(change)), source: .events(s.events), lastEventAt: s.events.last?.at)
+        }
+        let log = try EventLog.open(path: path)
+        let rules = SyncRules(try log.header().rules.asChange.merging(change))
+        return DiffSide(rules: rules, source: .log(log), lastEventAt: try log.lastEventAt())
+    }
+
+    /// Runs `body` with an iterator over this side's events.
+    func withEvents<T>(_ body: (inout AnyIterator<Event>) throws -> T) throws -> T {
+        switch source {
+        case .events(let events):
+            var it = AnyIterator(events.makeIterator())
+            return try body(&it)
+        case .log(let log):
+            return try log.withEvents { inner in
+                // The iterator is used only inside this closure; `withEvents` checks it for failures after.
+                try withoutActuallyEscaping({ inner.next() }) { next in
+                    var it = AnyIterator(next)
+                    return try body(&it)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+
+@Suite struct DiffCommandTests {
+    @Test func identicalRunsExitZero() throws {
+        let r = try Binary.run(["diff", "Scenarios/r8-change-data-value.yaml", "Scenarios/r8-change-data-value.yaml"], in: Binary.root)
+        #expect(r.status == 0)
+        #expect(r.stdout.hasSuffix("\nno differences\n"))
+    }
+
+    @Test func theTeachingPair() throws {
+        let r = try Binary.run(["diff", "Scenarios/overwrite-all.yaml", "Scenarios/overwrite-changed.yaml"], in: Binary.root)
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("A  Scenarios/overwrite-all.yaml at 10m  (overwrite \"all\")"))
+        #expect(r.stdout.contains("  industry               A \"Retail\"  B \"Finance\""))
+        #expect(r.stdout.contains("  activities (dynamics)  A 2         B 1"))
+        #expect(r.stdout.contains("first divergence at 10m"))
+        #expect(r.stdout.contains("local edit lost: #4 at 6m on alice"))
+        #expect(r.stdout.hasSuffix("2 contacts, 2 fields, 2 activity counts, 1 account differ\n"))
+        let oneFile = try Binary.run(["diff", "Scenarios/overwrite-all.yaml", "Scenarios/overwrite-all.yaml", "--b-set", "overwrite=changed"], in: Binary.root)
+        #expect(oneFile.status == 1)
+        #expect(oneFile.stdout.hasSuffix("2 contacts, 2 fields, 2 activity counts, 1 account differ\n"))
+    }
+
+    @Test func jsonIsStableAcrossProcesses() throws {
+        let args = ["diff", "Scenarios/overwrite-all.yaml", "Scenarios/overwrite-changed.yaml", "--json"]
+        let first = try Binary.run(args, in: Binary.root)
+        let second = try Binary.run(args, in: Binary.root)
+        #expect(first.status == 1)
+        #expect(first.stdout == second.stdout)
+        let o = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any]
+        #expect(o?["same"] as? Bool == false)
+        #expect((o?["divergence"] as? [String: Any])?["at"] as? Int == 600)
+    }
+
+    @Test func aLogAgainstItsScenarioAndTwoMoments() throws {
+        let dir = Binary.tempDir()
+        let yaml = Binary.root + "/Scenarios/local-edit-overwritten.yaml"
+        #expect(try Binary.run(["run", yaml, "--db", "r.db"], in: dir).status == 0)
+        #expect(try Binary.run(["diff", "r.db", yaml], in: dir).status == 0)
+        let moments = try Binary.run(["diff", "r.db", "r.db", "--at", "6m", "--b-at", "10m"], in: dir)
+        #expect(moments.status == 1)
+        #expect(moments.stdout.contains("A  r.db at 6m"))
+        #expect(moments.stdout.contains("B  r.db at 10m"))
+        #expect(!moments.stdout.contains("first divergence"))
+        #expect(try Binary.run(["diff", "r.db", "r.db", "--at", "10m", "--b-at", "10m"], in: dir).status == 0)
+    }
+
+    @Test func badInputExitsTwo() throws {
+        let dir = Binary.tempDir()
+        try Binary.write("scenario: x\nevents:\n  - {at: 1m, type: nope}\n", to: "bad.yaml", in: dir)
+        let r = try Binary.run(["diff", "bad.yaml", Binary.root + "/Scenarios/r2-one-way.yaml"], in: dir)
+        #expect(r.status == 2)
+        #expect(r.stderr.hasPrefix("bad.yaml:3:20: error: unknown event type 'nope'"), "\(r.stderr)")
+        #expect(try Binary.run(["diff", "missing.db", "bad.yaml"], in: dir).status == 2)
+    }
+}

@@ -1,0 +1,93 @@
+import Testing
+@testable import SyncSimCore
+
+@Suite struct DiffTests {
+    let base: [Event] = [
+        E.create(0, "acme", ["industry": E.s("Retail")]),
+        E.contact(0, "alice", "acme"),
+        E.contact(0, "bob", "acme"),
+        E.edit(360, "alice", ["industry": E.s("Finance")]),
+        E.update(420, "acme", ["website": E.s("w")]),
+    ]
+
+    func folded(_ events: [Event], _ rules: SyncRules = SyncRules(), at: Seconds) -> Projector {
+        var it = events.makeIterator()
+        return Simulation.fold(rules: rules, events: &it, through: at)
+    }
+
+    func divergence(_ a: [Event], _ b: [Event], _ ra: SyncRules = SyncRules(), _ rb: SyncRules = SyncRules(), through: Seconds) -> Divergence? {
+        var ia = a.makeIterator()
+        var ib = b.makeIterator()
+        return Divergence.first(a: &ia, rules: ra, b: &ib, rules: rb, through: through)
+    }
+
+    @Test func identicalRunsHaveAnEmptyDiff() {
+        let d = ProjectionDiff.compare(folded(base, at: 600), folded(base, at: 600))
+        #expect(d.isEmpty)
+        #expect(divergence(base, base, through: 10_000) == nil)
+    }
+
+    @Test func oneChangedEventGivesExactlyItsDifferences() {
+        var b = base
+        b[4] = E.update(420, "acme", ["website": E.s("other")])
+        let d = ProjectionDiff.compare(folded(base, at: 600), folded(b, at: 600))
+        #expect(d.contacts.map(\.contact) == ["alice", "bob"])
+        #expect(d.contacts[0].fields == [.init(field: "website", values: .init(a: E.s("w"), b: E.s("other")))])
+        #expect(d.contacts[0].activities.isEmpty)
+        #expect(d.accounts.map(\.account) == ["acme"])
+        #expect(d.accounts[0].marketo.map(\.field) == ["website"])
+        #expect(d.accounts[0].dynamics.map(\.field) == ["website"])
+        // Dynamics differs from 420 on: that is the first divergence, with event #5 on each side.
+        let div = divergence(base, b, through: 600)
+        #expect(div?.at == 420)
+        guard case .event(let r)? = div?.a.first else { Issue.record("no event step"); return }
+        #expect(r.seq == 5)
+    }
+
+    @Test func overwriteChoiceDivergesAtTheCycle() {
+        var changed = SyncRules()
+        changed.overwrite = .changed
+        let d = ProjectionDiff.compare(folded(base, at: 600), folded(base, changed, at: 600))
+        #expect(d.contacts.count == 2)
+        #expect(d.contacts[1].activities.map(\.source) == [.dynamics])
+        #expect(d.contacts[1].activities.map(\.counts) == [.init(a: 2, b: 1)])
+        let div = divergence(base, base, SyncRules(), changed, through: 600)
+        #expect(div?.at == 600)
+        guard case .cycle(let c)? = div?.a.first else { Issue.record("no cycle step"); return }
+        #expect(c.carried == [5])
+    }
+
+    @Test func rejectionsCompareWithoutSequenceNumbers() {
+        let a = base + [E.mcreate(500, "x")]
+        let b = [E.update(0, "acme", [:])].dropFirst() + base + [E.mcreate(500, "x")]
+        #expect(ProjectionDiff.compare(folded(a, at: 600), folded(Array(b), at: 600)).isEmpty)
+        let d = ProjectionDiff.compare(folded(a, at: 600), folded(base, at: 600))
+        #expect(d.rejectedOnlyA.map(\.seq) == [6])
+        #expect(d.rejectedOnlyB.isEmpty)
+    }
+
+    /// The in-step search finds the same instant as checking every instant with fresh folds.
+    @Test(arguments: Array(UInt64(1)...25))
+    func divergenceMatchesBruteForce(seed: UInt64) {
+        var stream = RandomStream(seed: seed)
+        stream.events = 120
+        let rules = stream.rules()
+        let a = stream.generate()
+        var rng = SplitMix64(seed: seed &* 977)
+        var b = a
+        // Change one event's fields, or drop a Marketo edit, somewhere in the stream.
+        let i = Int(rng.next() % UInt64(b.count))
+        switch b[i].kind {
+        case .accountUpdate(let acc, _): b[i].kind = .accountUpdate(account: acc, fields: ["tier": E.s("zzz")])
+        case .marketoAccountEdit(let c, _): b[i].kind = .marketoAccountEdit(contact: c, fields: ["city": E.s("zzz")])
+        default: b[i].kind = .marketoAccountCreate(account: "mutant", fields: [:])
+        }
+        let end = (a.last?.at ?? 0) + 2000
+        var instants = Set(a.map(\.at))
+        for t in stride(from: rules.start, through: end, by: Int64.Stride(rules.period)) { instants.insert(t + rules.duration) }
+        let brute = instants.sorted().first { t in
+            !ProjectionDiff.compare(folded(a, rules, at: t), folded(b, rules, at: t)).isEmpty
+        }
+        #expect(divergence(a, b, rules, rules, through: end)?.at == brute, "seed \(seed)")
+    }
+}
