@@ -33,7 +33,12 @@ let package = Package(
         // Append-only SQLite event log.
         .target(
             name: "SyncSimStore",
-            dependencies: ["SyncSimCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "SyncSimCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict
         ),
         // Scenario files (YAML) and event streams (JSON Lines).
@@ -54,6 +59,7 @@ let package = Package(
             dependencies: [
                 "SyncSimCore", "SyncSimStore", "SyncSimScenario", "SyncSimRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

@@ -33,7 +33,14 @@ public enum ScenarioLoader {
                 let text = try utf8Text(bytes)
                 scenario = try ScenarioDecoder.decode(try YAMLReader.parse(text))
             case "jsonl":
-                scenario = try ScenarioDecoder.decodeStream(try jsonLines(bytes), id: streamID(for: file))
+                let reader = EventStreamReader(bytes: bytes, file: file)
+                var events: [Event] = []
+                var positions: [SourcePosition] = []
+                while let (event, position) = try reader.next() {
+                    events.append(event)
+                    positions.append(position)
+                }
+                scenario = Scenario(id: streamID(for: file), sync: reader.sync, events: events, eventPositions: positions)
             default:
                 throw LoadError(file: file, position: nil, message: "unknown file type '.\(ext)': expected .yaml, .yml or .jsonl")
             }
@@ -45,26 +52,6 @@ public enum ScenarioLoader {
             throw LoadError(file: file, position: nil, message: "\(error)")
         }
         return LoadedScenario(scenario: scenario, file: file, fileDigest: CanonicalJSON.digest(ofBytes: bytes))
-    }
-
-    /// Parses the non-blank lines of a JSON Lines stream, each with its line number.
-    public static func jsonLines(_ bytes: [UInt8]) throws(DecodeError) -> [SourceNode] {
-        var nodes: [SourceNode] = []
-        var line = 1
-        var start = 0
-        func parseLine(_ end: Int) throws(DecodeError) {
-            var slice = bytes[start..<end]
-            if slice.last == 0x0D { slice = slice.dropLast() }
-            if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
-            nodes.append(try JSONReader.parse(Array(slice), line: line))
-        }
-        for i in bytes.indices where bytes[i] == 0x0A {
-            try parseLine(i)
-            line += 1
-            start = i + 1
-        }
-        if start < bytes.count { try parseLine(bytes.count) }
-        return nodes
     }
 
     /// The scenario id a stream gets from its file name (`day-1.jsonl` is `day-1`).

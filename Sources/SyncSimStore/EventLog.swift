@@ -18,74 +18,20 @@ public final class EventLog {
 
     // MARK: - Creating
 
-    /// Writes a new log at `path` holding `header` and `events`. The log appears whole or not
-    /// at all: it is written beside `path` and renamed into place. An existing file is never touched.
+    /// Writes a new log at `path` holding `header` and `events`; `rejections` maps
+    /// sequence numbers to reasons. An existing file is never touched.
     public static func create(at path: String, header: LogHeader, events: [Event], rejections: [Int: String]) throws(StoreError) {
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent().path
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-            throw .unusable(path: path, reason: "the directory \(dir) does not exist")
+        let writer = try LogWriter(path: path, header: header)
+        for (i, e) in events.enumerated() {
+            try writer.append(e, rejected: rejections[i + 1])
         }
-        if FileManager.default.fileExists(atPath: path) {
-            throw .exists(path: path, reason: "the file already exists; a log is never overwritten: choose a new path or remove it")
-        }
-        let temp = dir + "/." + url.lastPathComponent + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
-        removeDatabaseFiles(temp)
-        do {
-            do {
-                let queue = try DatabaseQueue(path: temp, configuration: configuration(readonly: false))
-                try Schema.migrator.migrate(queue)
-                let log = EventLog(path: temp, queue: queue)
-                try log.append(header: header, events: events, rejections: rejections)
-                try queue.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
-                try queue.close()
-            }
-            guard rename(temp, path) == 0 else {
-                throw StoreError.database(path: path, reason: "cannot move the new log into place: \(String(cString: strerror(errno)))")
-            }
-            removeDatabaseFiles(temp)
-        } catch {
-            removeDatabaseFiles(temp)
-            if let e = error as? StoreError { throw e }
-            throw .database(path: path, reason: "cannot write the log: \(describe(error))")
-        }
+        try writer.finish()
     }
 
     static func removeDatabaseFiles(_ path: String) {
         for suffix in ["", "-wal", "-shm", "-journal"] {
             try? FileManager.default.removeItem(atPath: path + suffix)
         }
-    }
-
-    private func append(header: LogHeader, events: [Event], rejections: [Int: String]) throws {
-        var previous = HashChain.genesis
-        let headerPayload = CanonicalJSON.string(for: header.json)
-        try queue.write { db in
-            previous = try Self.insert(db, seq: 0, at: 0, type: "log.header", payload: headerPayload, rejected: nil, previous: previous)
-        }
-        var seq = 1
-        while seq <= events.count {
-            let end = min(seq + Self.batchSize, events.count + 1)
-            try queue.write { db in
-                for s in seq..<end {
-                    let e = events[s - 1]
-                    previous = try Self.insert(db, seq: s, at: e.at, type: e.typeName,
-                                               payload: CanonicalJSON.string(for: e.json),
-                                               rejected: rejections[s], previous: previous)
-                }
-            }
-            seq = end
-        }
-    }
-
-    private static func insert(_ db: Database, seq: Int, at: Seconds, type: String, payload: String,
-                               rejected: String?, previous: [UInt8]) throws -> [UInt8] {
-        let hash = HashChain.hash(previous: previous, seq: seq, payload: payload, rejected: rejected)
-        let statement = try db.cachedStatement(sql: "INSERT INTO events (seq, at, type, payload, rejected, hash) VALUES (?, ?, ?, ?, ?, ?)")
-        statement.setUncheckedArguments([seq, at, type, payload, rejected, Data(hash)])
-        try statement.execute()
-        return hash
     }
 
     // MARK: - Opening

@@ -1,21 +1,25 @@
 import Crypto
 
-/// The hash chain over a log's rows: each row's hash covers its sequence number,
-/// canonical payload and rejection reason, and the previous row's hash.
+/// The hash chain over a log's rows: each row's hash is the SHA-256 of the previous
+/// row's hash, then `SEQ\nPAYLOAD\n`, then `r:REASON` for a rejected event.
 public enum HashChain {
     /// The hash before the first row.
     public static let genesis = [UInt8](repeating: 0, count: 32)
 
     /// The hash of a row given the previous row's hash.
-    public static func hash(previous: [UInt8], seq: Int, payload: String, rejected: String?) -> [UInt8] {
+    public static func hash(previous: [UInt8], seq: Int, payload: [UInt8], rejected: String?) -> [UInt8] {
         var h = SHA256()
         h.update(data: previous)
-        var text = String(seq)
-        text += "\n"
-        text += payload
-        text += "\n"
-        if let rejected { text += "r:" + rejected }
-        h.update(data: Array(text.utf8))
-        return Array(h.finalize())
+        h.update(data: Array(String(seq).utf8))
+        h.update(data: [0x0A])
+        h.update(data: payload)
+        h.update(data: [0x0A])
+        if let rejected { h.update(data: Array(("r:" + rejected).utf8)) }
+        return h.finalize().withUnsafeBytes { Array($0) }
+    }
+
+    /// The hash of a row whose payload is text.
+    public static func hash(previous: [UInt8], seq: Int, payload: String, rejected: String?) -> [UInt8] {
+        hash(previous: previous, seq: seq, payload: Array(payload.utf8), rejected: rejected)
     }
 }

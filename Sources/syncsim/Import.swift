@@ -23,10 +23,9 @@ struct Import: ParsableCommand {
         let events: Int
         let rejected: Int
         do {
-            let loaded = try ScenarioLoader.load(path: file)
-            let r = try Recording.record(loaded, overrides: overrides, db: db, recording: false)
-            events = loaded.scenario.events.count
-            rejected = r.outcome.rejections.count
+            let summary = try Importer.run(file: file, db: db, overrides: overrides)
+            events = summary.events
+            rejected = summary.rejected
         } catch {
             throw Console.fail(error)
         }

@@ -48,6 +48,16 @@ import Testing
     }
 
     @Test(arguments: seeds.prefix(20))
+    func fastCanonicalWriterMatchesTheGenericOne(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        let notes = [nil, "plain", "quote \" and \\ backslash", "tab\tnewline\n", "\u{1B}[31mred", "é ü 漢字", "\u{85} \u{2028}", ""]
+        for var e in RandomStream(seed: seed).generate() {
+            e.note = notes[Int(rng.next() % UInt64(notes.count))]
+            #expect(e.canonicalBytes == CanonicalJSON.bytes(for: e.json), "\(e)")
+        }
+    }
+
+    @Test(arguments: seeds.prefix(20))
     func generatedStreamsAreValid(seed: UInt64) throws {
         var validator = EventValidator()
         for e in RandomStream(seed: seed).generate() { try validator.admit(e) }

@@ -7,20 +7,24 @@ import Crypto
 public enum CanonicalJSON {
     /// The canonical text of `json`.
     public static func string(for json: JSON) -> String {
-        var out = ""
-        out.reserveCapacity(64)
-        write(json, to: &out)
-        return out
+        String(decoding: bytes(for: json), as: UTF8.self)
     }
 
     /// The canonical text of `json` as UTF-8 bytes.
     public static func bytes(for json: JSON) -> [UInt8] {
-        Array(string(for: json).utf8)
+        var w = JSONWriter()
+        w.write(json)
+        return w.bytes
+    }
+
+    /// Appends the canonical text of `json` to `out`.
+    public static func write(_ json: JSON, to out: inout String) {
+        out += string(for: json)
     }
 
     /// `sha256:` followed by the lowercase hex SHA-256 of the canonical text.
     public static func digest(of json: JSON) -> String {
-        "sha256:" + hex(SHA256.hash(data: bytes(for: json)))
+        digest(ofBytes: bytes(for: json))
     }
 
     /// `sha256:` followed by the lowercase hex SHA-256 of `bytes`.
@@ -39,32 +43,6 @@ public enum CanonicalJSON {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Appends the canonical text of `json` to `out`.
-    public static func write(_ json: JSON, to out: inout String) {
-        switch json {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .number(let n): out += numberText(n)
-        case .string(let s): writeString(s, to: &out)
-        case .array(let items):
-            out += "["
-            for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                write(item, to: &out)
-            }
-            out += "]"
-        case .object(let members):
-            out += "{"
-            for (i, key) in members.keys.sorted(by: utf8Less).enumerated() {
-                if i > 0 { out += "," }
-                writeString(key, to: &out)
-                out += ":"
-                write(members[key]!, to: &out)
-            }
-            out += "}"
-        }
-    }
-
     /// Orders strings by their UTF-8 bytes, the same on every platform.
     public static func utf8Less(_ a: String, _ b: String) -> Bool {
         a.utf8.lexicographicallyPrecedes(b.utf8)
@@ -81,27 +59,138 @@ public enum CanonicalJSON {
             return "\(d)"
         }
     }
+}
 
-    /// Appends `s` as a JSON string literal; control characters are escaped.
-    public static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
-                    || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    let h = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-                } else {
-                    out.unicodeScalars.append(scalar)
+/// Appends canonical JSON to a byte buffer; the building block of every JSON output.
+public struct JSONWriter {
+    public var bytes: [UInt8] = []
+
+    public init(capacity: Int = 256) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// Appends a whole tree, objects with keys sorted by UTF-8 bytes.
+    public mutating func write(_ json: JSON) {
+        switch json {
+        case .null: raw("null")
+        case .bool(let b): raw(b ? "true" : "false")
+        case .number(let n): number(n)
+        case .string(let s): string(s)
+        case .array(let items):
+            bytes.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                write(item)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let members):
+            bytes.append(UInt8(ascii: "{"))
+            for (i, key) in members.keys.sorted(by: CanonicalJSON.utf8Less).enumerated() {
+                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                string(key)
+                bytes.append(UInt8(ascii: ":"))
+                write(members[key]!)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Appends a field value.
+    public mutating func value(_ v: Value) {
+        switch v {
+        case .null: raw("null")
+        case .bool(let b): raw(b ? "true" : "false")
+        case .number(let n): number(n)
+        case .string(let s): string(s)
+        }
+    }
+
+    /// Appends ASCII text as is.
+    public mutating func raw(_ s: StaticString) {
+        s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// Appends a byte.
+    public mutating func byte(_ b: UInt8) { bytes.append(b) }
+
+    /// Appends `"key":`.
+    public mutating func key(_ k: StaticString) {
+        bytes.append(UInt8(ascii: "\""))
+        raw(k)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    /// Appends a number in canonical form.
+    public mutating func number(_ n: Number) {
+        if case .int(let i) = n {
+            integer(i)
+        } else {
+            bytes.append(contentsOf: CanonicalJSON.numberText(n).utf8)
+        }
+    }
+
+    /// Appends an integer.
+    public mutating func integer(_ i: Int64) {
+        if i >= 0 && i < 10 {
+            bytes.append(UInt8(ascii: "0") + UInt8(i))
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = i.magnitude
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buf in
+            repeat {
+                buf[19 - count] = UInt8(ascii: "0") + UInt8(n % 10)
+                n /= 10
+                count += 1
+            } while n > 0
+            if i < 0 { bytes.append(UInt8(ascii: "-")) }
+            bytes.append(contentsOf: buf[(20 - count)...])
+        }
+    }
+
+    /// Appends a string literal; control characters, C1 controls and U+2028/2029 are escaped.
+    public mutating func string(_ s: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var needsEscape = false
+        var previous: UInt8 = 0
+        var beforePrevious: UInt8 = 0
+        for b in s.utf8 {
+            if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F
+                || (previous == 0xC2 && b >= 0x80 && b <= 0x9F)
+                || (beforePrevious == 0xE2 && previous == 0x80 && (b == 0xA8 || b == 0xA9)) {
+                needsEscape = true
+                break
+            }
+            beforePrevious = previous
+            previous = b
+        }
+        if !needsEscape {
+            bytes.append(contentsOf: s.utf8)
+        } else {
+            for scalar in s.unicodeScalars {
+                switch scalar {
+                case "\"": raw("\\\"")
+                case "\\": raw("\\\\")
+                case "\n": raw("\\n")
+                case "\r": raw("\\r")
+                case "\t": raw("\\t")
+                default:
+                    let v = scalar.value
+                    if v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || v == 0x2028 || v == 0x2029 {
+                        let h = Array(String(v, radix: 16).utf8)
+                        raw("\\u")
+                        for _ in h.count..<4 { bytes.append(UInt8(ascii: "0")) }
+                        bytes.append(contentsOf: h)
+                    } else {
+                        bytes.append(contentsOf: String(scalar).utf8)
+                    }
                 }
             }
         }
-        out += "\""
+        bytes.append(UInt8(ascii: "\""))
     }
 }

@@ -4,6 +4,15 @@ public enum EventDecoder {
     static let commonKeys = ["at", "type", "note"]
 
     /// The keys each type takes: required, then optional.
+    static let keyTable: [String: (required: [String], optional: [String], allowed: [String])] = {
+        var t: [String: (required: [String], optional: [String], allowed: [String])] = [:]
+        for name in Event.Kind.typeNames {
+            let k = keys(of: name)!
+            t[name] = (k.required, k.optional, commonKeys + k.required + k.optional)
+        }
+        return t
+    }()
+
     static func keys(of type: String) -> (required: [String], optional: [String])? {
         switch type {
         case "dynamics.account.create", "dynamics.account.update": return (["account", "fields"], [])
@@ -22,12 +31,12 @@ public enum EventDecoder {
     public static func decode(_ node: SourceNode, leadingConfigure: Bool = false) throws(DecodeError) -> (event: Event, at: Seconds?) {
         let m = try MappingReader(node, what: "an event")
         let typeNode = try m.required("type", in: "the event")
-        guard case .scalar(.string(let type)) = typeNode.kind, let keys = keys(of: type) else {
+        guard case .scalar(.string(let type)) = typeNode.kind, let keys = keyTable[type] else {
             let found = ValueDecoding.nameText(typeNode).map { "'\(ValueDecoding.printable($0))'" } ?? typeNode.shapeName
             throw DecodeError("unknown event type \(found) (expected one of: \(Event.Kind.typeNames.joined(separator: ", ")))", at: typeNode.position)
         }
         let header = leadingConfigure && type == "sync.configure" && !m.has("at")
-        var allowed = commonKeys + keys.required + keys.optional
+        var allowed = keys.allowed
         if header { allowed += RulesDecoder.timingKeys }
         if type == "sync.configure", !header {
             for k in RulesDecoder.timingKeys where m.has(k) {

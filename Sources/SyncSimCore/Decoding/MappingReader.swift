@@ -2,7 +2,6 @@
 public struct MappingReader {
     public let node: SourceNode
     public let entries: [SourceNode.Entry]
-    private let byKey: [String: SourceNode.Entry]
 
     /// Fails unless `node` is a mapping; `what` names it in the error ("an event").
     public init(_ node: SourceNode, what: String) throws(DecodeError) {
@@ -11,20 +10,23 @@ public struct MappingReader {
         }
         self.node = node
         self.entries = entries
-        var byKey: [String: SourceNode.Entry] = [:]
-        for e in entries { byKey[e.key] = e }
-        self.byKey = byKey
+    }
+
+    /// The entry of `key`: a linear search, faster than hashing for the few keys of an event.
+    private func entry(_ key: String) -> SourceNode.Entry? {
+        for e in entries where e.key == key { return e }
+        return nil
     }
 
     /// Whether the mapping has `key`.
-    public func has(_ key: String) -> Bool { byKey[key] != nil }
+    public func has(_ key: String) -> Bool { entry(key) != nil }
 
     /// The value of `key`, if present.
-    public func optional(_ key: String) -> SourceNode? { byKey[key]?.value }
+    public func optional(_ key: String) -> SourceNode? { entry(key)?.value }
 
     /// The value of `key`, or an error at the mapping saying it is missing.
     public func required(_ key: String, in what: String) throws(DecodeError) -> SourceNode {
-        guard let v = byKey[key]?.value else {
+        guard let v = entry(key)?.value else {
             throw DecodeError("missing key '\(key)' in \(what)", at: node.position)
         }
         return v
@@ -41,11 +43,11 @@ public struct MappingReader {
 
     /// The position of `key` itself, or of the mapping when the key is absent.
     public func keyPosition(_ key: String) -> SourcePosition {
-        byKey[key]?.keyPosition ?? node.position
+        entry(key)?.keyPosition ?? node.position
     }
 
     /// The position of the value of `key`, or of the mapping when the key is absent.
     public func valuePosition(_ key: String) -> SourcePosition {
-        byKey[key]?.value.position ?? node.position
+        entry(key)?.value.position ?? node.position
     }
 }

@@ -35,24 +35,6 @@ public enum ScenarioDecoder {
         return scenario
     }
 
-    /// Decodes the events of a JSON Lines stream: `lines` are the parsed non-blank lines.
-    /// A leading `sync.configure` without `at` becomes the stream's `sync` rules.
-    public static func decodeStream(_ lines: [SourceNode], id: String) throws(DecodeError) -> Scenario {
-        var scenario = Scenario(id: id)
-        var validator = EventValidator()
-        for (i, node) in lines.enumerated() {
-            let (event, at) = try EventDecoder.decode(node, leadingConfigure: i == 0)
-            if at == nil, case .configure(let change) = event.kind {
-                scenario.sync = change
-                continue
-            }
-            try admit(event, node, &validator)
-            scenario.events.append(event)
-            scenario.eventPositions.append(node.position)
-        }
-        return scenario
-    }
-
     /// Runs the cross-event checks, reporting at the offending key's value.
     public static func admit(_ event: Event, _ node: SourceNode, _ validator: inout EventValidator) throws(DecodeError) {
         do {

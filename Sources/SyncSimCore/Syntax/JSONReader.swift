@@ -158,6 +158,23 @@ public struct JSONReader {
     private mutating func string() throws(DecodeError) -> String {
         let start = position
         advance()
+        // Fast path: no escapes, so the text is a slice of the input.
+        var i = index
+        var scalars = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
+            if b & 0xC0 != 0x80 { scalars += 1 }
+            i += 1
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
+            guard let s = bytes.withUnsafeBufferPointer({ String(validating: UnsafeBufferPointer(rebasing: $0[index..<i]), as: UTF8.self) }) else {
+                throw DecodeError("string is not valid UTF-8", at: start)
+            }
+            index = i + 1
+            column += scalars + 1
+            return s
+        }
         var out: [UInt8] = []
         while true {
             guard let b = peek else { throw DecodeError("unterminated string", at: start) }
@@ -251,8 +268,20 @@ public struct JSONReader {
             guard isDigit(peek) else { throw DecodeError("invalid number", at: start) }
             while isDigit(peek) { advance() }
         }
+        if integral {
+            // Exact integers without building a string, when they fit in 64 bits.
+            var value: Int64 = 0
+            var fits = true
+            let negative = bytes[begin] == UInt8(ascii: "-")
+            for b in bytes[(negative ? begin + 1 : begin)..<index] {
+                let (m, o1) = value.multipliedReportingOverflow(by: 10)
+                let (v, o2) = negative ? m.subtractingReportingOverflow(Int64(b - 0x30)) : m.addingReportingOverflow(Int64(b - 0x30))
+                if o1 || o2 { fits = false; break }
+                value = v
+            }
+            if fits { return .int(value) }
+        }
         let text = String(decoding: bytes[begin..<index], as: UTF8.self)
-        if integral, let i = Int64(text) { return .int(i) }
         guard let d = Double(text), d.isFinite else {
             throw DecodeError("number out of range", at: start)
         }

@@ -1,0 +1,97 @@
+import Foundation
+import SyncSimCore
+
+/// Reads a JSON Lines event stream one line at a time, so a stream of any length
+/// is read in constant memory. Each event is decoded and checked against the
+/// events before it; errors name the file, line and column.
+public final class EventStreamReader {
+    public let file: String
+    /// The stream's `sync` rules: its leading `sync.configure` line without `at`, if any.
+    public private(set) var sync = RuleChange()
+    /// Events returned so far.
+    public private(set) var count = 0
+
+    private let handle: FileHandle?
+    private var buffer: [UInt8]
+    private var start = 0
+    private var atEnd: Bool
+    private var line = 0
+    private var validator = EventValidator()
+    private var sawFirst = false
+    private static let chunk = 1 << 20
+
+    /// Opens the stream at `path`.
+    public init(path: String) throws(LoadError) {
+        file = path
+        guard let h = FileHandle(forReadingAtPath: path) else {
+            var isDir: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+            throw LoadError(file: path, position: nil, message: "cannot read the file (\(exists ? (isDir.boolValue ? "is a directory" : "permission denied") : "no such file"))")
+        }
+        handle = h
+        buffer = []
+        atEnd = false
+    }
+
+    /// Reads a stream held in memory; `file` names it in errors.
+    public init(bytes: [UInt8], file: String) {
+        self.file = file
+        handle = nil
+        buffer = bytes
+        atEnd = true
+    }
+
+    deinit { try? handle?.close() }
+
+    /// The next line's bytes (without its newline) and its number, or nil at the end.
+    private func nextLine() throws(LoadError) -> ArraySlice<UInt8>? {
+        while true {
+            if let nl = buffer[start...].firstIndex(of: 0x0A) {
+                let lineBytes = buffer[start..<nl]
+                start = nl + 1
+                line += 1
+                return lineBytes
+            }
+            if atEnd {
+                guard start < buffer.count else { return nil }
+                let rest = buffer[start...]
+                start = buffer.count
+                line += 1
+                return rest
+            }
+            if start > 0 {
+                buffer.removeFirst(start)
+                start = 0
+            }
+            do {
+                let data = try handle!.read(upToCount: Self.chunk) ?? Data()
+                if data.isEmpty { atEnd = true } else { buffer.append(contentsOf: data) }
+            } catch {
+                throw LoadError(file: file, position: SourcePosition(line: line + 1, column: 1), message: "cannot read the file (\(error.localizedDescription))")
+            }
+        }
+    }
+
+    /// The next event and where it stands, or nil at the end of the stream.
+    public func next() throws(LoadError) -> (event: Event, position: SourcePosition)? {
+        while var bytes = try nextLine() {
+            if bytes.last == 0x0D { bytes = bytes.dropLast() }
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            do {
+                let node = try JSONReader.parse(Array(bytes), line: line)
+                let (event, at) = try EventDecoder.decode(node, leadingConfigure: !sawFirst)
+                sawFirst = true
+                if at == nil, case .configure(let change) = event.kind {
+                    sync = change
+                    continue
+                }
+                try ScenarioDecoder.admit(event, node, &validator)
+                count += 1
+                return (event, node.position)
+            } catch {
+                throw LoadError(file: file, error)
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import SyncSimCore
+
+/// Appends a new log's rows: the header first, then events in batches of
+/// ``EventLog/batchSize``, each batch one transaction. The log is created at
+/// its path (never over an existing file); if the writer is abandoned before
+/// ``finish()``, the file is removed, so bad input leaves nothing behind.
+public final class LogWriter {
+    public let path: String
+    private var queue: DatabaseQueue?
+    private var previous = HashChain.genesis
+    /// Sequence number of the last row appended.
+    public private(set) var seq = 0
+    private var batch: [Row] = []
+    private var finished = false
+    /// Whether this writer created the file (and so may remove it).
+    private var ownsFile = false
+
+    struct Row {
+        var seq: Int
+        var at: Seconds
+        var type: String
+        var payload: [UInt8]
+        var rejected: String?
+        var hash: [UInt8]
+    }
+
+    /// Creates the log file at `path` and writes its header.
+    public init(path: String, header: LogHeader) throws(StoreError) {
+        self.path = path
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+            throw .unusable(path: path, reason: "the directory \(dir) does not exist")
+        }
+        // O_EXCL: of two writers racing for one path, exactly one creates it.
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o644)
+        guard fd >= 0 else {
+            if errno == EEXIST {
+                throw .exists(path: path, reason: "the file already exists; a log is never overwritten: choose a new path or remove it")
+            }
+            throw .unusable(path: path, reason: "cannot create the log: \(String(cString: strerror(errno)))")
+        }
+        close(fd)
+        ownsFile = true
+        do {
+            let q = try DatabaseQueue(path: path, configuration: EventLog.configuration(readonly: false))
+            queue = q
+            try Schema.migrator.migrate(q)
+            try q.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        } catch {
+            abandon()
+            throw .database(path: path, reason: "cannot create the log: \(EventLog.describe(error))")
+        }
+        let payload = Array(CanonicalJSON.string(for: header.json).utf8)
+        add(Row(seq: 0, at: 0, type: "log.header", payload: payload, rejected: nil,
+                hash: HashChain.hash(previous: previous, seq: 0, payload: payload, rejected: nil)))
+    }
+
+    deinit {
+        if !finished { abandon() }
+    }
+
+    private func add(_ row: Row) {
+        previous = row.hash
+        seq = row.seq
+        batch.append(row)
+    }
+
+    /// Appends an event; `rejected` is the reason if the rules reject it.
+    public func append(_ event: Event, rejected: String?) throws(StoreError) {
+        let payload = event.canonicalBytes
+        let s = seq + 1
+        add(Row(seq: s, at: event.at, type: event.typeName, payload: payload, rejected: rejected,
+                hash: HashChain.hash(previous: previous, seq: s, payload: payload, rejected: rejected)))
+        if batch.count >= EventLog.batchSize { try flush() }
+    }
+
+    /// Commits the rows appended since the last commit, in one transaction.
+    public func flush() throws(StoreError) {
+        guard !batch.isEmpty, let queue else { return }
+        let rows = batch
+        batch.removeAll(keepingCapacity: true)
+        do {
+            try queue.write { db in
+                let statement = try db.cachedStatement(sql: "INSERT INTO events (seq, at, type, payload, rejected, hash) VALUES (?, ?, ?, ?, ?, ?)")
+                let s = statement.sqliteStatement
+                for row in rows {
+                    sqlite3_bind_int64(s, 1, Int64(row.seq))
+                    sqlite3_bind_int64(s, 2, row.at)
+                    sqlite3_bind_text(s, 3, row.type, -1, SQLITE_TRANSIENT)
+                    let rc: Int32 = row.payload.withUnsafeBufferPointer { p in
+                        row.hash.withUnsafeBufferPointer { h in
+                            sqlite3_bind_text(s, 4, UnsafeRawPointer(p.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(p.count), nil)
+                            if let r = row.rejected {
+                                sqlite3_bind_text(s, 5, r, -1, SQLITE_TRANSIENT)
+                            } else {
+                                sqlite3_bind_null(s, 5)
+                            }
+                            sqlite3_bind_blob(s, 6, h.baseAddress, Int32(h.count), nil)
+                            let rc = sqlite3_step(s)
+                            sqlite3_reset(s)
+                            return rc
+                        }
+                    }
+                    guard rc == SQLITE_DONE else {
+                        throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                    }
+                }
+                sqlite3_clear_bindings(s)
+            }
+        } catch {
+            throw .database(path: path, reason: "cannot append to the log: \(EventLog.describe(error))")
+        }
+    }
+
+    /// Commits what remains and closes the log.
+    public func finish() throws(StoreError) {
+        try flush()
+        do {
+            try queue?.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            try queue?.close()
+        } catch {
+            throw .database(path: path, reason: "cannot close the log: \(EventLog.describe(error))")
+        }
+        queue = nil
+        finished = true
+    }
+
+    /// Closes and removes the log file, if this writer created it.
+    public func abandon() {
+        try? queue?.close()
+        queue = nil
+        finished = true
+        if ownsFile { EventLog.removeDatabaseFiles(path) }
+        ownsFile = false
+    }
+}
+
+/// SQLite's "copy this text now" destructor.
+let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
