@@ -77,8 +77,14 @@ public final class EventStreamReader {
         while var bytes = try nextLine() {
             if bytes.last == 0x0D { bytes = bytes.dropLast() }
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            if sawFirst, let event = FastEventDecoder.decode(bytes) {
+                if (try? validator.admit(event)) != nil {
+                    count += 1
+                    return (event, SourcePosition(line: line, column: 1))
+                }
+            }
             do {
-                let node = try JSONReader.parse(Array(bytes), line: line)
+                let node = try JSONReader.parse(bytes, line: line)
                 let (event, at) = try EventDecoder.decode(node, leadingConfigure: !sawFirst)
                 sawFirst = true
                 if at == nil, case .configure(let change) = event.kind {

@@ -1,8 +1,11 @@
 import Crypto
+import SyncSimCore
 
 /// The hash chain over a log's rows: each row's hash is the SHA-256 of the previous
 /// row's hash, then `SEQ\nPAYLOAD\n`, then `r:REASON` for a rejected event.
 public enum HashChain {
+    private static let newline: [UInt8] = [0x0A]
+
     /// The hash before the first row.
     public static let genesis = [UInt8](repeating: 0, count: 32)
 
@@ -10,11 +13,16 @@ public enum HashChain {
     public static func hash(previous: [UInt8], seq: Int, payload: [UInt8], rejected: String?) -> [UInt8] {
         var h = SHA256()
         h.update(data: previous)
-        h.update(data: Array(String(seq).utf8))
-        h.update(data: [0x0A])
+        var w = JSONWriter(capacity: 24)
+        w.integer(Int64(seq))
+        w.byte(0x0A)
+        h.update(data: w.bytes)
         h.update(data: payload)
-        h.update(data: [0x0A])
-        if let rejected { h.update(data: Array(("r:" + rejected).utf8)) }
+        if let rejected {
+            h.update(data: Array(("\nr:" + rejected).utf8))
+        } else {
+            h.update(data: newline)
+        }
         return h.finalize().withUnsafeBytes { Array($0) }
     }
 

@@ -57,6 +57,48 @@ import Testing
         }
     }
 
+    /// The fast decoder accepts only what the general decoder accepts, and gives the same event;
+    /// checked on canonical events and on mutated copies of them.
+    @Test(arguments: seeds.prefix(20))
+    func fastDecoderAgreesWithTheGeneralOne(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        let junk: [[UInt8]] = [Array("\"".utf8), Array(",".utf8), Array("}".utf8), Array(" ".utf8), Array("1.5".utf8),
+                               Array("null".utf8), Array("\\u0041".utf8), [0xFF], Array("\"at\":1,".utf8), Array("-0".utf8)]
+        var accepted = 0
+        for e in RandomStream(seed: seed).generate() {
+            var bytes = e.canonicalBytes
+            for _ in 0..<4 {
+                let fast = FastEventDecoder.decode(bytes[...])
+                let general = try? EventDecoder.decode(try JSONReader.parse(bytes)).event
+                if let fast {
+                    accepted += 1
+                    #expect(general == fast, "\(String(decoding: bytes, as: UTF8.self))")
+                }
+                // Mutate: insert junk, delete a byte, or duplicate a slice.
+                let at = Int(rng.next() % UInt64(bytes.count))
+                switch rng.next() % 3 {
+                case 0: bytes.insert(contentsOf: junk[Int(rng.next() % UInt64(junk.count))], at: at)
+                case 1: bytes.remove(at: at)
+                default: bytes.insert(contentsOf: bytes[at..<min(bytes.count, at + 6)], at: at)
+                }
+            }
+        }
+        #expect(accepted > 0)
+    }
+
+    @Test func fastDecoderTakesEveryWorkloadEvent() {
+        var w = Workload()
+        w.events = 3000
+        w.accounts = 50
+        w.contacts = 500
+        w.rules = false
+        var refused = 0
+        w.generate { line in
+            if FastEventDecoder.decode(CanonicalJSON.bytes(for: line)[...]) == nil { refused += 1 }
+        }
+        #expect(refused == 0)
+    }
+
     @Test(arguments: seeds.prefix(20))
     func generatedStreamsAreValid(seed: UInt64) throws {
         var validator = EventValidator()

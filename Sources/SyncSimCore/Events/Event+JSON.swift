@@ -30,7 +30,15 @@ extension Event {
 
     /// Decodes an event from its canonical JSON text (as stored in a log).
     public init(canonicalJSON text: String) throws(DecodeError) {
-        self = try EventDecoder.decode(try JSONReader.parse(text)).event
+        var text = text
+        let fast = text.withUTF8 { buffer in
+            FastEventDecoder.decode(Array(buffer)[...])
+        }
+        if let fast {
+            self = fast
+        } else {
+            self = try EventDecoder.decode(try JSONReader.parse(text)).event
+        }
     }
 }
 

@@ -65,6 +65,28 @@ struct Company: Sendable {
     /// The changes themselves (index = tally.total before each), when the projector keeps them.
     var records: [CompanyChange] = []
     var localEdits: [String: LocalEdit] = [:]
+
+    /// Sets a field. When the value changes, logs the change for the activities of the
+    /// current members, unless they are more than `limit` (R8, R9).
+    /// Returns nil when nothing changed; `tallyBefore` is set when the tally moved.
+    mutating func set(_ field: String, _ value: Value, at: Seconds, source: ActivitySource, limit: Int64,
+                      keepRecord: Bool) -> (old: Value, members: Int, logged: Bool, tallyBefore: Tally?)? {
+        let old: Value
+        if value.isNull {
+            old = fields.removeValue(forKey: field) ?? .null
+        } else {
+            old = fields.updateValue(value, forKey: field) ?? .null
+        }
+        guard old != value else { return nil }
+        let count = members.count
+        let logged = Int64(count) <= limit
+        guard logged && count > 0 else { return (old, count, logged, nil) }
+        if keepRecord { records.append(CompanyChange(field: field, old: old, new: value, at: at, source: source)) }
+        let before = tally
+        tally.total += 1
+        if source == .dynamics { tally.dynamics += 1 }
+        return (old, count, logged, before)
+    }
 }
 
 /// A contact's link to a company between two points of the company's change counts.
@@ -89,6 +111,13 @@ struct MarketoContact: Sendable {
 struct DynamicsAccount: Sendable {
     var fields: [String: Value]
     var deleted = false
+
+    /// Applies an update's fields; `null` clears a field.
+    mutating func update(_ f: [String: Value]) {
+        for (k, v) in f {
+            if v.isNull { fields.removeValue(forKey: k) } else { fields[k] = v }
+        }
+    }
 }
 
 /// An event that was recorded but had no effect, with the reason.

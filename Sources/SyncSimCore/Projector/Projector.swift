@@ -42,13 +42,14 @@ public struct Projector: Sendable {
             var deleted: Bool
             var createdHere: Bool
             var values: [String: Value]
-            var named: Set<String>
+            var named: [String]
         }
         var index: Int64
         var start: Seconds
         var end: Seconds
         var rules: SyncRules
-        var namedFields: Set<String>
+        /// The fields `overwrite: all` writes, sorted.
+        var allTargets: [String]
         var carried: [(seq: Int, event: Event)]
         var accounts: [AccountPlan]
     }
@@ -103,9 +104,14 @@ public struct Projector: Sendable {
             setDynamics(a, DynamicsAccount(fields: f.filter { !$0.value.isNull }))
             outcome = queue(event, seq)
         case .accountUpdate(let a, let f):
-            var d = dynamicsAccounts[a] ?? DynamicsAccount(fields: [:])
-            for (k, v) in f { d.fields[k] = v.isNull ? nil : v }
-            setDynamics(a, d)
+            if fingerprinting {
+                var d = dynamicsAccounts[a] ?? DynamicsAccount(fields: [:])
+                for (k, v) in f { d.fields[k] = v.isNull ? nil : v }
+                setDynamics(a, d)
+            } else {
+                // In place: copying the account's fields for every update would dominate a bulk replay.
+                dynamicsAccounts[a]?.update(f)
+            }
             outcome = queue(event, seq)
         case .accountDelete(let a):
             setDynamics(a, DynamicsAccount(fields: [:], deleted: true))
@@ -173,58 +179,71 @@ public struct Projector: Sendable {
     /// company is within the activity limit (R8, R9).
     private mutating func write(_ field: String, _ value: Value, account a: String, at: Seconds,
                                 source: ActivitySource, limit: Int64) -> FieldChange? {
-        let old = companies[a]!.fields[field] ?? .null
-        companies[a]!.fields[field] = value.isNull ? nil : value
-        guard old != value else { return nil }
+        let keep = keepsActivityRecords
+        // One dictionary access for the whole write: this is the projector's hottest path.
+        guard let w = companies[a]!.set(field, value, at: at, source: source, limit: limit, keepRecord: keep) else {
+            return nil
+        }
         if fingerprinting {
-            if !old.isNull { fingerprint.remove(.field(a, field, old)) }
+            if !w.old.isNull { fingerprint.remove(.field(a, field, w.old)) }
             if !value.isNull { fingerprint.add(.field(a, field, value)) }
-        }
-        let members = companies[a]!.members.count
-        let logged = Int64(members) <= limit
-        if logged && members > 0 {
-            if keepsActivityRecords {
-                companies[a]!.records.append(CompanyChange(field: field, old: old, new: value, at: at, source: source))
-            }
-            let before = companies[a]!.tally
-            companies[a]!.tally.total += 1
-            if source == .dynamics { companies[a]!.tally.dynamics += 1 }
-            if fingerprinting {
+            if let before = w.tallyBefore {
                 fingerprint.remove(.tally(a, before))
-                fingerprint.add(.tally(a, companies[a]!.tally))
+                fingerprint.add(.tally(a, Tally(total: before.total + 1, dynamics: before.dynamics + (source == .dynamics ? 1 : 0))))
             }
         }
-        return FieldChange(account: a, field: field, old: old, new: value, contacts: members,
-                           activitiesLogged: logged, lostEdit: nil)
+        return FieldChange(account: a, field: field, old: w.old, new: value, contacts: w.members,
+                           activitiesLogged: w.logged, lostEdit: nil)
     }
 
     // MARK: - Cycles (R1, R4, R6, R7)
 
     private mutating func begin(at start: Seconds) {
-        let carried = pending.filter { $0.event.at < start }
-        pending.removeFirst(carried.count)
+        let split = pending.firstIndex { $0.event.at >= start } ?? pending.count
+        let carried = Array(pending[..<split])
+        pending.removeFirst(split)
         var order: [String] = []
-        var named: [String: Set<String>] = [:]
-        var created: Set<String> = []
+        var slot: [String: Int] = [:]
+        var plans: [Cycle.AccountPlan] = []
         for (_, e) in carried {
             switch e.kind {
             case .accountCreate(let a, let f), .accountUpdate(let a, let f):
-                if named[a] == nil { order.append(a); named[a] = [] }
-                named[a]!.formUnion(f.keys)
-                namedFields.formUnion(f.keys)
-                if case .accountCreate = e.kind { created.insert(a) }
+                let i = planIndex(a, &slot, &order, &plans)
+                for k in f.keys {
+                    if !plans[i].named.contains(k) { plans[i].named.append(k) }
+                    if !namedFields.contains(k) { namedFields.insert(k) }
+                }
+                if case .accountCreate = e.kind { plans[i].createdHere = true }
             case .accountDelete(let a):
-                if named[a] == nil { order.append(a); named[a] = [] }
+                _ = planIndex(a, &slot, &order, &plans)
             default: break
             }
         }
-        let plans = order.map { a in
-            let d = dynamicsAccounts[a]!
-            return Cycle.AccountPlan(account: a, deleted: d.deleted, createdHere: created.contains(a),
-                                     values: d.fields, named: named[a]!)
+        for i in plans.indices {
+            let d = dynamicsAccounts[plans[i].account]!
+            plans[i].deleted = d.deleted
+            plans[i].values = d.fields
+        }
+        // With `overwrite: all` every written account gets the same fields: work them out once.
+        var allTargets: [String] = []
+        if rules.overwrite == .all {
+            switch rules.fields {
+            case .all: allTargets = namedFields.filter { !rules.unreadable.contains($0) }
+            case .list(let names): allTargets = names.filter { !rules.unreadable.contains($0) }
+            }
+            allTargets.sort(by: CanonicalJSON.utf8Less)
         }
         inflight = Cycle(index: rules.cycleIndex(startingAt: start), start: start, end: start + rules.duration,
-                         rules: rules, namedFields: namedFields, carried: carried, accounts: plans)
+                         rules: rules, allTargets: allTargets, carried: carried, accounts: plans)
+    }
+
+    private func planIndex(_ a: String, _ slot: inout [String: Int], _ order: inout [String],
+                           _ plans: inout [Cycle.AccountPlan]) -> Int {
+        if let i = slot[a] { return i }
+        slot[a] = plans.count
+        order.append(a)
+        plans.append(Cycle.AccountPlan(account: a, deleted: false, createdHere: false, values: [:], named: []))
+        return plans.count - 1
     }
 
     private mutating func land(_ cycle: Cycle) {
@@ -255,20 +274,13 @@ public struct Projector: Sendable {
                     fingerprint.add(.tally(a, Tally()))
                 }
             }
-            let targets: [String]
-            switch rules.overwrite {
-            case .all:
-                switch rules.fields {
-                case .all: targets = cycle.namedFields.filter { !rules.unreadable.contains($0) }
-                case .list(let names): targets = names.filter { !rules.unreadable.contains($0) }
-                }
-            case .changed:
-                targets = plan.named.filter { rules.syncs($0) }
-            }
+            let targets = rules.overwrite == .all
+                ? cycle.allTargets
+                : plan.named.filter { rules.syncs($0) }.sorted(by: CanonicalJSON.utf8Less)
             var changes: [FieldChange] = []
             var matched: [(field: String, edit: LocalEdit)] = []
-            for field in targets.sorted(by: CanonicalJSON.utf8Less) {
-                let lost = companies[a]!.localEdits.removeValue(forKey: field)
+            for field in targets {
+                let lost = companies[a]!.localEdits.isEmpty ? nil : companies[a]!.localEdits.removeValue(forKey: field)
                 if var change = write(field, plan.values[field] ?? .null, account: a, at: cycle.end,
                                       source: .dynamics, limit: rules.activityLimit) {
                     change.lostEdit = lost

@@ -6,19 +6,24 @@ public struct JSONReader {
     /// Deepest nesting accepted, so hostile input cannot exhaust the stack.
     public static let maximumDepth = 64
 
-    private let bytes: [UInt8]
-    private var index = 0
+    private let bytes: ArraySlice<UInt8>
+    private var index: Int
     private var line: Int
     private var column = 1
     private var depth = 0
 
     /// Parses exactly one JSON value from `bytes`; `line` is the line number of its first byte.
     public static func parse(_ bytes: [UInt8], line: Int = 1) throws(DecodeError) -> SourceNode {
+        try parse(bytes[...], line: line)
+    }
+
+    /// Parses exactly one JSON value from a slice of bytes, without copying it.
+    public static func parse(_ bytes: ArraySlice<UInt8>, line: Int = 1) throws(DecodeError) -> SourceNode {
         var reader = JSONReader(bytes: bytes, line: line)
         reader.skipWhitespace()
         let node = try reader.value()
         reader.skipWhitespace()
-        if reader.index < bytes.count {
+        if reader.index < bytes.endIndex {
             throw DecodeError("unexpected text after the JSON value", at: reader.position)
         }
         return node
@@ -29,14 +34,15 @@ public struct JSONReader {
         try parse(Array(text.utf8), line: line)
     }
 
-    private init(bytes: [UInt8], line: Int) {
+    private init(bytes: ArraySlice<UInt8>, line: Int) {
         self.bytes = bytes
+        self.index = bytes.startIndex
         self.line = line
     }
 
     private var position: SourcePosition { SourcePosition(line: line, column: column) }
 
-    private var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
+    private var peek: UInt8? { index < bytes.endIndex ? bytes[index] : nil }
 
     private mutating func advance() {
         let b = bytes[index]
@@ -78,7 +84,7 @@ public struct JSONReader {
     private mutating func literal(_ word: StaticString) throws(DecodeError) {
         let start = position
         let w = word.withUTF8Buffer { Array($0) }
-        guard index + w.count <= bytes.count, Array(bytes[index..<index + w.count]) == w else {
+        guard index + w.count <= bytes.endIndex, bytes[index..<index + w.count].elementsEqual(w) else {
             throw DecodeError("expected a JSON value", at: start)
         }
         for _ in w { advance() }
@@ -161,14 +167,14 @@ public struct JSONReader {
         // Fast path: no escapes, so the text is a slice of the input.
         var i = index
         var scalars = 0
-        while i < bytes.count {
+        while i < bytes.endIndex {
             let b = bytes[i]
             if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
             if b & 0xC0 != 0x80 { scalars += 1 }
             i += 1
         }
-        if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
-            guard let s = bytes.withUnsafeBufferPointer({ String(validating: UnsafeBufferPointer(rebasing: $0[index..<i]), as: UTF8.self) }) else {
+        if i < bytes.endIndex, bytes[i] == UInt8(ascii: "\"") {
+            guard let s = bytes[index..<i].withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) else {
                 throw DecodeError("string is not valid UTF-8", at: start)
             }
             index = i + 1

@@ -1,0 +1,166 @@
+/// A fast path for the common case of one event per line in plain JSON (no string
+/// escapes, integer numbers, no `sync.configure`): it decodes straight from the bytes,
+/// without building a ``SourceNode`` tree.
+///
+/// It accepts only what ``EventDecoder`` accepts and gives the same event (a property
+/// test holds them equal); on anything else it returns nil and the caller takes the
+/// general path, which also produces the precise error.
+public enum FastEventDecoder {
+    public static func decode(_ bytes: ArraySlice<UInt8>) -> Event? {
+        var p = Cursor(bytes: bytes, i: bytes.startIndex)
+        return p.event()
+    }
+
+    private struct Cursor {
+        let bytes: ArraySlice<UInt8>
+        var i: Int
+
+        mutating func ws() {
+            while i < bytes.endIndex, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0D || bytes[i] == 0x0A { i += 1 }
+        }
+
+        mutating func expect(_ b: UInt8) -> Bool {
+            ws()
+            guard i < bytes.endIndex, bytes[i] == b else { return false }
+            i += 1
+            return true
+        }
+
+        /// A string without escapes or control characters, valid UTF-8.
+        mutating func string() -> String? {
+            ws()
+            guard i < bytes.endIndex, bytes[i] == UInt8(ascii: "\"") else { return nil }
+            let start = i + 1
+            var j = start
+            while j < bytes.endIndex {
+                let b = bytes[j]
+                if b == UInt8(ascii: "\"") { break }
+                if b == UInt8(ascii: "\\") || b < 0x20 { return nil }
+                j += 1
+            }
+            guard j < bytes.endIndex else { return nil }
+            i = j + 1
+            return bytes[start..<j].withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
+        }
+
+        /// An integer that fits in 64 bits, in JSON syntax (no leading zeros, no fraction or exponent).
+        mutating func integer() -> Int64? {
+            ws()
+            var j = i
+            let negative = j < bytes.endIndex && bytes[j] == UInt8(ascii: "-")
+            if negative { j += 1 }
+            let digitsStart = j
+            var v: Int64 = 0
+            while j < bytes.endIndex, bytes[j] >= 0x30, bytes[j] <= 0x39 {
+                let (m, o1) = v.multipliedReportingOverflow(by: 10)
+                let d = Int64(bytes[j] - 0x30)
+                let (r, o2) = negative ? m.subtractingReportingOverflow(d) : m.addingReportingOverflow(d)
+                if o1 || o2 { return nil }
+                v = r
+                j += 1
+            }
+            guard j > digitsStart, !(bytes[digitsStart] == 0x30 && j - digitsStart > 1) else { return nil }
+            if j < bytes.endIndex, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[j]) { return nil }
+            i = j
+            return v
+        }
+
+        mutating func literal(_ word: StaticString) -> Bool {
+            let w = word.withUTF8Buffer { Array($0) }
+            guard i + w.count <= bytes.endIndex, bytes[i..<i + w.count].elementsEqual(w) else { return false }
+            i += w.count
+            return true
+        }
+
+        mutating func value() -> Value? {
+            ws()
+            guard i < bytes.endIndex else { return nil }
+            switch bytes[i] {
+            case UInt8(ascii: "\""): return string().map(Value.string)
+            case UInt8(ascii: "t"): return literal("true") ? .bool(true) : nil
+            case UInt8(ascii: "f"): return literal("false") ? .bool(false) : nil
+            case UInt8(ascii: "n"): return literal("null") ? .null : nil
+            default: return integer().map { .number(.int($0)) }
+            }
+        }
+
+        mutating func fields() -> [String: Value]? {
+            guard expect(UInt8(ascii: "{")) else { return nil }
+            var out: [String: Value] = [:]
+            ws()
+            if i < bytes.endIndex, bytes[i] == UInt8(ascii: "}") { i += 1; return out }
+            while true {
+                guard let k = string(), ValueDecoding.isValidFieldName(k), out[k] == nil,
+                      expect(UInt8(ascii: ":")), let v = value() else { return nil }
+                out[k] = v
+                ws()
+                guard i < bytes.endIndex else { return nil }
+                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                if bytes[i] == UInt8(ascii: "}") { i += 1; return out }
+                return nil
+            }
+        }
+
+        mutating func event() -> Event? {
+            guard expect(UInt8(ascii: "{")) else { return nil }
+            var at: Int64?, type: String?, account: String?, contact: String?, note: String?
+            var fields: [String: Value]?
+            var accountIsNull = false
+            var seen = 0
+            while true {
+                guard let key = string(), expect(UInt8(ascii: ":")) else { return nil }
+                let bit: Int
+                switch key {
+                case "at": bit = 1; guard let v = integer(), v >= 0, v <= SimTime.maximum else { return nil }; at = v
+                case "type": bit = 2; type = string(); if type == nil { return nil }
+                case "account":
+                    bit = 4
+                    ws()
+                    if literal("null") { accountIsNull = true } else {
+                        guard let v = string(), ValueDecoding.isValidID(v) else { return nil }
+                        account = v
+                    }
+                case "contact": bit = 8; guard let v = string(), ValueDecoding.isValidID(v) else { return nil }; contact = v
+                case "fields": bit = 16; fields = self.fields(); if fields == nil { return nil }
+                case "note": bit = 32; note = string(); if note == nil { return nil }
+                default: return nil
+                }
+                if seen & bit != 0 { return nil }
+                seen |= bit
+                ws()
+                guard i < bytes.endIndex else { return nil }
+                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                if bytes[i] == UInt8(ascii: "}") { i += 1; break }
+                return nil
+            }
+            ws()
+            guard i == bytes.endIndex, let at, let type else { return nil }
+            if accountIsNull && type != "dynamics.contact.create" { return nil }
+            // Which keys each type requires (r) and allows (a), as the bits above.
+            let kind: Event.Kind
+            switch type {
+            case "dynamics.account.create", "dynamics.account.update":
+                guard seen & ~(1 | 2 | 4 | 16 | 32) == 0, let account, let fields else { return nil }
+                kind = type == "dynamics.account.create" ? .accountCreate(account: account, fields: fields) : .accountUpdate(account: account, fields: fields)
+            case "dynamics.account.delete":
+                guard seen & ~(1 | 2 | 4 | 32) == 0, let account else { return nil }
+                kind = .accountDelete(account: account)
+            case "dynamics.contact.create":
+                guard seen & ~(1 | 2 | 4 | 8 | 16 | 32) == 0, let contact else { return nil }
+                kind = .contactCreate(contact: contact, account: account, fields: fields ?? [:])
+            case "dynamics.contact.move":
+                guard seen & ~(1 | 2 | 4 | 8 | 32) == 0, let contact, let account else { return nil }
+                kind = .contactMove(contact: contact, account: account)
+            case "marketo.account.edit":
+                guard seen & ~(1 | 2 | 8 | 16 | 32) == 0, let contact, let fields else { return nil }
+                kind = .marketoAccountEdit(contact: contact, fields: fields)
+            case "marketo.account.create":
+                guard seen & ~(1 | 2 | 4 | 16 | 32) == 0, let account else { return nil }
+                kind = .marketoAccountCreate(account: account, fields: fields ?? [:])
+            default:
+                return nil
+            }
+            return Event(at: at, kind: kind, note: note)
+        }
+    }
+}
