@@ -63,6 +63,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Benchmark helper for tools/bench.sh: raw SQLite rates and in-process replay.
+        .executableTarget(
+            name: "syncsim-bench",
+            dependencies: [
+                "SyncSimCore", "SyncSimStore",
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "SyncSimCoreTests", dependencies: ["SyncSimCore"], swiftSettings: tests),
         .testTarget(
             name: "SyncSimStoreTests",

@@ -9,7 +9,7 @@ public struct ProjectionText: Sendable {
     }
 
     public func lines(_ p: Projection) -> [String] {
-        var out = [style.bold("at \(TextFormat.time(p.at))") + style.dim("  digest \(p.digest)")]
+        var out = [style.bold("at \(TextFormat.time(p.at))") + (p.partial ? "" : style.dim("  digest \(p.digest)"))]
         out.append(style.bold("accounts"))
         if p.accounts.isEmpty { out.append("  (none)") }
         for a in p.accounts.keys.sorted(by: CanonicalJSON.utf8Less) {

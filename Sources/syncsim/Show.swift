@@ -16,6 +16,12 @@ struct Show: ParsableCommand {
     @Option(help: "The instant (seconds or a duration like 10m). Default: the last event's instant.")
     var at: TimeArgument?
 
+    @Option(help: "Show only this contact (repeatable).")
+    var contact: [String] = []
+
+    @Option(help: "Show only this account (repeatable).")
+    var account: [String] = []
+
     @Flag(help: "Print one JSON object.")
     var json = false
 
@@ -25,7 +31,9 @@ struct Show: ParsableCommand {
             let log = try EventLog.open(path: db)
             let rules = try log.header().rules
             let instant = try at?.seconds ?? log.lastEventAt() ?? 0
-            projection = try log.withEvents { Simulation.fold(rules: rules, events: &$0, through: instant) }.projection()
+            let projector = try log.withEvents { Simulation.fold(rules: rules, events: &$0, through: instant) }
+            let filtered = !contact.isEmpty || !account.isEmpty
+            projection = projector.projection(contacts: filtered ? Set(contact) : nil, accounts: filtered ? Set(account) : nil)
         } catch {
             throw Console.fail(error)
         }

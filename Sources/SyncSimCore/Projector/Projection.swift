@@ -20,12 +20,14 @@ public struct Projection: Sendable, Equatable {
     public var contacts: [String: ContactView]
     public var accounts: [String: AccountView]
     public var rejected: [Rejection]
+    /// Whether only some contacts and accounts were asked for (then there is no digest).
+    public var partial = false
 
     /// The projection as the JSON object of `show --json`, digest included.
     public var json: JSON {
         var body = stateJSON
         body["at"] = .int(at)
-        body["digest"] = .string(digest)
+        if !partial { body["digest"] = .string(digest) }
         return .object(body)
     }
 

@@ -72,19 +72,26 @@ extension Projector {
         return ids.sorted(by: CanonicalJSON.utf8Less)
     }
 
-    /// What Marketo shows and Dynamics holds now.
-    public func projection() -> Projection {
+    /// What Marketo shows and Dynamics holds now; with `contacts` or `accounts`, only those
+    /// (and the rejected events that name them), and no digest.
+    public func projection(contacts only: Set<String>? = nil, accounts onlyAccounts: Set<String>? = nil) -> Projection {
+        let partial = only != nil || onlyAccounts != nil
         var cs: [String: Projection.ContactView] = [:]
-        for (c, mc) in contacts {
+        let contactIDs = partial ? (only ?? []).filter { contacts[$0] != nil } : Array(contacts.keys)
+        for c in contactIDs {
             let t = activityTally(of: c)
-            cs[c] = .init(account: mc.account, fields: shownFields(of: c), activities: t.total,
+            cs[c] = .init(account: contacts[c]!.account, fields: shownFields(of: c), activities: t.total,
                           activitiesBySource: [.dynamics: t.dynamics, .marketo: t.marketo])
         }
         var accs: [String: Projection.AccountView] = [:]
-        for a in accountIDs {
+        let accountList = partial ? (onlyAccounts ?? []).filter { companies[$0] != nil || dynamicsFields(of: $0) != nil } : accountIDs
+        for a in accountList {
             accs[a] = .init(marketo: companies[a]?.fields, dynamics: dynamicsFields(of: a),
                             deletedInDynamics: deletedInDynamics(a))
         }
-        return Projection(at: now, contacts: cs, accounts: accs, rejected: rejections)
+        let rejected = partial
+            ? rejections.filter { r in (r.contact.map { only?.contains($0) ?? false } ?? false) || (r.account.map { onlyAccounts?.contains($0) ?? false } ?? false) }
+            : rejections
+        return Projection(at: now, contacts: cs, accounts: accs, rejected: rejected, partial: partial)
     }
 }

@@ -1,0 +1,119 @@
+// syncsim-bench: measures, on the rows of an existing log, what SQLite itself does
+// (raw insert and read of the same rows) and what SyncSim's replay does, in events per second.
+// Used by tools/bench.sh; prints `key value` lines.
+import Foundation
+import GRDBSQLite
+import SyncSimCore
+import SyncSimStore
+
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+func check(_ rc: Int32, _ db: OpaquePointer?, _ what: String) {
+    if rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW {
+        FileHandle.standardError.write(Data("\(what): \(String(cString: sqlite3_errmsg(db)))\n".utf8))
+        exit(2)
+    }
+}
+
+struct RawRow {
+    var seq: Int64, at: Int64, type: [UInt8], payload: [UInt8], rejected: [UInt8]?, hash: [UInt8]
+}
+
+/// Reads every row of the log with the C API, returning them and the rows per second.
+func rawRead(_ path: String) -> ([RawRow], Double) {
+    var db: OpaquePointer?
+    check(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, nil), db, "open")
+    var st: OpaquePointer?
+    check(sqlite3_prepare_v2(db, "SELECT seq, at, type, payload, rejected, hash FROM events ORDER BY seq", -1, &st, nil), db, "prepare")
+    var rows: [RawRow] = []
+    func bytes(_ col: Int32) -> [UInt8] {
+        let n = Int(sqlite3_column_bytes(st, col))
+        guard let p = sqlite3_column_blob(st, col) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: p, count: n))
+    }
+    let t0 = now()
+    while sqlite3_step(st) == SQLITE_ROW {
+        rows.append(RawRow(seq: sqlite3_column_int64(st, 0), at: sqlite3_column_int64(st, 1), type: bytes(2),
+                           payload: bytes(3), rejected: sqlite3_column_type(st, 4) == SQLITE_NULL ? nil : bytes(4), hash: bytes(5)))
+    }
+    let t = now() - t0
+    sqlite3_finalize(st)
+    sqlite3_close(db)
+    return (rows, Double(rows.count) / t)
+}
+
+/// Inserts the rows into a fresh database of the same table, in one transaction.
+func rawInsert(_ rows: [RawRow], into path: String) -> Double {
+    unlink(path)
+    var db: OpaquePointer?
+    check(sqlite3_open(path, &db), db, "open")
+    check(sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE events (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, type TEXT NOT NULL, payload TEXT NOT NULL, rejected TEXT, hash BLOB NOT NULL); CREATE INDEX events_at ON events(at);", nil, nil, nil), db, "schema")
+    var st: OpaquePointer?
+    check(sqlite3_prepare_v2(db, "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)", -1, &st, nil), db, "prepare")
+    let t0 = now()
+    check(sqlite3_exec(db, "BEGIN", nil, nil, nil), db, "begin")
+    for r in rows {
+        sqlite3_bind_int64(st, 1, r.seq)
+        sqlite3_bind_int64(st, 2, r.at)
+        r.type.withUnsafeBufferPointer { p in
+            r.payload.withUnsafeBufferPointer { q in
+                r.hash.withUnsafeBufferPointer { h in
+                    sqlite3_bind_text(st, 3, UnsafeRawPointer(p.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(p.count), nil)
+                    sqlite3_bind_text(st, 4, UnsafeRawPointer(q.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(q.count), nil)
+                    sqlite3_bind_blob(st, 6, h.baseAddress, Int32(h.count), nil)
+                    if let rj = r.rejected {
+                        rj.withUnsafeBufferPointer { j in
+                            _ = sqlite3_bind_text(st, 5, UnsafeRawPointer(j.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(j.count), nil)
+                            check(sqlite3_step(st), db, "insert")
+                        }
+                    } else {
+                        sqlite3_bind_null(st, 5)
+                        check(sqlite3_step(st), db, "insert")
+                    }
+                }
+            }
+        }
+        sqlite3_reset(st)
+    }
+    check(sqlite3_exec(db, "COMMIT", nil, nil, nil), db, "commit")
+    let t = now() - t0
+    sqlite3_finalize(st)
+    sqlite3_close(db)
+    unlink(path); unlink(path + "-wal"); unlink(path + "-shm")
+    return Double(rows.count) / t
+}
+
+let args = CommandLine.arguments
+guard args.count >= 3 else {
+    print("usage: syncsim-bench raw LOG | replay LOG")
+    exit(2)
+}
+switch args[1] {
+case "raw":
+    let (rows, readRate) = rawRead(args[2])
+    let insertRate = rawInsert(rows, into: args[2] + ".raw-bench")
+    print("raw_read_rows_per_s \(Int(readRate))")
+    print("raw_insert_rows_per_s \(Int(insertRate))")
+case "replay":
+    do {
+        let log = try EventLog.open(path: args[2])
+        let rules = try log.header().rules
+        let t0 = now()
+        let count = try log.withEvents { it -> Int in
+            Simulation.fold(rules: rules, events: &it, through: nil).lastSeq
+        }
+        let t = now() - t0
+        print("replay_events \(count)")
+        print("replay_events_per_s \(Int(Double(count) / t))")
+    } catch {
+        print("error: \(error)")
+        exit(2)
+    }
+default:
+    print("usage: syncsim-bench raw LOG | replay LOG")
+    exit(2)
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Benchmarks SyncSim in release mode at about 10 thousand, 100 thousand and 1 million events:
+# import, full replay, show --at latency, diff, log size and peak memory, each beside raw SQLite's
+# insert and read rates on the same rows. Usage: tools/bench.sh [SIZES...]  (default: 10000 100000 1000000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
+swift build -c release --product syncsim >/dev/null
+swift build -c release --product syncsim-bench >/dev/null
+bin=$(swift build -c release --show-bin-path)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000 1000000)
+
+ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+printf '| events | import ev/s | raw insert rows/s | import / raw | replay ev/s | raw read rows/s | replay / raw | show --at (ms) | diff (s) | log MB | import peak MB | replay peak MB |\n'
+printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
+for n in "${sizes[@]}"; do
+  "$bin/syncsim" generate --events "$n" --seed 1 -o "$work/a.jsonl"
+  "$bin/syncsim" generate --events "$n" --seed 2 -o "$work/b.jsonl"
+  rm -f "$work/a.db" "$work/b.db"
+  t=$(date +%s%N)
+  /usr/bin/time -f "%M" -o "$work/import.mem" "$bin/syncsim" import "$work/a.jsonl" --db "$work/a.db" >/dev/null
+  import_ms=$(ms "$t")
+  "$bin/syncsim" import "$work/b.jsonl" --db "$work/b.db" >/dev/null
+  import_rate=$(( n * 1000 / (import_ms > 0 ? import_ms : 1) ))
+  raw=$("$bin/syncsim-bench" raw "$work/a.db")
+  raw_insert=$(awk '/raw_insert_rows_per_s/ {print $2}' <<<"$raw")
+  raw_read=$(awk '/raw_read_rows_per_s/ {print $2}' <<<"$raw")
+  /usr/bin/time -f "%M" -o "$work/replay.mem" "$bin/syncsim-bench" replay "$work/a.db" > "$work/replay.out"
+  replay_rate=$(awk '/replay_events_per_s/ {print $2}' "$work/replay.out")
+  lats=()
+  for at in 1h 6h 12h 23h; do
+    t=$(date +%s%N)
+    "$bin/syncsim" show "$work/a.db" --at "$at" --contact c1 --json >/dev/null
+    lats+=("$(ms "$t")")
+  done
+  median=$(printf '%s\n' "${lats[@]}" | sort -n | awk '{a[NR]=$1} END {print (a[int((NR+1)/2)] + a[int(NR/2)+1]) / 2}')
+  t=$(date +%s%N)
+  "$bin/syncsim" diff "$work/a.db" "$work/b.db" --at 23h >/dev/null || true
+  diff_s=$(awk -v m="$(ms "$t")" 'BEGIN {printf "%.2f", m / 1000}')
+  size_mb=$(awk -v b="$(stat -c %s "$work/a.db")" 'BEGIN {printf "%.1f", b / 1048576}')
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s (median of %s) | %s | %s | %s | %s |\n' \
+    "$n" "$import_rate" "$raw_insert" "$(ratio "$import_rate" "$raw_insert")" \
+    "$replay_rate" "$raw_read" "$(ratio "$replay_rate" "$raw_read")" \
+    "$median" "${lats[*]}" "$diff_s" "$size_mb" \
+    "$(( $(cat "$work/import.mem") / 1024 ))" "$(( $(cat "$work/replay.mem") / 1024 ))"
+done
