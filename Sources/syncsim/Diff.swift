@@ -43,8 +43,8 @@ struct Diff: ParsableCommand {
     func run() throws {
         let report: DiffReport
         do {
-            let sa = try DiffSide.load(a, overrides: overrides + aOverrides)
-            let sb = try DiffSide.load(b, overrides: overrides + bOverrides)
+            let sa = try RunSource.load(a, overrides: overrides + aOverrides)
+            let sb = try RunSource.load(b, overrides: overrides + bOverrides)
             let settled = max(sa.settled, sb.settled)
             let atA = at?.seconds ?? settled
             let atB = bAt?.seconds ?? at?.seconds ?? settled
@@ -75,46 +75,3 @@ struct Diff: ParsableCommand {
     }
 }
 
-/// One side of a diff: its rules and where its events come from.
-struct DiffSide {
-    enum Source {
-        case events([Event])
-        case log(EventLog)
-    }
-
-    var rules: SyncRules
-    var source: Source
-    var lastEventAt: Seconds?
-
-    /// When this side has settled: the end of the first cycle after its last event.
-    var settled: Seconds { Simulation.settled(rules: rules, lastEvent: lastEventAt) }
-
-    static func load(_ path: String, overrides: [String]) throws -> DiffSide {
-        let change = try RuleOverrides.parse(overrides)
-        let ext = (path as NSString).pathExtension.lowercased()
-        if ["yaml", "yml", "jsonl"].contains(ext) {
-            let s = try ScenarioLoader.load(path: path).scenario
-            return DiffSide(rules: SyncRules(s.sync.merging(change)), source: .events(s.events), lastEventAt: s.events.last?.at)
-        }
-        let log = try EventLog.open(path: path)
-        let rules = SyncRules(try log.header().rules.asChange.merging(change))
-        return DiffSide(rules: rules, source: .log(log), lastEventAt: try log.lastEventAt())
-    }
-
-    /// Runs `body` with an iterator over this side's events.
-    func withEvents<T>(_ body: (inout AnyIterator<Event>) throws -> T) throws -> T {
-        switch source {
-        case .events(let events):
-            var it = AnyIterator(events.makeIterator())
-            return try body(&it)
-        case .log(let log):
-            return try log.withEvents { inner in
-                // The iterator is used only inside this closure; `withEvents` checks it for failures after.
-                try withoutActuallyEscaping({ inner.next() }) { next in
-                    var it = AnyIterator(next)
-                    return try body(&it)
-                }
-            }
-        }
-    }
-}

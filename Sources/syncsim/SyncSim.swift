@@ -8,7 +8,7 @@ struct SyncSim: ParsableCommand {
         abstract: "Simulate how Adobe Marketo Engage syncs Microsoft Dynamics accounts.",
         discussion: "Exit codes: 0 success, 1 an expectation failed / logs differ / log not intact, 2 bad input.",
         version: "0.1.0",
-        subcommands: [Run.self, Show.self, Diff.self, Verify.self, Import.self, Generate.self]
+        subcommands: [Run.self, Show.self, Diff.self, Explain.self, Report.self, Verify.self, Import.self, Generate.self]
     )
 }
 

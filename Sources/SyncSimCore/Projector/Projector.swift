@@ -289,7 +289,18 @@ public struct Projector: Sendable {
                     matched.append((field, lost))
                 }
             }
-            writes.append(.init(account: a, status: isNew ? .created : .updated, changes: changes, matchedEdits: matched))
+            var write = CycleReport.AccountWrite(account: a, status: isNew ? .created : .updated, changes: changes, matchedEdits: matched)
+            if recording {
+                // Fields Dynamics changed that this cycle does not write, and why (R6, R7).
+                for field in plan.named.sorted(by: CanonicalJSON.utf8Less) where !targets.contains(field) {
+                    if rules.unreadable.contains(field) {
+                        write.skipped.append((field, .unreadable))
+                    } else if case .list(let names) = rules.fields, !names.contains(field) {
+                        write.skipped.append((field, .notSelected))
+                    }
+                }
+            }
+            writes.append(write)
         }
         var links: [CycleReport.Link] = []
         for (seq, e) in cycle.carried {

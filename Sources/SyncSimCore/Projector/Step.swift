@@ -50,11 +50,29 @@ public struct CycleReport: Sendable, Equatable {
         public var changes: [FieldChange]
         /// Local edits replaced by an equal Dynamics value (nothing visible changed).
         public var matchedEdits: [(field: String, edit: LocalEdit)]
+        /// Fields the carried events changed that do not sync, and why (recorded steps only).
+        public var skipped: [(field: String, reason: SkipReason)] = []
+
+        /// Why a field Dynamics changed was not written.
+        public enum SkipReason: String, Sendable, Equatable {
+            /// Not among the fields selected for sync (R6).
+            case notSelected
+            /// The Dynamics sync user cannot read it (R7).
+            case unreadable
+        }
+
+        public init(account: String, status: Status, changes: [FieldChange], matchedEdits: [(field: String, edit: LocalEdit)]) {
+            self.account = account
+            self.status = status
+            self.changes = changes
+            self.matchedEdits = matchedEdits
+        }
 
         public static func == (a: AccountWrite, b: AccountWrite) -> Bool {
             a.account == b.account && a.status == b.status && a.changes == b.changes
                 && a.matchedEdits.map(\.field) == b.matchedEdits.map(\.field)
                 && a.matchedEdits.map(\.edit) == b.matchedEdits.map(\.edit)
+                && a.skipped.map(\.field) == b.skipped.map(\.field) && a.skipped.map(\.reason) == b.skipped.map(\.reason)
         }
     }
 

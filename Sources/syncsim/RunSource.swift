@@ -1,0 +1,55 @@
+import Foundation
+import SyncSimCore
+import SyncSimScenario
+import SyncSimStore
+
+/// A run to look at: an event log, or a scenario file run in memory, with its rules.
+struct RunSource {
+    enum Source {
+        case events([Event])
+        case log(EventLog)
+    }
+
+    var rules: SyncRules
+    var source: Source
+    var lastEventAt: Seconds?
+    /// The scenario's id and title, and its expectations.
+    var name = ""
+    var title: String?
+    var expectations: [Expectation] = []
+
+    /// When this side has settled: the end of the first cycle after its last event.
+    var settled: Seconds { Simulation.settled(rules: rules, lastEvent: lastEventAt) }
+
+    static func load(_ path: String, overrides: [String] = []) throws -> RunSource {
+        let change = try RuleOverrides.parse(overrides)
+        let ext = (path as NSString).pathExtension.lowercased()
+        if ["yaml", "yml", "jsonl"].contains(ext) {
+            let s = try ScenarioLoader.load(path: path).scenario
+            return RunSource(rules: SyncRules(s.sync.merging(change)), source: .events(s.events), lastEventAt: s.events.last?.at,
+                             name: s.id, title: s.title, expectations: s.expectations)
+        }
+        let log = try EventLog.open(path: path)
+        let header = try log.header()
+        let rules = SyncRules(header.rules.asChange.merging(change))
+        return RunSource(rules: rules, source: .log(log), lastEventAt: try log.lastEventAt(),
+                         name: header.scenario, title: header.title, expectations: header.expectations)
+    }
+
+    /// Runs `body` with an iterator over this side's events.
+    func withEvents<T>(_ body: (inout AnyIterator<Event>) throws -> T) throws -> T {
+        switch source {
+        case .events(let events):
+            var it = AnyIterator(events.makeIterator())
+            return try body(&it)
+        case .log(let log):
+            return try log.withEvents { inner in
+                // The iterator is used only inside this closure; `withEvents` checks it for failures after.
+                try withoutActuallyEscaping({ inner.next() }) { next in
+                    var it = AnyIterator(next)
+                    return try body(&it)
+                }
+            }
+        }
+    }
+}
