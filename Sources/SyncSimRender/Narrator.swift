@@ -129,6 +129,39 @@ public struct Narrator: Sendable {
         return out
     }
 
+    /// A compact table of the contacts a cycle affected: those of the accounts it changed
+    /// and those it linked, with what they show of the changed fields and their activities.
+    public func affectedContacts(_ c: CycleReport, projector p: Projector, limit: Int = 8) -> [String] {
+        var rows: [[String]] = []
+        var more = 0
+        var seen = Set<String>()
+        for w in c.accounts where !w.changes.isEmpty {
+            let fields = w.changes.map(\.field)
+            let members = p.members(of: w.account)
+            for m in members.prefix(limit) where seen.insert(m).inserted {
+                let shown = p.shownFields(of: m)
+                let t = p.activityTally(of: m)
+                rows.append([m, w.account, fields.map { "\($0)=\(TextFormat.value(shown[$0] ?? .null))" }.joined(separator: " "),
+                             "\(t.dynamics)/\(t.marketo)"])
+            }
+            more += max(0, members.count - limit)
+        }
+        for l in c.links where seen.insert(l.contact).inserted {
+            let t = p.activityTally(of: l.contact)
+            rows.append([l.contact, l.to ?? "(none)", "linked (inherits \(l.to ?? "nothing"))", "\(t.dynamics)/\(t.marketo)"])
+        }
+        guard !rows.isEmpty else { return [] }
+        let header = ["contact", "account", "shows", "activities dyn/mkt"]
+        let widths = (0..<4).map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max()! }
+        func line(_ r: [String]) -> String {
+            indent + (0..<3).map { TextFormat.pad(r[$0], widths[$0]) }.joined(separator: "  ") + "  " + r[3]
+        }
+        var out = [style.dim(line(header))]
+        out += rows.map(line)
+        if more > 0 { out.append(indent + style.dim("... and \(more) more contacts")) }
+        return out
+    }
+
     /// An expectation in words: `bob fields {industry: "Retail"}`.
     public static func describe(_ e: Expectation) -> String {
         var subject: String

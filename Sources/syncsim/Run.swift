@@ -24,6 +24,9 @@ struct Run: ParsableCommand {
     @Flag(help: "Print one JSON object instead of the narration.")
     var json = false
 
+    @Flag(help: "Pause after each instant (Enter to go on) and show a table of the contacts each cycle affected.")
+    var step = false
+
     func run() throws {
         let loaded: LoadedScenario
         let runOutcome: Recording
@@ -48,7 +51,11 @@ struct Run: ParsableCommand {
         } else {
             narrator.header(scenario: scenario.id, title: scenario.title, rules: runOutcome.rules).forEach { Console.out($0) }
             Console.out()
-            narrator.timeline(outcome.steps).forEach { Console.out($0) }
+            if step {
+                Walkthrough.play(scenario.events, rules: runOutcome.rules, narrator: narrator)
+            } else {
+                narrator.timeline(outcome.steps).forEach { Console.out($0) }
+            }
             Console.out()
             checked.lines.forEach { Console.out($0) }
             if let db { Console.out(narrator.style.dim("log: \(db) (\(TextFormat.plural(scenario.events.count, "event")))")) }
@@ -56,6 +63,41 @@ struct Run: ParsableCommand {
         }
         Console.flush()
         if checked.failed > 0 { throw Exit.failed }
+    }
+}
+
+/// `run --step`: the timeline instant by instant, waiting for Enter between instants.
+enum Walkthrough {
+    static func play(_ events: [Event], rules: SyncRules, narrator: Narrator) {
+        var p = Projector(rules: rules)
+        p.recording = true
+        var i = 0
+        let end = Simulation.settled(rules: rules, lastEvent: events.last?.at)
+        var first = true
+        while true {
+            let next = [i < events.count ? events[i].at : nil, p.nextCycleLanding].compactMap { $0 }.min()
+            guard let t = next, t <= end else { break }
+            p.advance(to: t)
+            while i < events.count, events[i].at == t {
+                p.apply(events[i], seq: i + 1)
+                i += 1
+            }
+            let steps = p.takeSteps()
+            if steps.isEmpty { continue }
+            if !first { pause() }
+            first = false
+            for s in steps {
+                narrator.timeline([s]).forEach { Console.out($0) }
+                if case .cycle(let c) = s { narrator.affectedContacts(c, projector: p).forEach { Console.out($0) } }
+            }
+        }
+    }
+
+    /// Waits for Enter on standard input; at its end (piped, closed), goes straight on.
+    static func pause() {
+        Console.flush()
+        FileHandle.standardError.write(Data("  -- Enter for the next instant --\n".utf8))
+        _ = readLine()
     }
 }
 

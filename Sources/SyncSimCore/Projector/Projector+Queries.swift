@@ -35,6 +35,11 @@ extension Projector {
     /// Local edits of the company that Dynamics has not overwritten yet, by field.
     public func localEdits(of a: String) -> [String: LocalEdit] { companies[a]?.localEdits ?? [:] }
 
+    /// The contacts linked to the company in Marketo, sorted.
+    public func members(of a: String) -> [String] {
+        (companies[a]?.members ?? []).sorted(by: CanonicalJSON.utf8Less)
+    }
+
     /// Number of contacts linked to the company in Marketo.
     public func contactCount(of a: String) -> Int { companies[a]?.members.count ?? 0 }
 
