@@ -23,9 +23,10 @@ enum Binary {
     }
 
     /// Runs `syncsim ARGS` in `directory` with `NO_COLOR` unset and standard input closed.
-    static func run(_ args: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> Result {
+    static func run(_ args: [String], in directory: String? = nil, environment: [String: String] = [:],
+                    executable: String? = nil) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
+        p.executableURL = URL(fileURLWithPath: executable ?? path)
         p.arguments = args
         if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
         var env = ProcessInfo.processInfo.environment
