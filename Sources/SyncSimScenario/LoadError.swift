@@ -16,7 +16,10 @@ public struct LoadError: Error, Sendable, CustomStringConvertible {
         self.init(file: file, position: error.position, message: error.message)
     }
 
+    /// The error on one line; control characters from the input are shown escaped, never raw.
     public var description: String {
+        let file = ValueDecoding.printable(self.file)
+        let message = ValueDecoding.printable(self.message)
         if let p = position { return "\(file):\(p.line):\(p.column): error: \(message)" }
         return "\(file): error: \(message)"
     }

@@ -11,7 +11,10 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     /// SQLite refused an operation.
     case database(path: String, reason: String)
 
-    public var description: String {
+    /// The error on one line; control characters are shown escaped, never raw.
+    public var description: String { ValueDecoding.printable(text) }
+
+    private var text: String {
         switch self {
         case .unusable(let path, let reason): return "\(path): error: \(reason)"
         case .exists(let path, let reason): return "\(path): error: \(reason)"

@@ -39,6 +39,10 @@ enum Binary {
         p.standardError = err
         p.standardInput = FileHandle.nullDevice
         try p.run()
+        // A hang is a failure, not a stuck test run: stop the process after a minute.
+        let watchdog = DispatchWorkItem { if p.isRunning { p.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
+        defer { watchdog.cancel() }
         // Read both pipes while the process runs, so a large output cannot block it.
         nonisolated(unsafe) var errData = Data()
         let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
