@@ -27,7 +27,15 @@ public final class LogWriter {
         var hash: [UInt8]
     }
 
-    /// Creates the log file at `path` and writes its header.
+    /// The lock that keeps a second writer out of a log while this one writes.
+    private var lockFD: Int32 = -1
+
+    /// Seconds a writer waits for another writer of the same log before giving up.
+    public static var lockTimeout: Double {
+        Double(ProcessInfo.processInfo.environment["SYNCSIM_LOCK_TIMEOUT"] ?? "") ?? 30
+    }
+
+    /// Creates the log file at `path`, takes its writer lock and commits its header.
     public init(path: String, header: LogHeader) throws(StoreError) {
         self.path = path
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -36,15 +44,19 @@ public final class LogWriter {
             throw .unusable(path: path, reason: "the directory \(dir) does not exist")
         }
         // O_EXCL: of two writers racing for one path, exactly one creates it.
-        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o644)
+        let fd = open(path, O_CREAT | O_EXCL | O_RDWR, 0o644)
         guard fd >= 0 else {
             if errno == EEXIST {
                 throw .exists(path: path, reason: "the file already exists; a log is never overwritten: choose a new path or remove it")
             }
             throw .unusable(path: path, reason: "cannot create the log: \(String(cString: strerror(errno)))")
         }
-        close(fd)
         ownsFile = true
+        lockFD = fd
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            abandon()
+            throw .unusable(path: path, reason: "another process took the log's lock as it was created")
+        }
         do {
             let q = try DatabaseQueue(path: path, configuration: EventLog.configuration(readonly: false))
             queue = q
@@ -57,6 +69,58 @@ public final class LogWriter {
         let payload = Array(CanonicalJSON.string(for: header.json).utf8)
         add(Row(seq: 0, at: 0, type: "log.header", payload: payload, rejected: nil,
                 hash: HashChain.hash(previous: previous, seq: 0, payload: payload, rejected: nil)))
+        // The header is a transaction of its own, so every later commit holds whole batches of events.
+        do {
+            try flush()
+        } catch {
+            abandon()
+            throw error
+        }
+    }
+
+    /// Takes the writer lock of the log at `path` without reading or changing the file:
+    /// waits up to ``lockTimeout`` for a writer that holds it, or for a log another writer
+    /// has just created (still empty). Returns the locked file descriptor.
+    public static func lock(_ path: String) throws(StoreError) -> Int32 {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw .unusable(path: path, reason: "cannot open the log: \(String(cString: strerror(errno)))") }
+        let deadline = Date().addingTimeInterval(lockTimeout)
+        while true {
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 {
+                var st = stat()
+                if fstat(fd, &st) == 0, st.st_size > 0 { return fd }
+                flock(fd, LOCK_UN)
+            }
+            if Date() >= deadline {
+                close(fd)
+                throw .busy(path: path, reason: "another syncsim process is writing this log; gave up after waiting \(Int(lockTimeout))s")
+            }
+            usleep(20_000)
+        }
+    }
+
+    /// Opens an existing log to append to it; `lock` is the descriptor ``lock(_:)`` returned,
+    /// which the writer now owns. The file is never removed by this writer.
+    public init(appendingTo path: String, lock fd: Int32) throws(StoreError) {
+        self.path = path
+        lockFD = fd
+        do {
+            let q = try DatabaseQueue(path: path, configuration: EventLog.configuration(readonly: false))
+            queue = q
+            guard let last = try q.read({ db in try GRDB.Row.fetchOne(db, sql: "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1") }) else {
+                throw StoreError.corrupt(path: path, seq: 0, reason: "the log has no header")
+            }
+            seq = last[0]
+            let hash: Data = last[1]
+            previous = Array(hash)
+            try q.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        } catch let e as StoreError {
+            abandon()
+            throw e
+        } catch {
+            abandon()
+            throw .database(path: path, reason: "cannot open the log to append: \(EventLog.describe(error))")
+        }
     }
 
     deinit {
@@ -127,15 +191,25 @@ public final class LogWriter {
         }
         queue = nil
         finished = true
+        releaseLock()
     }
 
-    /// Closes and removes the log file, if this writer created it.
+    /// Closes the log and releases its lock; removes the file if this writer created it.
     public func abandon() {
         try? queue?.close()
         queue = nil
         finished = true
         if ownsFile { EventLog.removeDatabaseFiles(path) }
         ownsFile = false
+        releaseLock()
+    }
+
+    private func releaseLock() {
+        if lockFD >= 0 {
+            flock(lockFD, LOCK_UN)
+            close(lockFD)
+            lockFD = -1
+        }
     }
 }
 

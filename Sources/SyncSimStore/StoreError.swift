@@ -8,6 +8,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case exists(path: String, reason: String)
     /// A stored event or header does not decode or does not check out.
     case corrupt(path: String, seq: Int, reason: String)
+    /// Another process holds the log's writer lock.
+    case busy(path: String, reason: String)
     /// SQLite refused an operation.
     case database(path: String, reason: String)
 
@@ -20,6 +22,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .exists(let path, let reason): return "\(path): error: \(reason)"
         case .corrupt(let path, let seq, let reason): return "\(path): error: event #\(seq): \(reason)"
         case .database(let path, let reason): return "\(path): error: \(reason)"
+        case .busy(let path, let reason): return "\(path): error: \(reason)"
         }
     }
 }

@@ -20,16 +20,19 @@ struct Import: ParsableCommand {
     var overrides: [String] = []
 
     func run() throws {
-        let events: Int
-        let rejected: Int
+        let summary: Importer.Summary
         do {
-            let summary = try Importer.run(file: file, db: db, overrides: overrides)
-            events = summary.events
-            rejected = summary.rejected
+            summary = try Importer.run(file: file, db: db, overrides: overrides)
         } catch {
             throw Console.fail(error)
         }
-        Console.out("recorded \(TextFormat.plural(events, "event")) (\(rejected) rejected) in \(db)")
+        if summary.alreadyRecorded == summary.events {
+            Console.out("\(db) already holds all \(TextFormat.plural(summary.events, "event")) of \(file); nothing to do")
+        } else if summary.alreadyRecorded > 0 {
+            Console.out("resumed: \(db) held \(summary.alreadyRecorded) of \(summary.events) events; recorded the other \(summary.events - summary.alreadyRecorded) (\(summary.rejected) rejected in all)")
+        } else {
+            Console.out("recorded \(TextFormat.plural(summary.events, "event")) (\(summary.rejected) rejected) in \(db)")
+        }
         Console.flush()
     }
 }

@@ -4,12 +4,15 @@ import SyncSimCore
 import SyncSimScenario
 import SyncSimStore
 
-/// Streams a JSON Lines file into a new log: read a line, check it, project it
-/// (to know whether the rules reject it), append it; memory stays constant.
+/// Streams a JSON Lines file into a log: read a line, check it, project it (to know whether
+/// the rules reject it), append it; memory stays constant. An import that was stopped part-way
+/// resumes where its log ends; a log of another stream is never touched.
 enum Importer {
     struct Summary {
         var events: Int
         var rejected: Int
+        /// Events the log already held from an earlier, interrupted import of the same stream.
+        var alreadyRecorded: Int
     }
 
     static func run(file: String, db: String, overrides: [String]) throws -> Summary {
@@ -18,25 +21,88 @@ enum Importer {
         }
         let change = try RuleOverrides.parse(overrides)
         let digest = try fileDigest(file)
+        if FileManager.default.fileExists(atPath: db) {
+            return try resume(file: file, db: db, overrides: overrides, digest: digest)
+        }
         let reader = try EventStreamReader(path: file)
         let first = try reader.next()
         let rules = SyncRules(reader.sync.merging(change))
         let header = LogHeader(scenario: ScenarioLoader.streamID(for: file), sourceFile: (file as NSString).lastPathComponent,
                                sourceDigest: digest, rules: rules, overrides: overrides)
-        let writer = try LogWriter(path: db, header: header)
+        let writer: LogWriter
+        do {
+            writer = try LogWriter(path: db, header: header)
+        } catch StoreError.exists {
+            // Another import created it a moment ago: wait for it, then resume or refuse.
+            return try resume(file: file, db: db, overrides: overrides, digest: digest)
+        }
         var projector = Projector(rules: rules)
         projector.keepsActivityRecords = false
         var next = first
         var seq = 0
         while let (event, _) = next {
             seq += 1
-            let before = projector.rejections.count
-            projector.apply(event, seq: seq)
-            try writer.append(event, rejected: projector.rejections.count > before ? projector.rejections.last!.reason : nil)
+            try writer.append(event, rejected: rejection(&projector, event, seq))
             next = try reader.next()
         }
         try writer.finish()
-        return Summary(events: seq, rejected: projector.rejections.count)
+        return Summary(events: seq, rejected: projector.rejections.count, alreadyRecorded: 0)
+    }
+
+    /// Applies `event` and returns its rejection reason, if the rules reject it.
+    static func rejection(_ projector: inout Projector, _ event: Event, _ seq: Int) -> String? {
+        let before = projector.rejections.count
+        projector.apply(event, seq: seq)
+        return projector.rejections.count > before ? projector.rejections.last!.reason : nil
+    }
+
+    /// Continues an import whose log holds a prefix of this stream, under the log's writer lock.
+    static func resume(file: String, db: String, overrides: [String], digest: String) throws -> Summary {
+        // Wait for any other writer first; the lock neither reads nor changes the file.
+        let lock = try LogWriter.lock(db)
+        let log: EventLog
+        do {
+            // Read-only: a file that is not a SyncSim log is refused before anything opens it for writing.
+            log = try EventLog.open(path: db)
+        } catch {
+            flock(lock, LOCK_UN)
+            close(lock)
+            throw error
+        }
+        let writer = try LogWriter(appendingTo: db, lock: lock)
+        var finished = false
+        defer { if !finished { writer.abandon() } }
+        let header = try log.header()
+        let stored = try log.eventCount()
+        guard header.sourceDigest == digest, header.overrides == overrides else {
+            throw StoreError.exists(path: db, reason: "already holds a log of '\(header.scenario)' with \(stored) events, recorded from \(header.sourceFile) (\(header.sourceDigest))\(header.overrides.isEmpty ? "" : " with --set \(header.overrides.joined(separator: " "))"); it is not an earlier import of this stream with these options, so it is left as it is: choose a new path")
+        }
+        guard try log.verify().intact else {
+            throw StoreError.corrupt(path: db, seq: 0, reason: "the log is not intact (see `syncsim verify`); it is not resumed")
+        }
+        // The whole stream must be valid before anything is appended.
+        let check = try EventStreamReader(path: file)
+        while try check.next() != nil {}
+        let reader = try EventStreamReader(path: file)
+        var projector = Projector(rules: header.rules)
+        projector.keepsActivityRecords = false
+        var seq = 0
+        try log.withEvents { recorded in
+            while seq < stored {
+                guard let (event, _) = try reader.next(), let mine = recorded.next(), mine == event else {
+                    throw StoreError.corrupt(path: db, seq: seq + 1, reason: "differs from line \(seq + 1) of \(file); the log is not resumed")
+                }
+                seq += 1
+                _ = rejection(&projector, event, seq)
+            }
+        }
+        while let (event, _) = try reader.next() {
+            seq += 1
+            try writer.append(event, rejected: rejection(&projector, event, seq))
+        }
+        try writer.finish()
+        finished = true
+        return Summary(events: seq, rejected: projector.rejections.count, alreadyRecorded: stored)
     }
 
     /// `sha256:` digest of a file, read in chunks.
