@@ -8,7 +8,7 @@ public enum ReportData {
 
     /// Folds `events` through `end` and returns the report's JSON data.
     public static func build<I: IteratorProtocol<Event>>(
-        title: String, rules: SyncRules, events: inout I, through end: Seconds,
+        title: String, rules: SyncRules, events: I, through end: Seconds,
         expectations: [Expectation]
     ) -> JSON {
         var projector = Projector(rules: rules)
@@ -16,15 +16,13 @@ public enum ReportData {
         projector.keepsActivityRecords = false
         let narrator = Narrator(style: Style(color: false))
         var frames: [JSON] = []
-        var next = events.next()
-        var seq = 0
+        var walker = InstantWalker(events)
         var truncated = false
         var results: [JSON] = []
         let pendingExpectations = expectations.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }
         var e = 0
         while true {
-            let candidates = [next?.at, projector.nextCycleLanding].compactMap { $0 }
-            let t = candidates.min()
+            let t = walker.nextInstant(projector)
             // Expectations due before this instant are checked on the state they name.
             while e < pendingExpectations.count, t == nil || pendingExpectations[e].element.at < t! || t! > end {
                 let x = pendingExpectations[e].element
@@ -40,12 +38,7 @@ public enum ReportData {
                 e += 1
             }
             guard let t, t <= end else { break }
-            projector.advance(to: t)
-            while let ev = next, ev.at == t {
-                seq += 1
-                projector.apply(ev, seq: seq)
-                next = events.next()
-            }
+            walker.play(t, on: &projector)
             let steps = projector.takeSteps()
             if steps.isEmpty { continue }
             if frames.count == maximumFrames {

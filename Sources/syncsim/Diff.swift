@@ -55,7 +55,7 @@ struct Diff: ParsableCommand {
             if !diff.isEmpty, atA == atB {
                 divergence = try sa.withEvents { ea in
                     try sb.withEvents { eb in
-                        Divergence.first(a: &ea, rules: sa.rules, b: &eb, rules: sb.rules, through: atA)
+                        Divergence.first(a: ea, rules: sa.rules, b: eb, rules: sb.rules, through: atA)
                     }
                 }
             }

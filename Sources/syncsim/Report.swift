@@ -28,7 +28,7 @@ struct Report: ParsableCommand {
             let end = at?.seconds ?? max(run.settled, run.expectations.map(\.at).max() ?? 0)
             let title = run.title.map { "\(run.name): \($0)" } ?? run.name
             let data = try run.withEvents {
-                ReportData.build(title: title, rules: run.rules, events: &$0, through: end, expectations: run.expectations)
+                ReportData.build(title: title, rules: run.rules, events: $0, through: end, expectations: run.expectations)
             }
             let html = HTMLReport.page(data: data, title: title)
             guard FileManager.default.createFile(atPath: output, contents: Data(html.utf8)) else {

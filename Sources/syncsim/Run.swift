@@ -71,17 +71,11 @@ enum Walkthrough {
     static func play(_ events: [Event], rules: SyncRules, narrator: Narrator) {
         var p = Projector(rules: rules)
         p.recording = true
-        var i = 0
+        var walker = InstantWalker(events.makeIterator())
         let end = Simulation.settled(rules: rules, lastEvent: events.last?.at)
         var first = true
-        while true {
-            let next = [i < events.count ? events[i].at : nil, p.nextCycleLanding].compactMap { $0 }.min()
-            guard let t = next, t <= end else { break }
-            p.advance(to: t)
-            while i < events.count, events[i].at == t {
-                p.apply(events[i], seq: i + 1)
-                i += 1
-            }
+        while let t = walker.nextInstant(p), t <= end {
+            walker.play(t, on: &p)
             let steps = p.takeSteps()
             if steps.isEmpty { continue }
             if !first { pause() }

@@ -16,9 +16,7 @@ import Testing
     }
 
     func divergence(_ a: [Event], _ b: [Event], _ ra: SyncRules = SyncRules(), _ rb: SyncRules = SyncRules(), through: Seconds) -> Divergence? {
-        var ia = a.makeIterator()
-        var ib = b.makeIterator()
-        return Divergence.first(a: &ia, rules: ra, b: &ib, rules: rb, through: through)
+        Divergence.first(a: a.makeIterator(), rules: ra, b: b.makeIterator(), rules: rb, through: through)
     }
 
     @Test func identicalRunsHaveAnEmptyDiff() {

@@ -10,8 +10,8 @@ public struct Divergence: Sendable {
     /// the projections differ. Each instant costs a constant-time fingerprint comparison;
     /// the full comparison runs only when the fingerprints differ.
     public static func first<A: IteratorProtocol<Event>, B: IteratorProtocol<Event>>(
-        a eventsA: inout A, rules rulesA: SyncRules,
-        b eventsB: inout B, rules rulesB: SyncRules,
+        a eventsA: A, rules rulesA: SyncRules,
+        b eventsB: B, rules rulesB: SyncRules,
         through limit: Seconds
     ) -> Divergence? {
         var pa = Projector(rules: rulesA)
@@ -22,25 +22,13 @@ public struct Divergence: Sendable {
         }
         pa.keepsActivityRecords = false
         pb.keepsActivityRecords = false
-        var nextA = eventsA.next()
-        var nextB = eventsB.next()
-        var seqA = 0
-        var seqB = 0
+        var walkA = InstantWalker(eventsA)
+        var walkB = InstantWalker(eventsB)
         while true {
-            let candidates = [nextA?.at, nextB?.at, pa.nextCycleLanding, pb.nextCycleLanding].compactMap { $0 }
+            let candidates = [walkA.nextInstant(pa), walkB.nextInstant(pb)].compactMap { $0 }
             guard let t = candidates.min(), t <= limit else { return nil }
-            pa.advance(to: t)
-            while let e = nextA, e.at == t {
-                seqA += 1
-                pa.apply(e, seq: seqA)
-                nextA = eventsA.next()
-            }
-            pb.advance(to: t)
-            while let e = nextB, e.at == t {
-                seqB += 1
-                pb.apply(e, seq: seqB)
-                nextB = eventsB.next()
-            }
+            walkA.play(t, on: &pa)
+            walkB.play(t, on: &pb)
             let stepsA = pa.takeSteps()
             let stepsB = pb.takeSteps()
             if pa.fingerprint != pb.fingerprint, !ProjectionDiff.compare(pa, pb).isEmpty {
