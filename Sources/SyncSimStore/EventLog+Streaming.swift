@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import SyncSimCore
 
@@ -7,7 +8,7 @@ extension EventLog {
     public struct EventIterator: IteratorProtocol {
         fileprivate let cursor: RowCursor
         fileprivate let path: String
-        fileprivate var expected = 1
+        fileprivate var expected: Int
         /// The first problem met; iteration stops there.
         public fileprivate(set) var failure: StoreError?
 
@@ -32,14 +33,47 @@ extension EventLog {
         }
     }
 
-    /// Runs `body` with an iterator over the events (not the header), inside one read transaction.
-    public func withEvents<T>(_ body: (inout EventIterator) throws -> T) throws -> T {
+    /// Runs `body` with an iterator over the events after sequence number `after` (by default
+    /// all of them, not the header), inside one read transaction.
+    public func withEvents<T>(after: Int = 0, _ body: (inout EventIterator) throws -> T) throws -> T {
         try queue.read { db in
-            let cursor = try GRDB.Row.fetchCursor(db, sql: "SELECT seq, payload FROM events WHERE seq > 0 ORDER BY seq")
-            var iterator = EventIterator(cursor: cursor, path: path)
+            let cursor = try GRDB.Row.fetchCursor(db, sql: "SELECT seq, payload FROM events WHERE seq > ? ORDER BY seq", arguments: [after])
+            var iterator = EventIterator(cursor: cursor, path: path, expected: after + 1)
             let result = try body(&iterator)
             if let failure = iterator.failure { throw failure }
             return result
+        }
+    }
+
+    /// The projector of the latest checkpoint taken at or before `instant`, if the log has one.
+    public func checkpoint(atOrBefore instant: Seconds) throws(StoreError) -> Projector? {
+        do {
+            return try queue.read { db -> Projector? in
+                guard try db.tableExists("checkpoints"),
+                      let row = try GRDB.Row.fetchOne(db, sql: "SELECT seq, state FROM checkpoints WHERE at <= ? ORDER BY seq DESC LIMIT 1", arguments: [instant])
+                else { return nil }
+                let seq: Int = row[0]
+                let state: Data = row[1]
+                guard let p = Projector(snapshot: Array(state)), p.lastSeq == seq else {
+                    throw StoreError.corrupt(path: path, seq: seq, reason: "its checkpoint does not decode")
+                }
+                return p
+            }
+        } catch let e as StoreError {
+            throw e
+        } catch {
+            throw .database(path: path, reason: Self.describe(error))
+        }
+    }
+
+    /// Every checkpoint's sequence number and state, in order (for verify).
+    func checkpoints() throws -> [(seq: Int, state: [UInt8])] {
+        try queue.read { db in
+            guard try db.tableExists("checkpoints") else { return [] }
+            return try GRDB.Row.fetchAll(db, sql: "SELECT seq, state FROM checkpoints ORDER BY seq").map { r in
+                let d: Data = r[1]
+                return (r[0], Array(d))
+            }
         }
     }
 

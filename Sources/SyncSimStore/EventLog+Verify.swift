@@ -25,6 +25,7 @@ extension EventLog {
             projector.keepsActivityRecords = false
             var sawHeader = false
             var validator = EventValidator()
+            var checkpoints = try self.checkpoints()[...]
             struct Stop: Error {}
             do {
                 try forEachRow { row in
@@ -65,14 +66,23 @@ extension EventLog {
                         try fail(row.seq, "its recorded rejection (\(row.rejected ?? "none")) is not what the rules give (\(reason ?? "none"))")
                     }
                     report.events += 1
+                    if let c = checkpoints.first, c.seq == row.seq {
+                        checkpoints = checkpoints.dropFirst()
+                        if c.state != projector.snapshot() {
+                            try fail(row.seq, "its checkpoint does not match the replay of the events up to it")
+                        }
+                    }
                 }
             } catch is Stop {
                 return report
             }
             if expectedSeq == 0 { report.problem = (0, "the log has no header") }
+            if report.problem == nil, let c = checkpoints.first {
+                report.problem = (c.seq, "a checkpoint follows no stored event")
+            }
             report.head = CanonicalJSON.hex(previous)
             let triggers = try guardTriggers()
-            if report.problem == nil, triggers != Schema.guardTriggers {
+            if report.problem == nil, !Set(triggers).isSuperset(of: Schema.guardTriggers) {
                 report.problem = (nil, "the append-only guard triggers are missing or changed (found: \(triggers.isEmpty ? "none" : triggers.joined(separator: ", ")))")
             }
             return report

@@ -14,6 +14,7 @@ public final class LogWriter {
     /// Sequence number of the last row appended.
     public private(set) var seq = 0
     private var batch: [Row] = []
+    private var checkpoints: [(seq: Int, at: Seconds, state: [UInt8])] = []
     private var finished = false
     /// Whether this writer created the file (and so may remove it).
     private var ownsFile = false
@@ -142,13 +143,26 @@ public final class LogWriter {
         if batch.count >= EventLog.batchSize { try flush() }
     }
 
+    /// Adds a projection snapshot taken after the last appended event, and commits it in
+    /// the same transaction as the events it covers.
+    public func checkpoint(state: [UInt8], at: Seconds) throws(StoreError) {
+        checkpoints.append((seq, at, state))
+        try flush()
+    }
+
     /// Commits the rows appended since the last commit, in one transaction.
     public func flush() throws(StoreError) {
-        guard !batch.isEmpty, let queue else { return }
+        guard !batch.isEmpty || !checkpoints.isEmpty, let queue else { return }
         let rows = batch
+        let snapshots = checkpoints
         batch.removeAll(keepingCapacity: true)
+        checkpoints.removeAll()
         do {
             try queue.write { db in
+                for c in snapshots {
+                    try db.execute(sql: "INSERT INTO checkpoints (seq, at, state) VALUES (?, ?, ?)",
+                                   arguments: [c.seq, c.at, Data(c.state)])
+                }
                 let statement = try db.cachedStatement(sql: "INSERT INTO events (seq, at, type, payload, rejected, hash) VALUES (?, ?, ?, ?, ?, ?)")
                 let s = statement.sqliteStatement
                 for row in rows {

@@ -25,6 +25,21 @@ enum Schema {
                 PRAGMA application_id = \(applicationID);
                 """)
         }
+        m.registerMigration("v2-checkpoints") { db in
+            // Projection snapshots after event `seq`, so a projection replays only what follows.
+            try db.execute(sql: """
+                CREATE TABLE checkpoints (
+                    seq INTEGER PRIMARY KEY,
+                    at INTEGER NOT NULL,
+                    state BLOB NOT NULL
+                );
+                CREATE INDEX checkpoints_at ON checkpoints(at);
+                CREATE TRIGGER checkpoints_append_only_update BEFORE UPDATE ON checkpoints
+                BEGIN SELECT RAISE(ABORT, 'syncsim: checkpoints are append-only'); END;
+                CREATE TRIGGER checkpoints_append_only_delete BEFORE DELETE ON checkpoints
+                BEGIN SELECT RAISE(ABORT, 'syncsim: checkpoints are append-only'); END;
+                """)
+        }
         return m
     }
 

@@ -42,11 +42,25 @@ enum Importer {
         var seq = 0
         while let (event, _) = next {
             seq += 1
-            try writer.append(event, rejected: rejection(&projector, event, seq))
+            try append(event, seq: seq, to: writer, projector: &projector)
             next = try reader.next()
         }
         try writer.finish()
         return Summary(events: seq, rejected: projector.rejections.count, alreadyRecorded: 0)
+    }
+
+    /// Events between two checkpoints (`SYNCSIM_CHECKPOINT_EVERY` overrides it, for tests).
+    static var checkpointInterval: Int {
+        Int(ProcessInfo.processInfo.environment["SYNCSIM_CHECKPOINT_EVERY"] ?? "").flatMap { $0 > 0 ? $0 : nil } ?? 50_000
+    }
+
+    /// Appends an event; every ``checkpointInterval`` events, also a snapshot of the projection,
+    /// committed with the batch of events it covers.
+    static func append(_ event: Event, seq: Int, to writer: LogWriter, projector: inout Projector) throws {
+        try writer.append(event, rejected: rejection(&projector, event, seq))
+        if seq % checkpointInterval == 0 {
+            try writer.checkpoint(state: projector.snapshot(), at: event.at)
+        }
     }
 
     /// Applies `event` and returns its rejection reason, if the rules reject it.
@@ -98,7 +112,7 @@ enum Importer {
         }
         while let (event, _) = try reader.next() {
             seq += 1
-            try writer.append(event, rejected: rejection(&projector, event, seq))
+            try append(event, seq: seq, to: writer, projector: &projector)
         }
         try writer.finish()
         finished = true

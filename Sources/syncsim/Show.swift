@@ -41,7 +41,12 @@ struct Show: ParsableCommand {
                 projector = p
                 causes = explainer.causes
             } else {
-                projector = try log.withEvents { Simulation.fold(rules: rules, events: &$0, through: instant) }
+                // From the latest checkpoint at or before the instant: only the events after it are replayed.
+                if let start = try log.checkpoint(atOrBefore: instant) {
+                    projector = try log.withEvents(after: start.lastSeq) { Simulation.fold(from: start, events: &$0, through: instant) }
+                } else {
+                    projector = try log.withEvents { Simulation.fold(rules: rules, events: &$0, through: instant) }
+                }
             }
             let filtered = !contact.isEmpty || !account.isEmpty
             projection = projector.projection(contacts: filtered ? Set(contact) : nil, accounts: filtered ? Set(account) : nil)

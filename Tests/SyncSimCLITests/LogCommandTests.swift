@@ -43,6 +43,26 @@ import SyncSimCore
         #expect(shown.stdout == CanonicalJSON.string(for: expected.json) + "\n")
     }
 
+    @Test func checkpointsGiveTheSameProjectionAsAFullReplay() throws {
+        let dir = Binary.tempDir()
+        let file = try Self.stream(seed: 21, events: 3000, in: dir)
+        let imported = try Binary.run(["import", file, "--db", "c.db"], in: dir, environment: ["SYNCSIM_CHECKPOINT_EVERY": "400"])
+        #expect(imported.status == 0)
+        #expect(try Binary.run([dir + "/c.db", "SELECT count(*) FROM checkpoints"], executable: "/usr/bin/sqlite3").stdout == "7\n")
+        let verified = try Binary.run(["verify", "c.db"], in: dir)
+        #expect(verified.status == 0, "\(verified.stderr)")
+        var s = RandomStream(seed: 21)
+        s.events = 3000
+        let events = s.generate()
+        var rng = SplitMix64(seed: 99)
+        for _ in 0..<8 {
+            let t = Int64(rng.next() % UInt64((events.last?.at ?? 0) + 600))
+            let expected = Simulation.projection(rules: s.rules(), events: events, at: t)
+            let shown = try Binary.run(["show", "c.db", "--at", String(t), "--json"], in: dir)
+            #expect(shown.stdout == CanonicalJSON.string(for: expected.json) + "\n", "at \(t)")
+        }
+    }
+
     @Test func showDefaultsToTheLastEvent() throws {
         let dir = Binary.tempDir()
         #expect(try Binary.run(["run", "--db", "r.db"], in: dir).status == 0)

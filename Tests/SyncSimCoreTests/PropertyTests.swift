@@ -105,3 +105,44 @@ import Testing
         for e in RandomStream(seed: seed).generate() { try validator.admit(e) }
     }
 }
+
+/// A projector restored from a snapshot continues exactly like one that never stopped.
+@Suite struct SnapshotTests {
+    @Test(arguments: Array(UInt64(1)...30))
+    func checkpointPlusTailEqualsFullReplay(seed: UInt64) {
+        var stream = RandomStream(seed: seed)
+        stream.events = 300
+        let rules = stream.rules()
+        let events = stream.generate()
+        var rng = SplitMix64(seed: seed &* 7919)
+        let cut = Int(rng.next() % UInt64(events.count))
+        var head = Projector(rules: rules)
+        head.keepsActivityRecords = false
+        for (i, e) in events.prefix(cut).enumerated() { head.apply(e, seq: i + 1) }
+        let bytes = head.snapshot()
+        guard let restored = Projector(snapshot: bytes) else {
+            Issue.record("seed \(seed): the snapshot does not decode")
+            return
+        }
+        #expect(restored.snapshot() == bytes, "seed \(seed): snapshots are deterministic")
+        for _ in 0..<4 {
+            let t = Seconds(rng.next() % UInt64((events.last?.at ?? 0) + 1200))
+            guard t >= head.now else { continue }
+            var tail = events[cut...].makeIterator()
+            let resumed = Simulation.fold(from: restored, events: &tail, through: t)
+            let full = Simulation.projection(rules: rules, events: events, at: t)
+            #expect(resumed.projection() == full, "seed \(seed), cut \(cut), at \(t)")
+        }
+    }
+
+    @Test func truncatedOrAlteredSnapshotsAreRefused() {
+        let stream = RandomStream(seed: 3)
+        var p = Projector(rules: stream.rules())
+        p.keepsActivityRecords = false
+        for (i, e) in stream.generate().enumerated() { p.apply(e, seq: i + 1) }
+        let bytes = p.snapshot()
+        #expect(Projector(snapshot: Array(bytes.dropLast())) == nil)
+        #expect(Projector(snapshot: bytes + [0]) == nil)
+        #expect(Projector(snapshot: [9] + bytes.dropFirst()) == nil)
+    }
+}

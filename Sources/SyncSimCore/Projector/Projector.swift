@@ -8,11 +8,11 @@ public struct Projector: Sendable {
     /// The rules in force now, after every applied `sync.configure`.
     public private(set) var rules: SyncRules
     /// The instant the projection has reached.
-    public private(set) var now: Seconds = 0
+    public internal(set) var now: Seconds = 0
     /// Sequence number of the last applied event (0 before any).
-    public private(set) var lastSeq = 0
+    public internal(set) var lastSeq = 0
     /// Rejected events so far.
-    public private(set) var rejections: [Rejection] = []
+    public internal(set) var rejections: [Rejection] = []
     /// When true, each applied event and landed cycle is appended to ``steps``.
     public var recording = false
     /// The steps recorded since the last ``takeSteps()``.

@@ -46,7 +46,13 @@ public struct Simulation: Sendable {
     public static func fold<I: IteratorProtocol<Event>>(rules: SyncRules, events: inout I, through instant: Seconds?) -> Projector {
         var projector = Projector(rules: rules)
         projector.keepsActivityRecords = false
-        var seq = 0
+        return fold(from: projector, events: &events, through: instant)
+    }
+
+    /// Continues folding from `projector` (a checkpoint, for instance) with the events that follow it.
+    public static func fold<I: IteratorProtocol<Event>>(from start: Projector, events: inout I, through instant: Seconds?) -> Projector {
+        var projector = start
+        var seq = projector.lastSeq
         while let e = events.next() {
             if let instant, e.at > instant { break }
             seq += 1
