@@ -32,9 +32,7 @@ public final class LogWriter {
     private var lockFD: Int32 = -1
 
     /// Seconds a writer waits for another writer of the same log before giving up.
-    public static var lockTimeout: Double {
-        Double(ProcessInfo.processInfo.environment["SYNCSIM_LOCK_TIMEOUT"] ?? "") ?? 30
-    }
+    public static let lockTimeout: Double = Double(ProcessInfo.processInfo.environment["SYNCSIM_LOCK_TIMEOUT"] ?? "") ?? 30
 
     /// Creates the log file at `path`, takes its writer lock and commits its header.
     public init(path: String, header: LogHeader) throws(StoreError) {

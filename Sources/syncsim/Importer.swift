@@ -50,9 +50,8 @@ enum Importer {
     }
 
     /// Events between two checkpoints (`SYNCSIM_CHECKPOINT_EVERY` overrides it, for tests).
-    static var checkpointInterval: Int {
-        Int(ProcessInfo.processInfo.environment["SYNCSIM_CHECKPOINT_EVERY"] ?? "").flatMap { $0 > 0 ? $0 : nil } ?? 50_000
-    }
+    static let checkpointInterval: Int =
+        Int(ProcessInfo.processInfo.environment["SYNCSIM_CHECKPOINT_EVERY"] ?? "").flatMap { $0 > 0 ? $0 : nil } ?? 100_000
 
     /// Appends an event; every ``checkpointInterval`` events, also a snapshot of the projection,
     /// committed with the batch of events it covers.
