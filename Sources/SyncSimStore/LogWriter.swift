@@ -106,6 +106,8 @@ public final class LogWriter {
         do {
             let q = try DatabaseQueue(path: path, configuration: EventLog.configuration(readonly: false))
             queue = q
+            // A log of an earlier schema gains the later tables before anything is appended.
+            try Schema.migrator.migrate(q)
             guard let last = try q.read({ db in try GRDB.Row.fetchOne(db, sql: "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1") }) else {
                 throw StoreError.corrupt(path: path, seq: 0, reason: "the log has no header")
             }
