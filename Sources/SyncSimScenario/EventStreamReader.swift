@@ -76,6 +76,8 @@ public final class EventStreamReader {
     public func next() throws(LoadError) -> (event: Event, position: SourcePosition)? {
         while var bytes = try nextLine() {
             if bytes.last == 0x0D { bytes = bytes.dropLast() }
+            // A UTF-8 byte order mark at the start of the stream is not part of the first line.
+            if line == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
             if sawFirst, let event = FastEventDecoder.decode(bytes) {
                 if (try? validator.admit(event)) != nil {

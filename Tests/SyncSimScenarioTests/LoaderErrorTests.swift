@@ -159,6 +159,11 @@ import SyncSimCore
         #expect(s.eventPositions.map(\.line) == [3, 5])
     }
 
+    @Test func aByteOrderMarkIsSkipped() throws {
+        let s = try ScenarioLoader.load(bytes: [0xEF, 0xBB, 0xBF] + Array(#"{"at": 0, "type": "dynamics.account.create", "account": "a", "fields": {}}"#.utf8), file: "b.jsonl").scenario
+        #expect(s.events.count == 1)
+    }
+
     @Test func emptyStreamIsValid() throws {
         #expect(try ScenarioLoader.load(bytes: [], file: "e.jsonl").scenario.events.isEmpty)
         #expect(try ScenarioLoader.load(bytes: Array("\n\n".utf8), file: "e.jsonl").scenario.events.isEmpty)
