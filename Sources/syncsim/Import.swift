@@ -6,7 +6,7 @@ import SyncSimScenario
 /// `syncsim import`: bulk-records a JSON Lines stream in a new log.
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Record a JSON Lines event stream in a new event log.",
+        abstract: "Record a JSON Lines event stream in an event log: a new one, or the one an interrupted import of it left.",
         discussion: "Exit 0: recorded; 2: bad input (nothing is written)."
     )
 
