@@ -10,6 +10,8 @@ public final class EventStreamReader {
     public private(set) var sync = RuleChange()
     /// Events returned so far.
     public private(set) var count = 0
+    /// Bytes of the stream read into lines so far (for progress).
+    public private(set) var bytesRead = 0
 
     private let handle: FileHandle?
     private var buffer: [UInt8]
@@ -48,6 +50,7 @@ public final class EventStreamReader {
         while true {
             if let nl = buffer[start...].firstIndex(of: 0x0A) {
                 let lineBytes = buffer[start..<nl]
+                bytesRead += nl + 1 - start
                 start = nl + 1
                 line += 1
                 return lineBytes
@@ -55,6 +58,7 @@ public final class EventStreamReader {
             if atEnd {
                 guard start < buffer.count else { return nil }
                 let rest = buffer[start...]
+                bytesRead += buffer.count - start
                 start = buffer.count
                 line += 1
                 return rest

@@ -16,7 +16,7 @@ extension EventLog {
 
     /// Checks that the log is intact: guard triggers in place, sequence numbers without gaps,
     /// every hash of the chain, every payload, the time order, and the recorded rejections.
-    public func verify() throws(StoreError) -> VerifyReport {
+    public func verify(progress: ((Int) -> Void)? = nil) throws(StoreError) -> VerifyReport {
         var report = VerifyReport(events: 0, problem: nil, head: "")
         do {
             var previous = HashChain.genesis
@@ -66,6 +66,7 @@ extension EventLog {
                         try fail(row.seq, "its recorded rejection (\(row.rejected ?? "none")) is not what the rules give (\(reason ?? "none"))")
                     }
                     report.events += 1
+                    progress?(report.events)
                     if let c = checkpoints.first, c.seq == row.seq {
                         checkpoints = checkpoints.dropFirst()
                         if c.state != projector.snapshot() {

@@ -38,11 +38,14 @@ enum Importer {
         }
         var projector = Projector(rules: rules)
         projector.keepsActivityRecords = false
+        let progress = Progress("import", total: fileSize(file))
+        defer { progress.finish() }
         var next = first
         var seq = 0
         while let (event, _) = next {
             seq += 1
             try append(event, seq: seq, to: writer, projector: &projector)
+            progress.update(done: reader.bytesRead, events: seq)
             next = try reader.next()
         }
         try writer.finish()
@@ -109,13 +112,20 @@ enum Importer {
                 _ = rejection(&projector, event, seq)
             }
         }
+        let progress = Progress("import", total: fileSize(file))
+        defer { progress.finish() }
         while let (event, _) = try reader.next() {
             seq += 1
             try append(event, seq: seq, to: writer, projector: &projector)
+            progress.update(done: reader.bytesRead, events: seq)
         }
         try writer.finish()
         finished = true
         return Summary(events: seq, rejected: projector.rejections.count, alreadyRecorded: stored)
+    }
+
+    static func fileSize(_ path: String) -> Int {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     }
 
     /// `sha256:` digest of a file, read in chunks.

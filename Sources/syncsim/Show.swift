@@ -42,10 +42,18 @@ struct Show: ParsableCommand {
                 causes = explainer.causes
             } else {
                 // From the latest checkpoint at or before the instant: only the events after it are replayed.
-                if let start = try log.checkpoint(atOrBefore: instant) {
-                    projector = try log.withEvents(after: start.lastSeq) { Simulation.fold(from: start, events: &$0, through: instant) }
-                } else {
-                    projector = try log.withEvents { Simulation.fold(rules: rules, events: &$0, through: instant) }
+                let start = try log.checkpoint(atOrBefore: instant) ?? {
+                    var p = Projector(rules: rules)
+                    p.keepsActivityRecords = false
+                    return p
+                }()
+                let progress = Progress("replay", total: try log.eventCount() - start.lastSeq)
+                defer { progress.finish() }
+                projector = try log.withEvents(after: start.lastSeq) { events in
+                    var counted = ProgressIterator(base: events, progress: progress)
+                    let folded = Simulation.fold(from: start, events: &counted, through: instant)
+                    events = counted.base  // hand back any read failure for `withEvents` to report
+                    return folded
                 }
             }
             let filtered = !contact.isEmpty || !account.isEmpty

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SyncSimStore
 
 /// `syncsim verify`: checks a log is intact.
@@ -14,7 +15,10 @@ struct Verify: ParsableCommand {
     func run() throws {
         let report: EventLog.VerifyReport
         do {
-            report = try EventLog.open(path: db).verify()
+            let log = try EventLog.open(path: db)
+            let progress = Progress("verify", total: try log.eventCount())
+            defer { progress.finish() }
+            report = try log.verify { progress.update(done: $0, events: $0) }
         } catch {
             throw Console.fail(error)
         }

@@ -137,3 +137,18 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/other.db")) == other)
     }
 }
+
+@Suite struct ProgressTests {
+    @Test func aProgressBarOnATerminalNothingWhenPiped() throws {
+        let dir = Binary.tempDir()
+        #expect(try Binary.run(["generate", "--events", "60000", "-o", "p.jsonl"], in: dir).status == 0)
+        let piped = try Binary.run(["import", "p.jsonl", "--db", "piped.db"], in: dir)
+        #expect(piped.status == 0)
+        #expect(piped.stderr.isEmpty, "no progress when standard error is not a terminal")
+        let tty = try Binary.run(["-qec", "\(Binary.path) import \(dir)/p.jsonl --db \(dir)/tty.db", "/dev/null"],
+                                 executable: "/usr/bin/script")
+        #expect(tty.stdout.contains("ev/s"), "a progress bar with the rate")
+        #expect(tty.stdout.contains("ETA"))
+        #expect(tty.stdout.contains("recorded 60000 events"))
+    }
+}
