@@ -48,6 +48,13 @@ public enum CanonicalJSON {
         a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
+    /// `keys` in UTF-8 byte order. When every key is ASCII (ids and field names always are),
+    /// the standard library's fast comparison gives that order; otherwise bytes are compared.
+    public static func sorted<C: Collection>(_ keys: C) -> [String] where C.Element == String {
+        if keys.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) { return keys.sorted() }
+        return keys.sorted(by: utf8Less)
+    }
+
     /// The canonical text of a number: integers plainly, others in shortest round-trip form.
     public static func numberText(_ n: Number) -> String {
         switch n {
@@ -85,7 +92,7 @@ public struct JSONWriter {
             bytes.append(UInt8(ascii: "]"))
         case .object(let members):
             bytes.append(UInt8(ascii: "{"))
-            for (i, key) in members.keys.sorted(by: CanonicalJSON.utf8Less).enumerated() {
+            for (i, key) in CanonicalJSON.sorted(members.keys).enumerated() {
                 if i > 0 { bytes.append(UInt8(ascii: ",")) }
                 string(key)
                 bytes.append(UInt8(ascii: ":"))

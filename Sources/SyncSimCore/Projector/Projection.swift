@@ -25,9 +25,11 @@ public struct Projection: Sendable, Equatable {
 
     /// The projection as the JSON object of `show --json`, digest included.
     public var json: JSON {
-        var body = stateJSON
+        // The state is built once: hashed for the digest, then completed with `at` and `digest`.
+        let state = stateJSON
+        var body = state
         body["at"] = .int(at)
-        if !partial { body["digest"] = .string(digest) }
+        if !partial { body["digest"] = .string(CanonicalJSON.digest(of: .object(state))) }
         return .object(body)
     }
 

@@ -37,7 +37,7 @@ extension Projector {
 
     /// The contacts linked to the company in Marketo, sorted.
     public func members(of a: String) -> [String] {
-        (companies[a]?.members ?? []).sorted(by: CanonicalJSON.utf8Less)
+        CanonicalJSON.sorted(companies[a]?.members ?? [])
     }
 
     /// Number of contacts linked to the company in Marketo.
@@ -68,13 +68,13 @@ extension Projector {
     }
 
     /// Ids of the contacts in Marketo, sorted.
-    public var marketoContactIDs: [String] { contacts.keys.sorted(by: CanonicalJSON.utf8Less) }
+    public var marketoContactIDs: [String] { CanonicalJSON.sorted(contacts.keys) }
 
     /// Ids of every account that exists in Dynamics or has a company in Marketo, sorted.
     public var accountIDs: [String] {
         var ids = Set(companies.keys)
         for (a, d) in dynamicsAccounts where !d.deleted { ids.insert(a) }
-        return ids.sorted(by: CanonicalJSON.utf8Less)
+        return CanonicalJSON.sorted(ids)
     }
 
     /// What Marketo shows and Dynamics holds now; with `contacts` or `accounts`, only those

@@ -31,7 +31,7 @@ extension Projector {
             if let o = c.open { w.string(o.account); w.tally(o.from) }
             w.tally(c.closed)
         }
-        w.strings(namedFields.sorted(by: CanonicalJSON.utf8Less))
+        w.strings(CanonicalJSON.sorted(namedFields))
         w.events(pending)
         w.bool(inflight != nil)
         if let c = inflight {
@@ -40,7 +40,7 @@ extension Projector {
             w.uint(UInt64(c.accounts.count))
             for p in c.accounts {
                 w.string(p.account); w.bool(p.deleted); w.bool(p.createdHere); w.fields(p.values)
-                w.strings(p.named.sorted(by: CanonicalJSON.utf8Less))  // hash order must not reach the bytes
+                w.strings(CanonicalJSON.sorted(p.named))  // hash order must not reach the bytes
             }
         }
         return w.bytes
@@ -151,7 +151,7 @@ struct SnapshotWriter {
     mutating func rules(_ r: SyncRules) { string(CanonicalJSON.string(for: r.json)) }
     mutating func map<V>(_ m: [String: V], _ each: (inout SnapshotWriter, V) -> Void) {
         uint(UInt64(m.count))
-        for k in m.keys.sorted(by: CanonicalJSON.utf8Less) {
+        for k in CanonicalJSON.sorted(m.keys) {
             string(k)
             each(&self, m[k]!)
         }
