@@ -125,30 +125,18 @@ public final class EventLog {
         }
     }
 
-    /// Every event in sequence order (sequence numbers start at 1).
+    /// Every event in sequence order (sequence numbers start at 1), read as ``withEvents(after:_:)`` reads them.
     public func events() throws(StoreError) -> [Event] {
-        var out: [Event] = []
         do {
-            try forEachRow { row in
-                if row.seq == 0 { return }
-                guard row.seq == out.count + 1 else {
-                    throw StoreError.corrupt(path: path, seq: out.count + 1, reason: "missing from the log")
-                }
-                out.append(try Self.decode(row, path: path))
+            return try withEvents { it in
+                var out: [Event] = []
+                while let e = it.next() { out.append(e) }
+                return out
             }
         } catch let e as StoreError {
             throw e
         } catch {
             throw .database(path: path, reason: Self.describe(error))
-        }
-        return out
-    }
-
-    static func decode(_ row: Row, path: String) throws(StoreError) -> Event {
-        do {
-            return try Event(canonicalJSON: row.payload)
-        } catch {
-            throw .corrupt(path: path, seq: row.seq, reason: "bad payload: \(error.message)")
         }
     }
 
