@@ -115,7 +115,7 @@ public enum HTMLReport {
     d.addEventListener("click", function () { go(i); });
     timeline.appendChild(d);
   });
-  if (data.truncated) timeline.appendChild(el("p", "muted", "The run goes on; this report stops at its first " + frames.length + " instants."));
+  if (data.truncated) timeline.appendChild(el("p", "muted", "The run goes on; this report stops at its first " + frames.length + " instants (a report is for teaching-size runs; use --at to choose where it ends)."));
 
   var ex = document.getElementById("expectations");
   if (!data.expectations.length) ex.appendChild(el("p", "muted", "No expectations."));

@@ -5,6 +5,8 @@ import SyncSimCore
 public enum ReportData {
     /// Most frames a report holds; a longer run is cut there, with a note.
     public static let maximumFrames = 2000
+    /// Most account and contact rows over all frames (about 50 MB of page), for the same reason.
+    public static let maximumRows = 500_000
 
     /// Folds `events` through `end` and returns the report's JSON data.
     public static func build<I: IteratorProtocol<Event>>(
@@ -41,7 +43,8 @@ public enum ReportData {
             walker.play(t, on: &projector)
             let steps = projector.takeSteps()
             if steps.isEmpty { continue }
-            if frames.count == maximumFrames {
+            let rowsPerFrame = projector.rowCountEstimate
+            if frames.count == maximumFrames || (frames.count + 1) * max(rowsPerFrame, 1) > maximumRows {
                 truncated = true
                 break
             }

@@ -67,6 +67,9 @@ extension Projector {
         return out
     }
 
+    /// Contacts in Marketo plus accounts known to either side (an upper bound of rows to show), without sorting.
+    public var rowCountEstimate: Int { contacts.count + companies.count + dynamicsAccounts.count }
+
     /// Ids of the contacts in Marketo, sorted.
     public var marketoContactIDs: [String] { CanonicalJSON.sorted(contacts.keys) }
 
