@@ -69,8 +69,25 @@ struct Company: Sendable {
     /// Sets a field. When the value changes, logs the change for the activities of the
     /// current members, unless they are more than `limit` (R8, R9).
     /// Returns nil when nothing changed; `tallyBefore` is set when the tally moved.
+    /// What one changed field write did.
+    typealias Write = (old: Value, members: Int, logged: Bool, tallyBefore: Tally?)
+
+    /// A cycle's write of `targets` (R4): each set to its Dynamics value, replacing any local
+    /// edit. For each field: the value written, what changed (nil if nothing), the edit replaced.
+    mutating func overwrite(_ targets: [String], with values: [String: Value], at: Seconds, limit: Int64,
+                            keepRecord: Bool) -> [(field: String, value: Value, write: Write?, lost: LocalEdit?)] {
+        var out: [(field: String, value: Value, write: Write?, lost: LocalEdit?)] = []
+        out.reserveCapacity(targets.count)
+        for field in targets {
+            let lost = localEdits.isEmpty ? nil : localEdits.removeValue(forKey: field)
+            let value = values[field] ?? .null
+            out.append((field, value, set(field, value, at: at, source: .dynamics, limit: limit, keepRecord: keepRecord), lost))
+        }
+        return out
+    }
+
     mutating func set(_ field: String, _ value: Value, at: Seconds, source: ActivitySource, limit: Int64,
-                      keepRecord: Bool) -> (old: Value, members: Int, logged: Bool, tallyBefore: Tally?)? {
+                      keepRecord: Bool) -> Write? {
         let old: Value
         if value.isNull {
             old = fields.removeValue(forKey: field) ?? .null

@@ -184,16 +184,19 @@ public struct Projector: Sendable {
         guard let w = companies[a]!.set(field, value, at: at, source: source, limit: limit, keepRecord: keep) else {
             return nil
         }
-        if fingerprinting {
-            if !w.old.isNull { fingerprint.remove(.field(a, field, w.old)) }
-            if !value.isNull { fingerprint.add(.field(a, field, value)) }
-            if let before = w.tallyBefore {
-                fingerprint.remove(.tally(a, before))
-                fingerprint.add(.tally(a, Tally(total: before.total + 1, dynamics: before.dynamics + (source == .dynamics ? 1 : 0))))
-            }
-        }
+        if fingerprinting { fingerprintWrite(a, field, value, w, source: source) }
         return FieldChange(account: a, field: field, old: w.old, new: value, contacts: w.members,
                            activitiesLogged: w.logged, lostEdit: nil)
+    }
+
+    private mutating func fingerprintWrite(_ a: String, _ field: String, _ value: Value, _ w: Company.Write,
+                                           source: ActivitySource) {
+        if !w.old.isNull { fingerprint.remove(.field(a, field, w.old)) }
+        if !value.isNull { fingerprint.add(.field(a, field, value)) }
+        if let before = w.tallyBefore {
+            fingerprint.remove(.tally(a, before))
+            fingerprint.add(.tally(a, Tally(total: before.total + 1, dynamics: before.dynamics + (source == .dynamics ? 1 : 0))))
+        }
     }
 
     // MARK: - Cycles (R1, R4, R6, R7)
@@ -279,15 +282,18 @@ public struct Projector: Sendable {
                 : plan.named.filter { rules.syncs($0) }.sorted(by: CanonicalJSON.utf8Less)
             var changes: [FieldChange] = []
             var matched: [(field: String, edit: LocalEdit)] = []
-            for field in targets {
-                let lost = companies[a]!.localEdits.isEmpty ? nil : companies[a]!.localEdits.removeValue(forKey: field)
-                if var change = write(field, plan.values[field] ?? .null, account: a, at: cycle.end,
-                                      source: .dynamics, limit: rules.activityLimit) {
-                    change.lostEdit = lost
-                    changes.append(change)
-                } else if let lost {
-                    matched.append((field, lost))
+            // One access to the company for all its fields: the cycle's hottest loop.
+            let keep = keepsActivityRecords
+            let written = companies[a]!.overwrite(targets, with: plan.values, at: cycle.end,
+                                                  limit: rules.activityLimit, keepRecord: keep)
+            for (field, value, w, lost) in written {
+                guard let w else {
+                    if let lost { matched.append((field, lost)) }
+                    continue
                 }
+                if fingerprinting { fingerprintWrite(a, field, value, w, source: .dynamics) }
+                changes.append(FieldChange(account: a, field: field, old: w.old, new: value, contacts: w.members,
+                                           activitiesLogged: w.logged, lostEdit: lost))
             }
             var write = CycleReport.AccountWrite(account: a, status: isNew ? .created : .updated, changes: changes, matchedEdits: matched)
             if recording {
