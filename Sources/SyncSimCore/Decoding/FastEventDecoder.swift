@@ -32,15 +32,20 @@ public enum FastEventDecoder {
             guard i < bytes.endIndex, bytes[i] == UInt8(ascii: "\"") else { return nil }
             let start = i + 1
             var j = start
+            var ascii = true
             while j < bytes.endIndex {
                 let b = bytes[j]
                 if b == UInt8(ascii: "\"") { break }
                 if b == UInt8(ascii: "\\") || b < 0x20 { return nil }
+                if b >= 0x80 { ascii = false }
                 j += 1
             }
             guard j < bytes.endIndex else { return nil }
             i = j + 1
-            return bytes[start..<j].withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
+            // ASCII needs no validation; anything else is checked as UTF-8.
+            return bytes[start..<j].withUnsafeBufferPointer {
+                ascii ? String(decoding: $0, as: UTF8.self) : String(validating: $0, as: UTF8.self)
+            }
         }
 
         /// An integer that fits in 64 bits, in JSON syntax (no leading zeros, no fraction or exponent).

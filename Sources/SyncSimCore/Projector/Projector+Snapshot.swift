@@ -156,9 +156,10 @@ struct SnapshotWriter {
             each(&self, m[k]!)
         }
     }
-    mutating func events(_ list: [(seq: Int, event: Event)]) {
+    mutating func events(_ list: [Projector.Carried]) {
         uint(UInt64(list.count))
-        for (seq, e) in list {
+        for c in list {
+            let (seq, e) = (c.seq, c.event)
             uint(UInt64(seq))
             let b = e.canonicalBytes
             uint(UInt64(b.count))
@@ -246,14 +247,14 @@ struct SnapshotReader {
         }
         return m
     }
-    mutating func events() throws -> [(seq: Int, event: Event)] {
+    mutating func events() throws -> [Projector.Carried] {
         try (0..<count()).map { _ in
             let seq = Int(try uint())
             let n = try count()
             guard i + n <= bytes.count else { throw Malformed() }
             let e = try Event(canonicalJSON: String(decoding: bytes[i..<i + n], as: UTF8.self))
             i += n
-            return (seq, e)
+            return Projector.Carried(seq: seq, event: e)
         }
     }
 }

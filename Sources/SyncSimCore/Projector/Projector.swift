@@ -32,8 +32,15 @@ public struct Projector: Sendable {
     var contacts: [String: MarketoContact] = [:]
     /// Every field name a carried Dynamics account event has named (`fields: all`).
     var namedFields: Set<String> = []
-    var pending: [(seq: Int, event: Event)] = []
+    var pending: [Carried] = []
     var inflight: Cycle?
+
+    /// A Dynamics event waiting for, or carried by, a sync cycle (a struct, not a tuple:
+    /// tuple metadata lookups showed up in replay profiles).
+    struct Carried: Sendable {
+        var seq: Int
+        var event: Event
+    }
 
     /// A cycle that started and has not landed yet.
     struct Cycle: Sendable {
@@ -50,7 +57,7 @@ public struct Projector: Sendable {
         var rules: SyncRules
         /// The fields `overwrite: all` writes, sorted.
         var allTargets: [String]
-        var carried: [(seq: Int, event: Event)]
+        var carried: [Carried]
         var accounts: [AccountPlan]
     }
 
@@ -142,7 +149,7 @@ public struct Projector: Sendable {
     }
 
     private mutating func queue(_ event: Event, _ seq: Int) -> EventReport.Outcome {
-        pending.append((seq, event))
+        pending.append(Carried(seq: seq, event: event))
         return .pending(cycleStart: rules.cycleStart(after: event.at))
     }
 
@@ -208,7 +215,8 @@ public struct Projector: Sendable {
         var order: [String] = []
         var slot: [String: Int] = [:]
         var plans: [Cycle.AccountPlan] = []
-        for (_, e) in carried {
+        for c in carried {
+            let e = c.event
             switch e.kind {
             case .accountCreate(let a, let f), .accountUpdate(let a, let f):
                 let i = planIndex(a, &slot, &order, &plans)
@@ -309,7 +317,8 @@ public struct Projector: Sendable {
             writes.append(write)
         }
         var links: [CycleReport.Link] = []
-        for (seq, e) in cycle.carried {
+        for c in cycle.carried {
+            let (seq, e) = (c.seq, c.event)
             switch e.kind {
             case .contactCreate(let c, let a, _):
                 contacts[c] = MarketoContact()
