@@ -187,11 +187,7 @@ public struct Narrator: Sendable {
         var out: [String] = []
         var passed = 0
         var failed = 0
-        var groups: [(Expectation, [CheckResult])] = []
-        for r in results {
-            if let last = groups.last, last.0 == r.expectation { groups[groups.count - 1].1.append(r) }
-            else { groups.append((r.expectation, [r])) }
-        }
+        let groups = CheckResult.grouped(results)
         if !groups.isEmpty { out.append(style.bold("expectations")) }
         for (e, checks) in groups {
             let ok = checks.allSatisfy(\.passed)

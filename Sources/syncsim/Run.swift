@@ -126,12 +126,7 @@ struct Recording {
 enum RunReport {
     static func json(loaded: LoadedScenario, rules: SyncRules, outcome: Simulation.Outcome, db: String?,
                      passed: Int, failed: Int) -> JSON {
-        var groups: [(Expectation, [CheckResult])] = []
-        for r in outcome.results {
-            if let last = groups.last, last.0 == r.expectation { groups[groups.count - 1].1.append(r) }
-            else { groups.append((r.expectation, [r])) }
-        }
-        let expectations: [JSON] = groups.map { e, checks in
+        let expectations: [JSON] = CheckResult.grouped(outcome.results).map { e, checks in
             .object([
                 "line": .int(e.position.line), "column": .int(e.position.column), "at": .int(e.at),
                 "expect": e.json, "passed": .bool(checks.allSatisfy(\.passed)),

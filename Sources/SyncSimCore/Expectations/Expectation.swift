@@ -48,4 +48,14 @@ public struct CheckResult: Sendable, Equatable {
     public var expected: JSON
     public var actual: JSON
     public var passed: Bool
+
+    /// Results grouped by their `expect:` entry, in order: an entry passes when all its checks do.
+    public static func grouped(_ results: [CheckResult]) -> [(expectation: Expectation, checks: [CheckResult])] {
+        var groups: [(expectation: Expectation, checks: [CheckResult])] = []
+        for r in results {
+            if let last = groups.last, last.expectation == r.expectation { groups[groups.count - 1].checks.append(r) }
+            else { groups.append((r.expectation, [r])) }
+        }
+        return groups
+    }
 }

@@ -71,12 +71,7 @@ public struct Simulation: Sendable {
 
     /// The projection at `instant` of a log's events: everything at or before it applied.
     public static func projection(rules: SyncRules, events: [Event], at instant: Seconds) -> Projection {
-        var projector = Projector(rules: rules)
-        projector.keepsActivityRecords = false
-        for (i, event) in events.enumerated() where event.at <= instant {
-            projector.apply(event, seq: i + 1)
-        }
-        projector.advance(to: instant)
-        return projector.projection()
+        var iterator = events.makeIterator()
+        return fold(rules: rules, events: &iterator, through: instant).projection()
     }
 }
