@@ -8,12 +8,6 @@ extension Projector {
     /// The account the contact is linked to in Marketo.
     public func marketoAccount(of c: String) -> String? { contacts[c]?.account }
 
-    /// The account the contact belongs to in Dynamics (nil if none or not created).
-    public func dynamicsAccount(of c: String) -> String? { dynamicsContacts[c] ?? nil }
-
-    /// Whether Dynamics holds the contact.
-    public func contactInDynamics(_ c: String) -> Bool { dynamicsContacts[c] != nil }
-
     /// The account field values Marketo shows on the contact (only fields with a value).
     public func shownFields(of c: String) -> [String: Value] {
         guard let a = contacts[c]?.account else { return [:] }
@@ -39,9 +33,6 @@ extension Projector {
     public func members(of a: String) -> [String] {
         CanonicalJSON.sorted(companies[a]?.members ?? [])
     }
-
-    /// Number of contacts linked to the company in Marketo.
-    public func contactCount(of a: String) -> Int { companies[a]?.members.count ?? 0 }
 
     /// The activities logged on the contact so far, by source.
     public func activityTally(of c: String) -> Tally {

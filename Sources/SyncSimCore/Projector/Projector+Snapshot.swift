@@ -20,7 +20,6 @@ extension Projector {
             w.optionalString(r.account); w.optionalString(r.contact)
         }
         w.map(dynamicsAccounts) { w, d in w.fields(d.fields); w.bool(d.deleted) }
-        w.map(dynamicsContacts) { w, a in w.optionalString(a) }
         w.map(companies) { w, c in
             w.fields(c.fields); w.bool(c.deletedInDynamics); w.tally(c.tally)
             w.map(c.localEdits) { w, e in w.uint(UInt64(e.seq)); w.int(e.at); w.string(e.contact); w.value(e.value) }
@@ -60,7 +59,6 @@ extension Projector {
                                             account: try r.optionalString(), contact: try r.optionalString()))
             }
             dynamicsAccounts = try r.map { r in DynamicsAccount(fields: try r.fields(), deleted: try r.bool()) }
-            dynamicsContacts = try r.map { r in try r.optionalString() }
             companies = try r.map { r in
                 var c = Company()
                 c.fields = try r.fields()

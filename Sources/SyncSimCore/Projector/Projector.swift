@@ -27,7 +27,6 @@ public struct Projector: Sendable {
     private(set) var fingerprint = Fingerprint()
 
     var dynamicsAccounts: [String: DynamicsAccount] = [:]
-    var dynamicsContacts: [String: String?] = [:]
     var companies: [String: Company] = [:]
     var contacts: [String: MarketoContact] = [:]
     /// Every field name a carried Dynamics account event has named (`fields: all`).
@@ -123,11 +122,8 @@ public struct Projector: Sendable {
         case .accountDelete(let a):
             setDynamics(a, DynamicsAccount(fields: [:], deleted: true))
             outcome = queue(event, seq)
-        case .contactCreate(let c, let a, _):
-            dynamicsContacts[c] = .some(a)
-            outcome = queue(event, seq)
-        case .contactMove(let c, let a):
-            dynamicsContacts[c] = .some(a)
+        case .contactCreate, .contactMove:
+            // Contacts change Marketo only when a cycle carries them (step 2 of `land`).
             outcome = queue(event, seq)
         case .marketoAccountEdit(let c, let f):
             outcome = edit(contact: c, fields: f, seq: seq, at: event.at)

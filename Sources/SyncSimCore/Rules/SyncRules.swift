@@ -91,9 +91,6 @@ public struct RuleChange: Sendable, Equatable {
         self.overwrite = overwrite
     }
 
-    /// Whether this change sets a timing key (`interval`, `duration`, `start`).
-    public var setsTiming: Bool { interval != nil || duration != nil || start != nil }
-
     /// The keys set by a later change replace those of this one.
     public func merging(_ later: RuleChange) -> RuleChange {
         RuleChange(interval: later.interval ?? interval, duration: later.duration ?? duration,
