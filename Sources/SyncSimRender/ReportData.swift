@@ -15,7 +15,6 @@ public enum ReportData {
     ) -> JSON {
         var projector = Projector(rules: rules)
         projector.recording = true
-        projector.keepsActivityRecords = false
         let narrator = Narrator(style: Style(color: false))
         var frames: [JSON] = []
         var walker = InstantWalker(events)

@@ -22,7 +22,6 @@ extension EventLog {
             var previous = HashChain.genesis
             var expectedSeq = 0
             var projector = Projector(rules: SyncRules())
-            projector.keepsActivityRecords = false
             var sawHeader = false
             var validator = EventValidator()
             var checkpoints = try self.checkpoints()[...]
@@ -46,7 +45,6 @@ extension EventLog {
                         guard row.type == "log.header" else { try fail(0, "the first row is not the log header") }
                         do throws(DecodeError) {
                             projector = Projector(rules: try LogHeader(canonicalJSON: row.payload).rules)
-                            projector.keepsActivityRecords = false
                             sawHeader = true
                         } catch {
                             try fail(0, "bad header: \(error.message)")

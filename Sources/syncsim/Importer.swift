@@ -37,7 +37,6 @@ enum Importer {
             return try resume(file: file, db: db, overrides: overrides, digest: digest)
         }
         var projector = Projector(rules: rules)
-        projector.keepsActivityRecords = false
         let progress = Progress("import", total: fileSize(file))
         defer { progress.finish() }
         var next = first
@@ -101,7 +100,6 @@ enum Importer {
         while try check.next() != nil {}
         let reader = try EventStreamReader(path: file)
         var projector = Projector(rules: header.rules)
-        projector.keepsActivityRecords = false
         var seq = 0
         try log.withEvents { recorded in
             while seq < stored {

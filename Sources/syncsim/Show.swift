@@ -42,11 +42,7 @@ struct Show: ParsableCommand {
                 causes = explainer.causes
             } else {
                 // From the latest checkpoint at or before the instant: only the events after it are replayed.
-                let start = try log.checkpoint(atOrBefore: instant) ?? {
-                    var p = Projector(rules: rules)
-                    p.keepsActivityRecords = false
-                    return p
-                }()
+                let start = try log.checkpoint(atOrBefore: instant) ?? Projector(rules: rules)
                 let progress = Progress("replay", total: try log.eventCount() - start.lastSeq)
                 defer { progress.finish() }
                 projector = try log.withEvents(after: start.lastSeq) { events in

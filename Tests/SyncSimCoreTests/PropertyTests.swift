@@ -10,7 +10,7 @@ import Testing
         let stream = RandomStream(seed: seed)
         let rules = stream.rules()
         let events = stream.generate()
-        var incremental = Projector(rules: rules)
+        var incremental = Projector(rules: rules, keepingActivityRecords: true)
         let last = events.last?.at ?? 0
         var rng = SplitMix64(seed: seed &* 31)
         let probes = (0..<8).map { _ in Seconds(rng.next() % UInt64(last + 900)) }.sorted()
@@ -117,7 +117,6 @@ import Testing
         var rng = SplitMix64(seed: seed &* 7919)
         let cut = Int(rng.next() % UInt64(events.count))
         var head = Projector(rules: rules)
-        head.keepsActivityRecords = false
         for (i, e) in events.prefix(cut).enumerated() { head.apply(e, seq: i + 1) }
         let bytes = head.snapshot()
         guard let restored = Projector(snapshot: bytes) else {
@@ -138,7 +137,6 @@ import Testing
     @Test func truncatedOrAlteredSnapshotsAreRefused() {
         let stream = RandomStream(seed: 3)
         var p = Projector(rules: stream.rules())
-        p.keepsActivityRecords = false
         for (i, e) in stream.generate().enumerated() { p.apply(e, seq: i + 1) }
         let bytes = p.snapshot()
         #expect(Projector(snapshot: Array(bytes.dropLast())) == nil)

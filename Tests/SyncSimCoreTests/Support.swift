@@ -23,7 +23,7 @@ enum E {
 
 /// Folds `events` and returns the projector advanced to `at`.
 func project(_ events: [Event], rules: SyncRules = SyncRules(), at: Seconds) -> Projector {
-    var p = Projector(rules: rules)
+    var p = Projector(rules: rules, keepingActivityRecords: true)
     for (i, e) in events.enumerated() where e.at <= at { p.apply(e, seq: i + 1) }
     p.advance(to: at)
     return p

@@ -20,8 +20,6 @@ public struct Divergence: Sendable {
             pa[keyPath: p] = true
             pb[keyPath: p] = true
         }
-        pa.keepsActivityRecords = false
-        pb.keepsActivityRecords = false
         var walkA = InstantWalker(eventsA)
         var walkB = InstantWalker(eventsB)
         while true {

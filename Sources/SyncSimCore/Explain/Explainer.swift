@@ -42,7 +42,6 @@ public struct Explainer: Sendable {
         var explainer = Explainer(contact: contact, rules: rules)
         var projector = Projector(rules: rules)
         projector.recording = true
-        projector.keepsActivityRecords = false
         var seq = 0
         while let e = events.next(), e.at <= instant {
             seq += 1

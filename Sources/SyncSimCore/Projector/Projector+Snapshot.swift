@@ -50,7 +50,6 @@ extension Projector {
         var r = SnapshotReader(bytes: bytes)
         guard (try? r.uint()) == Self.snapshotVersion, let rules = try? r.rules() else { return nil }
         self.init(rules: rules)
-        keepsActivityRecords = false
         do {
             now = try r.int()
             lastSeq = Int(try r.uint())

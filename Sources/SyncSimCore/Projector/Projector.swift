@@ -17,10 +17,10 @@ public struct Projector: Sendable {
     public var recording = false
     /// The steps recorded since the last ``takeSteps()``.
     public private(set) var steps: [Step] = []
-    /// When true (the default), every activity-logging change is kept, so ``activities(of:)``
-    /// and per-field counts work. When false, only counts by source are kept, and memory
-    /// grows with accounts and contacts, not with events.
-    public var keepsActivityRecords = true
+    /// When true, every activity-logging change is kept, so ``activities(of:)`` and per-field
+    /// counts work (runs that check expectations, explanations of one contact). By default only
+    /// counts by source are kept, and memory grows with accounts and contacts, not with events.
+    public var keepsActivityRecords = false
     /// When true, ``fingerprint`` follows every change of the observable state.
     var fingerprinting = false
     /// Order-independent hash of the observable state (when ``fingerprinting``).
@@ -61,8 +61,9 @@ public struct Projector: Sendable {
     }
 
     /// A projector for a log that ran with `rules`.
-    public init(rules: SyncRules) {
+    public init(rules: SyncRules, keepingActivityRecords: Bool = false) {
         self.rules = rules
+        keepsActivityRecords = keepingActivityRecords
     }
 
     /// Returns and clears the recorded steps.

@@ -15,7 +15,8 @@ public struct Simulation: Sendable {
     /// Runs `events` with `rules` up to the last event, the last expectation, and the cycle that carries the last events.
     public static func run(rules: SyncRules, events: [Event], expectations: [Expectation] = [],
                            recording: Bool = true) -> Outcome {
-        var projector = Projector(rules: rules)
+        // Records are kept: expectations may count activities of one field.
+        var projector = Projector(rules: rules, keepingActivityRecords: true)
         projector.recording = recording
         var results: [(Int, [CheckResult])] = []
         let order = expectations.indices.sorted { (expectations[$0].at, $0) < (expectations[$1].at, $1) }
@@ -44,9 +45,7 @@ public struct Simulation: Sendable {
     /// Folds events up to and including `instant` (all of them if nil), keeping counts
     /// but not activity records, and returns the projector at that instant (or at the last event).
     public static func fold<I: IteratorProtocol<Event>>(rules: SyncRules, events: inout I, through instant: Seconds?) -> Projector {
-        var projector = Projector(rules: rules)
-        projector.keepsActivityRecords = false
-        return fold(from: projector, events: &events, through: instant)
+        fold(from: Projector(rules: rules), events: &events, through: instant)
     }
 
     /// Continues folding from `projector` (a checkpoint, for instance) with the events that follow it.
