@@ -55,67 +55,75 @@ public struct Tally: Sendable, Hashable {
     public func count(_ source: ActivitySource) -> Int { source == .dynamics ? dynamics : marketo }
 }
 
-/// Marketo's copy of a Dynamics account.
+/// Marketo's copy of a Dynamics account. Fields, members and accounts are ids of the projector's
+/// interners.
 struct Company: Sendable {
-    var fields: [String: Value] = [:]
+    /// A local edit with the field it edited.
+    struct FieldEdit: Sendable {
+        var field: Int32
+        var edit: LocalEdit
+    }
+
+    /// What one changed field write did.
+    struct Write {
+        var old: Value
+        var members: Int
+        var logged: Bool
+        /// The tally before the write, when the write logged activities.
+        var tallyBefore: Tally?
+    }
+
+    var fields = FieldValues()
     var deletedInDynamics = false
-    var members: Set<String> = []
+    var members: Set<Int32> = []
     /// Counts of the changes that logged activities.
     var tally = Tally()
     /// The changes themselves (index = tally.total before each), when the projector keeps them.
     var records: [CompanyChange] = []
-    var localEdits: [String: LocalEdit] = [:]
+    /// Local edits not overwritten yet, in the order made (a field at most once).
+    var localEdits: [FieldEdit] = []
 
-    /// Sets a field. When the value changes, logs the change for the activities of the
-    /// current members, unless they are more than `limit` (R8, R9).
-    /// Returns nil when nothing changed; `tallyBefore` is set when the tally moved.
-    /// What one changed field write did.
-    typealias Write = (old: Value, members: Int, logged: Bool, tallyBefore: Tally?)
-
-    /// A cycle's write of `targets` (R4): each set to its Dynamics value, replacing any local
-    /// edit. For each field: the value written, what changed (nil if nothing), the edit replaced.
-    mutating func overwrite(_ targets: [String], with values: [String: Value], at: Seconds, limit: Int64,
-                            keepRecord: Bool) -> [(field: String, value: Value, write: Write?, lost: LocalEdit?)] {
-        var out: [(field: String, value: Value, write: Write?, lost: LocalEdit?)] = []
-        out.reserveCapacity(targets.count)
-        for field in targets {
-            let lost = localEdits.isEmpty ? nil : localEdits.removeValue(forKey: field)
-            let value = values[field] ?? .null
-            out.append((field, value, set(field, value, at: at, source: .dynamics, limit: limit, keepRecord: keepRecord), lost))
+    /// Records a local edit, replacing an earlier one of the same field.
+    mutating func recordEdit(_ field: Int32, _ edit: LocalEdit) {
+        if let i = localEdits.firstIndex(where: { $0.field == field }) {
+            localEdits[i].edit = edit
+        } else {
+            localEdits.append(FieldEdit(field: field, edit: edit))
         }
-        return out
     }
 
-    mutating func set(_ field: String, _ value: Value, at: Seconds, source: ActivitySource, limit: Int64,
-                      keepRecord: Bool) -> Write? {
-        let old: Value
-        if value.isNull {
-            old = fields.removeValue(forKey: field) ?? .null
-        } else {
-            old = fields.updateValue(value, forKey: field) ?? .null
-        }
+    /// Removes and returns the local edit of a field, if any.
+    mutating func takeEdit(_ field: Int32) -> LocalEdit? {
+        guard !localEdits.isEmpty, let i = localEdits.firstIndex(where: { $0.field == field }) else { return nil }
+        return localEdits.remove(at: i).edit
+    }
+
+    /// Sets a field. When the value changes, counts an activity-logging change for the current
+    /// members, unless they are more than `limit` (R8, R9). Returns nil when nothing changed.
+    mutating func set(_ field: Int32, _ value: Value, source: ActivitySource, limit: Int64) -> Write? {
+        let old = fields.set(field, value)
         guard old != value else { return nil }
         let count = members.count
         let logged = Int64(count) <= limit
-        guard logged && count > 0 else { return (old, count, logged, nil) }
-        if keepRecord { records.append(CompanyChange(field: field, old: old, new: value, at: at, source: source)) }
+        guard logged && count > 0 else { return Write(old: old, members: count, logged: logged, tallyBefore: nil) }
         let before = tally
         tally.total += 1
         if source == .dynamics { tally.dynamics += 1 }
-        return (old, count, logged, before)
+        return Write(old: old, members: count, logged: logged, tallyBefore: before)
     }
 }
 
-/// A contact's link to a company between two points of the company's change counts.
+/// A contact's link to a company (by account id) between two points of the company's change counts.
 struct Membership: Sendable {
-    var account: String
+    var account: Int32
     var from: Tally
     var to: Tally?
 }
 
 /// A contact as Marketo holds it.
 struct MarketoContact: Sendable {
-    var account: String?
+    /// The account id of its company, if any.
+    var account: Int32?
     /// The current link, if any.
     var open: Membership?
     /// Activities of the links that ended.
@@ -126,15 +134,8 @@ struct MarketoContact: Sendable {
 
 /// A Dynamics account as Dynamics holds it.
 struct DynamicsAccount: Sendable {
-    var fields: [String: Value]
+    var fields = FieldValues()
     var deleted = false
-
-    /// Applies an update's fields; `null` clears a field.
-    mutating func update(_ f: [String: Value]) {
-        for (k, v) in f {
-            if v.isNull { fields.removeValue(forKey: k) } else { fields[k] = v }
-        }
-    }
 }
 
 /// An event that was recorded but had no effect, with the reason.

@@ -2,17 +2,22 @@ extension Projector {
     /// Checks the projector's internal consistency; returns the first violation found.
     /// Called after every step by the property tests.
     public func invariantViolation() -> String? {
-        for (a, company) in companies.sorted(by: { $0.key < $1.key }) {
-            for c in company.members.sorted() where contacts[c]?.account != a {
-                return "company \(a) lists \(c), whose account is \(contacts[c]?.account ?? "none")"
+        for ai in companies.indices {
+            guard let company = companies[ai] else { continue }
+            let a = accountNames.names[ai]
+            for ci in company.members.sorted() where contacts[Int(ci)]?.account != Int32(ai) {
+                return "company \(a) lists \(contactNames[ci]), whose account is \(contacts[Int(ci)]?.account.map { accountNames[$0] } ?? "none")"
             }
-            if company.fields.values.contains(where: \.isNull) { return "company \(a) stores a null field" }
+            if company.fields.entries.contains(where: \.value.isNull) { return "company \(a) stores a null field" }
+            if Set(company.fields.entries.map(\.field)).count != company.fields.entries.count { return "company \(a) stores a field twice" }
         }
-        for (c, mc) in contacts.sorted(by: { $0.key < $1.key }) {
-            if let a = mc.account {
-                guard companies[a]?.members.contains(c) == true else { return "contact \(c) not listed by company \(a)" }
-                guard let open = mc.open, open.account == a, open.to == nil else {
-                    return "contact \(c) has no open membership of \(a)"
+        for ci in contacts.indices {
+            guard let mc = contacts[ci] else { continue }
+            let c = contactNames.names[ci]
+            if let ai = mc.account {
+                guard companies[Int(ai)]?.members.contains(Int32(ci)) == true else { return "contact \(c) not listed by company \(accountNames[ai])" }
+                guard let open = mc.open, open.account == ai, open.to == nil else {
+                    return "contact \(c) has no open membership of \(accountNames[ai])"
                 }
             } else if mc.open != nil {
                 return "contact \(c) has an open membership but no account"

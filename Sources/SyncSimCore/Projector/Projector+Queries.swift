@@ -1,44 +1,58 @@
 extension Projector {
+    /// The contact's Marketo state, nil if it is not in Marketo.
+    func marketoContact(_ c: String) -> MarketoContact? { contactNames.lookup(c).flatMap { contacts[Int($0)] } }
+
+    /// The account's company, nil if none reached Marketo.
+    func company(_ a: String) -> Company? { accountNames.lookup(a).flatMap { companies[Int($0)] } }
+
     /// Whether the contact exists in Marketo.
-    public func contactInMarketo(_ c: String) -> Bool { contacts[c] != nil }
+    public func contactInMarketo(_ c: String) -> Bool { marketoContact(c) != nil }
 
     /// Whether the account has a company in Marketo.
-    public func accountInMarketo(_ a: String) -> Bool { companies[a] != nil }
+    public func accountInMarketo(_ a: String) -> Bool { company(a) != nil }
 
     /// The account the contact is linked to in Marketo.
-    public func marketoAccount(of c: String) -> String? { contacts[c]?.account }
+    public func marketoAccount(of c: String) -> String? { marketoContact(c)?.account.map { accountNames[$0] } }
 
     /// The account field values Marketo shows on the contact (only fields with a value).
     public func shownFields(of c: String) -> [String: Value] {
-        guard let a = contacts[c]?.account else { return [:] }
-        return companies[a]?.fields ?? [:]
+        guard let ai = marketoContact(c)?.account else { return [:] }
+        return companies[Int(ai)]?.fields.named(fieldNames) ?? [:]
     }
 
     /// The values of the account's company in Marketo, nil if it has none.
-    public func marketoFields(of a: String) -> [String: Value]? { companies[a]?.fields }
+    public func marketoFields(of a: String) -> [String: Value]? { company(a)?.fields.named(fieldNames) }
 
     /// Whether the company is marked deleted in Dynamics.
-    public func deletedInDynamics(_ a: String) -> Bool { companies[a]?.deletedInDynamics ?? false }
+    public func deletedInDynamics(_ a: String) -> Bool { company(a)?.deletedInDynamics ?? false }
 
     /// The values Dynamics holds for the account, nil if it does not exist there (or was deleted).
     public func dynamicsFields(of a: String) -> [String: Value]? {
-        guard let d = dynamicsAccounts[a], !d.deleted else { return nil }
-        return d.fields
+        guard let ai = accountNames.lookup(a), let d = dynamicsAccounts[Int(ai)], !d.deleted else { return nil }
+        return d.fields.named(fieldNames)
     }
 
     /// Local edits of the company that Dynamics has not overwritten yet, by field.
-    public func localEdits(of a: String) -> [String: LocalEdit] { companies[a]?.localEdits ?? [:] }
+    public func localEdits(of a: String) -> [String: LocalEdit] {
+        var out: [String: LocalEdit] = [:]
+        for e in company(a)?.localEdits ?? [] { out[fieldNames[e.field]] = e.edit }
+        return out
+    }
 
     /// The contacts linked to the company in Marketo, sorted.
     public func members(of a: String) -> [String] {
-        CanonicalJSON.sorted(companies[a]?.members ?? [])
+        CanonicalJSON.sorted((company(a)?.members ?? []).map { contactNames[$0] })
     }
 
     /// The activities logged on the contact so far, by source.
     public func activityTally(of c: String) -> Tally {
-        guard let mc = contacts[c] else { return Tally() }
+        guard let mc = marketoContact(c) else { return Tally() }
+        return tally(mc)
+    }
+
+    func tally(_ mc: MarketoContact) -> Tally {
         guard let open = mc.open else { return mc.closed }
-        return mc.closed + (companies[open.account]!.tally - open.from)
+        return mc.closed + (companies[Int(open.account)]!.tally - open.from)
     }
 
     /// The number of activities logged on the contact so far.
@@ -47,11 +61,11 @@ extension Projector {
     /// The activities logged on the contact so far, oldest first
     /// (empty unless ``keepsActivityRecords``).
     public func activities(of c: String) -> [Activity] {
-        guard keepsActivityRecords, let mc = contacts[c] else { return [] }
+        guard keepsActivityRecords, let mc = marketoContact(c) else { return [] }
         var out: [Activity] = []
         for m in mc.history + (mc.open.map { [$0] } ?? []) {
-            let records = companies[m.account]!.records
-            for ch in records[m.from.total..<(m.to ?? companies[m.account]!.tally).total] {
+            let company = companies[Int(m.account)]!
+            for ch in company.records[m.from.total..<(m.to ?? company.tally).total] {
                 out.append(Activity(contact: c, field: ch.field, old: ch.old, new: ch.new, at: ch.at, source: ch.source))
             }
         }
@@ -59,16 +73,18 @@ extension Projector {
     }
 
     /// Contacts in Marketo plus accounts known to either side (an upper bound of rows to show), without sorting.
-    public var rowCountEstimate: Int { contacts.count + companies.count + dynamicsAccounts.count }
+    public var rowCountEstimate: Int { contactCount + companyCount + accountNames.count }
 
     /// Ids of the contacts in Marketo, sorted.
-    public var marketoContactIDs: [String] { CanonicalJSON.sorted(contacts.keys) }
+    public var marketoContactIDs: [String] {
+        CanonicalJSON.sorted(contacts.indices.lazy.filter { contacts[$0] != nil }.map { contactNames.names[$0] })
+    }
 
     /// Ids of every account that exists in Dynamics or has a company in Marketo, sorted.
     public var accountIDs: [String] {
-        var ids = Set(companies.keys)
-        for (a, d) in dynamicsAccounts where !d.deleted { ids.insert(a) }
-        return CanonicalJSON.sorted(ids)
+        CanonicalJSON.sorted(accountNames.names.indices.lazy.filter {
+            companies[$0] != nil || dynamicsAccounts[$0].map { !$0.deleted } == true
+        }.map { accountNames.names[$0] })
     }
 
     /// What Marketo shows and Dynamics holds now; with `contacts` or `accounts`, only those
@@ -76,16 +92,16 @@ extension Projector {
     public func projection(contacts only: Set<String>? = nil, accounts onlyAccounts: Set<String>? = nil) -> Projection {
         let partial = only != nil || onlyAccounts != nil
         var cs: [String: Projection.ContactView] = [:]
-        let contactIDs = partial ? (only ?? []).filter { contacts[$0] != nil } : Array(contacts.keys)
+        let contactIDs = partial ? (only ?? []).filter { contactInMarketo($0) } : marketoContactIDs
         for c in contactIDs {
             let t = activityTally(of: c)
-            cs[c] = .init(account: contacts[c]!.account, fields: shownFields(of: c), activities: t.total,
+            cs[c] = .init(account: marketoAccount(of: c), fields: shownFields(of: c), activities: t.total,
                           activitiesBySource: [.dynamics: t.dynamics, .marketo: t.marketo])
         }
         var accs: [String: Projection.AccountView] = [:]
-        let accountList = partial ? (onlyAccounts ?? []).filter { companies[$0] != nil || dynamicsFields(of: $0) != nil } : accountIDs
+        let accountList = partial ? (onlyAccounts ?? []).filter { accountInMarketo($0) || dynamicsFields(of: $0) != nil } : accountIDs
         for a in accountList {
-            accs[a] = .init(marketo: companies[a]?.fields, dynamics: dynamicsFields(of: a),
+            accs[a] = .init(marketo: marketoFields(of: a), dynamics: dynamicsFields(of: a),
                             deletedInDynamics: deletedInDynamics(a))
         }
         let rejected = partial

@@ -5,11 +5,14 @@
 /// Snapshots hold counts, not activity records: a restored projector does not keep them.
 extension Projector {
     /// Format version of snapshots.
-    static let snapshotVersion: UInt64 = 1
+    static let snapshotVersion: UInt64 = 2
 
-    /// The state as bytes.
+    /// The state as bytes. Accounts, contacts and field names are written as tables in id order
+    /// (the order the log first named them), so the same log gives the same bytes and a restored
+    /// projector numbers what comes next as the full replay does.
     public func snapshot() -> [UInt8] {
         var w = SnapshotWriter()
+        w.bytes.reserveCapacity(64 + 24 * contacts.count + 64 * companies.count)
         w.uint(Self.snapshotVersion)
         w.rules(rules)
         w.int(now)
@@ -19,27 +22,42 @@ extension Projector {
             w.uint(UInt64(r.seq)); w.int(r.at); w.string(r.type); w.string(r.reason)
             w.optionalString(r.account); w.optionalString(r.contact)
         }
-        w.map(dynamicsAccounts) { w, d in w.fields(d.fields); w.bool(d.deleted) }
-        w.map(companies) { w, c in
-            w.fields(c.fields); w.bool(c.deletedInDynamics); w.tally(c.tally)
-            w.map(c.localEdits) { w, e in w.uint(UInt64(e.seq)); w.int(e.at); w.string(e.contact); w.value(e.value) }
+        w.strings(fieldNames.names)
+        for named in namedFields { w.bool(named) }
+        w.strings(accountNames.names)
+        for ai in accountNames.names.indices {
+            w.bool(dynamicsAccounts[ai] != nil)
+            if let d = dynamicsAccounts[ai] { w.fields(d.fields); w.bool(d.deleted) }
+            w.bool(companies[ai] != nil)
+            if let c = companies[ai] {
+                w.fields(c.fields); w.bool(c.deletedInDynamics); w.tally(c.tally)
+                w.uint(UInt64(c.localEdits.count))
+                for e in c.localEdits {
+                    w.uint(UInt64(e.field)); w.uint(UInt64(e.edit.seq)); w.int(e.edit.at); w.string(e.edit.contact); w.value(e.edit.value)
+                }
+            }
         }
-        w.map(contacts) { w, c in
-            w.optionalString(c.account)
-            w.bool(c.open != nil)
-            if let o = c.open { w.string(o.account); w.tally(o.from) }
+        w.strings(contactNames.names)
+        for c in contacts {
+            guard let c else { w.bytes.append(0); continue }
+            // 1: no account; 2: an account and its open link.
+            if let o = c.open {
+                w.bytes.append(2); w.uint(UInt64(o.account)); w.tally(o.from)
+            } else {
+                w.bytes.append(1)
+            }
             w.tally(c.closed)
         }
-        w.strings(CanonicalJSON.sorted(namedFields))
         w.events(pending)
         w.bool(inflight != nil)
         if let c = inflight {
-            w.int(c.index); w.int(c.start); w.int(c.end); w.rules(c.rules); w.strings(c.allTargets)
+            w.int(c.index); w.int(c.start); w.int(c.end); w.rules(c.rules)
+            w.ids(c.allTargets)
             w.events(c.carried)
             w.uint(UInt64(c.accounts.count))
             for p in c.accounts {
-                w.string(p.account); w.bool(p.deleted); w.bool(p.createdHere); w.fields(p.values)
-                w.strings(CanonicalJSON.sorted(p.named))  // hash order must not reach the bytes
+                w.uint(UInt64(p.account)); w.bool(p.deleted); w.bool(p.createdHere); w.fields(p.values)
+                w.ids(p.named.sorted())  // first-named order can be a dictionary's hash order
             }
         }
         return w.bytes
@@ -57,46 +75,95 @@ extension Projector {
                 rejections.append(Rejection(seq: Int(try r.uint()), at: try r.int(), type: try r.string(), reason: try r.string(),
                                             account: try r.optionalString(), contact: try r.optionalString()))
             }
-            dynamicsAccounts = try r.map { r in DynamicsAccount(fields: try r.fields(), deleted: try r.bool()) }
-            companies = try r.map { r in
-                var c = Company()
-                c.fields = try r.fields()
-                c.deletedInDynamics = try r.bool()
-                c.tally = try r.tally()
-                c.localEdits = try r.map { r in
-                    let seq = Int(try r.uint()), at = try r.int(), contact = try r.string()
-                    return LocalEdit(seq: seq, at: at, contact: contact, value: try r.value())
+            for name in try r.strings() {
+                guard fieldNames.lookup(name) == nil else { return nil }
+                _ = fieldNames.id(name)
+            }
+            namedFields = try fieldNames.names.map { _ in try r.bool() }
+            let fieldCount = fieldNames.count
+            for name in try r.strings() {
+                guard accountNames.lookup(name) == nil else { return nil }
+                _ = accountID(name)
+            }
+            for ai in accountNames.names.indices {
+                if try r.bool() {
+                    dynamicsAccounts[ai] = DynamicsAccount(fields: try r.fields(fieldCount), deleted: try r.bool())
                 }
-                return c
+                if try r.bool() {
+                    var c = Company()
+                    c.fields = try r.fields(fieldCount)
+                    c.deletedInDynamics = try r.bool()
+                    c.tally = try r.tally()
+                    for _ in 0..<(try r.count()) {
+                        let field = try r.id(fieldCount)
+                        let seq = Int(try r.uint()), at = try r.int(), contact = try r.string()
+                        c.recordEdit(field, LocalEdit(seq: seq, at: at, contact: contact, value: try r.value()))
+                    }
+                    companies[ai] = c
+                    companyCount += 1
+                }
             }
-            contacts = try r.map { r in
+            let accountCount = accountNames.count
+            for name in try r.strings() {
+                guard contactNames.lookup(name) == nil else { return nil }
+                _ = contactID(name)
+            }
+            for ci in contactNames.names.indices {
+                let tag = try r.byte()
+                guard tag != 0 else { continue }
                 var c = MarketoContact()
-                c.account = try r.optionalString()
-                if try r.bool() { c.open = Membership(account: try r.string(), from: try r.tally(), to: nil) }
+                switch tag {
+                case 1: break
+                case 2:
+                    let ai = try r.id(accountCount)
+                    c.open = Membership(account: ai, from: try r.tally(), to: nil)
+                    c.account = ai
+                    guard companies[Int(ai)] != nil else { return nil }
+                    companies[Int(ai)]!.members.insert(Int32(ci))
+                default: return nil
+                }
                 c.closed = try r.tally()
-                return c
+                contacts[ci] = c
+                contactCount += 1
             }
-            for (id, c) in contacts {
-                guard let a = c.account else { continue }
-                guard companies[a] != nil else { return nil }
-                companies[a]!.members.insert(id)
-            }
-            namedFields = Set(try r.strings())
             pending = try r.events()
+            guard pending.allSatisfy(knowsAccount) else { return nil }
             if try r.bool() {
-                let index = try r.int(), start = try r.int(), end = try r.int(), cycleRules = try r.rules(), targets = try r.strings()
+                let index = try r.int(), start = try r.int(), end = try r.int(), cycleRules = try r.rules()
+                let targets = try r.ids(fieldCount)
                 let carried = try r.events()
+                guard carried.allSatisfy(knowsAccount) else { return nil }
                 var plans: [Cycle.AccountPlan] = []
                 for _ in 0..<(try r.count()) {
-                    plans.append(Cycle.AccountPlan(account: try r.string(), deleted: try r.bool(), createdHere: try r.bool(),
-                                                   values: try r.fields(), named: try r.strings()))
+                    plans.append(Cycle.AccountPlan(account: try r.id(accountCount), deleted: try r.bool(), createdHere: try r.bool(),
+                                                   values: try r.fields(fieldCount), named: try r.ids(fieldCount)))
                 }
                 inflight = Cycle(index: index, start: start, end: end, rules: cycleRules, allTargets: targets,
-                                 carried: carried, accounts: plans)
+                                 carried: carried.map(withAccountID), accounts: plans)
             }
+            pending = pending.map(withAccountID)
             guard r.atEnd else { return nil }
         } catch {
             return nil
+        }
+    }
+
+    /// Whether an account event names an account of the tables (a snapshot's events must).
+    private func knowsAccount(_ c: Carried) -> Bool {
+        guard Self.isAccountEvent(c.event) else { return true }
+        return accountNames.lookup(c.event.account!) != nil
+    }
+
+    private func withAccountID(_ c: Carried) -> Carried {
+        var c = c
+        if Self.isAccountEvent(c.event) { c.account = accountNames.lookup(c.event.account!)! }
+        return c
+    }
+
+    private static func isAccountEvent(_ e: Event) -> Bool {
+        switch e.kind {
+        case .accountCreate, .accountUpdate, .accountDelete: return true
+        default: return false
         }
     }
 }
@@ -143,16 +210,20 @@ struct SnapshotWriter {
         case .string(let s): bytes.append(5); string(s)
         }
     }
-    mutating func fields(_ f: [String: Value]) { map(f) { w, v in w.value(v) } }
-    mutating func tally(_ t: Tally) { uint(UInt64(t.total)); uint(UInt64(t.dynamics)) }
-    mutating func rules(_ r: SyncRules) { string(CanonicalJSON.string(for: r.json)) }
-    mutating func map<V>(_ m: [String: V], _ each: (inout SnapshotWriter, V) -> Void) {
-        uint(UInt64(m.count))
-        for k in CanonicalJSON.sorted(m.keys) {
-            string(k)
-            each(&self, m[k]!)
+    /// Field values in field id order (their stored order follows the events, which may be hash order).
+    mutating func fields(_ f: FieldValues) {
+        uint(UInt64(f.entries.count))
+        for e in f.entries.sorted(by: { $0.field < $1.field }) {
+            uint(UInt64(e.field))
+            value(e.value)
         }
     }
+    mutating func ids(_ list: [Int32]) {
+        uint(UInt64(list.count))
+        for i in list { uint(UInt64(i)) }
+    }
+    mutating func tally(_ t: Tally) { uint(UInt64(t.total)); uint(UInt64(t.dynamics)) }
+    mutating func rules(_ r: SyncRules) { string(CanonicalJSON.string(for: r.json)) }
     mutating func events(_ list: [Projector.Carried]) {
         uint(UInt64(list.count))
         for c in list {
@@ -227,22 +298,28 @@ struct SnapshotReader {
         default: throw Malformed()
         }
     }
-    mutating func fields() throws -> [String: Value] { try map { r in try r.value() } }
+    /// An id below `limit`.
+    mutating func id(_ limit: Int) throws -> Int32 {
+        let v = try uint()
+        guard v < UInt64(limit) else { throw Malformed() }
+        return Int32(v)
+    }
+    mutating func ids(_ limit: Int) throws -> [Int32] { try (0..<count()).map { _ in try id(limit) } }
+    mutating func fields(_ fieldCount: Int) throws -> FieldValues {
+        var f = FieldValues()
+        for _ in 0..<(try count()) {
+            let field = try id(fieldCount)
+            let v = try value()
+            guard f.value(field) == nil, !v.isNull else { throw Malformed() }
+            f.set(field, v)
+        }
+        return f
+    }
     mutating func tally() throws -> Tally { Tally(total: Int(try uint()), dynamics: Int(try uint())) }
     mutating func rules() throws -> SyncRules {
         let text = try string()
         guard let node = try? JSONReader.parse(text), let change = try? RulesDecoder.syncBlock(node) else { throw Malformed() }
         return SyncRules(change)
-    }
-    mutating func map<V>(_ each: (inout SnapshotReader) throws -> V) throws -> [String: V] {
-        let n = try count()
-        var m: [String: V] = [:]
-        m.reserveCapacity(n)
-        for _ in 0..<n {
-            let k = try string()
-            m[k] = try each(&self)
-        }
-        return m
     }
     mutating func events() throws -> [Projector.Carried] {
         try (0..<count()).map { _ in

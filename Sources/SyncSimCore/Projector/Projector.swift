@@ -26,11 +26,21 @@ public struct Projector: Sendable {
     /// Order-independent hash of the observable state (when ``fingerprinting``).
     private(set) var fingerprint = Fingerprint()
 
-    var dynamicsAccounts: [String: DynamicsAccount] = [:]
-    var companies: [String: Company] = [:]
-    var contacts: [String: MarketoContact] = [:]
-    /// Every field name a carried Dynamics account event has named (`fields: all`).
-    var namedFields: Set<String> = []
+    /// Field names, accounts and contacts as dense ids (see ``Interner``).
+    var fieldNames = Interner()
+    var accountNames = Interner()
+    var contactNames = Interner()
+    /// By account id: what Dynamics holds (nil if the account never existed there).
+    var dynamicsAccounts: [DynamicsAccount?] = []
+    /// By account id: Marketo's company (nil if none reached Marketo).
+    var companies: [Company?] = []
+    /// By contact id: the contacts in Marketo.
+    var contacts: [MarketoContact?] = []
+    /// By field id: whether a carried Dynamics account event has named it (`fields: all`).
+    var namedFields: [Bool] = []
+    /// How many companies and contacts Marketo has.
+    var companyCount = 0
+    var contactCount = 0
     var pending: [Carried] = []
     var inflight: Cycle?
 
@@ -39,23 +49,26 @@ public struct Projector: Sendable {
     struct Carried: Sendable {
         var seq: Int
         var event: Event
+        /// The account id of an account event, -1 for other events.
+        var account: Int32 = -1
     }
 
     /// A cycle that started and has not landed yet.
     struct Cycle: Sendable {
         struct AccountPlan: Sendable {
-            var account: String
+            var account: Int32
             var deleted: Bool
             var createdHere: Bool
-            var values: [String: Value]
-            var named: [String]
+            var values: FieldValues
+            /// Field ids the carried events named, in first-named order.
+            var named: [Int32]
         }
         var index: Int64
         var start: Seconds
         var end: Seconds
         var rules: SyncRules
-        /// The fields `overwrite: all` writes, sorted.
-        var allTargets: [String]
+        /// The fields `overwrite: all` writes, in name order.
+        var allTargets: [Int32]
         var carried: [Carried]
         var accounts: [AccountPlan]
     }
@@ -70,6 +83,43 @@ public struct Projector: Sendable {
     public mutating func takeSteps() -> [Step] {
         defer { steps = [] }
         return steps
+    }
+
+    // MARK: - Ids
+
+    /// The id of an account, assigned on first sight.
+    mutating func accountID(_ a: String) -> Int32 {
+        let i = accountNames.id(a)
+        if Int(i) == companies.count {
+            companies.append(nil)
+            dynamicsAccounts.append(nil)
+        }
+        return i
+    }
+
+    /// The id of a contact, assigned on first sight.
+    mutating func contactID(_ c: String) -> Int32 {
+        let i = contactNames.id(c)
+        if Int(i) == contacts.count { contacts.append(nil) }
+        return i
+    }
+
+    /// The id of a field name. Names seen for the first time are numbered in name order with the
+    /// other new names of `batch`, so ids never follow a dictionary's hash order.
+    mutating func fieldID<S: Sequence<String>>(_ name: String, among batch: S) -> Int32 {
+        if let i = fieldNames.lookup(name) { return i }
+        for k in batch.sorted(by: CanonicalJSON.utf8Less) where fieldNames.lookup(k) == nil {
+            _ = fieldNames.id(k)
+            namedFields.append(false)
+        }
+        return fieldNames.lookup(name)!
+    }
+
+    /// Event fields as field values (`null`s dropped).
+    private mutating func fieldValues(_ f: [String: Value]) -> FieldValues {
+        var out = FieldValues()
+        for (k, v) in f where !v.isNull { out.set(fieldID(k, among: f.keys), v) }
+        return out
     }
 
     // MARK: - Time
@@ -108,24 +158,27 @@ public struct Projector: Sendable {
         let outcome: EventReport.Outcome
         switch event.kind {
         case .accountCreate(let a, let f):
-            setDynamics(a, DynamicsAccount(fields: f.filter { !$0.value.isNull }))
-            outcome = queue(event, seq)
+            let ai = accountID(a)
+            setDynamics(ai, DynamicsAccount(fields: fieldValues(f)))
+            outcome = queue(event, seq, account: ai)
         case .accountUpdate(let a, let f):
+            let ai = accountID(a)
             if fingerprinting {
-                var d = dynamicsAccounts[a] ?? DynamicsAccount(fields: [:])
-                for (k, v) in f { d.fields[k] = v.isNull ? nil : v }
-                setDynamics(a, d)
-            } else {
+                var d = dynamicsAccounts[Int(ai)] ?? DynamicsAccount()
+                for (k, v) in f { d.fields.set(fieldID(k, among: f.keys), v) }
+                setDynamics(ai, d)
+            } else if dynamicsAccounts[Int(ai)] != nil {
                 // In place: copying the account's fields for every update would dominate a bulk replay.
-                dynamicsAccounts[a]?.update(f)
+                for (k, v) in f { dynamicsAccounts[Int(ai)]!.fields.set(fieldID(k, among: f.keys), v) }
             }
-            outcome = queue(event, seq)
+            outcome = queue(event, seq, account: ai)
         case .accountDelete(let a):
-            setDynamics(a, DynamicsAccount(fields: [:], deleted: true))
-            outcome = queue(event, seq)
+            let ai = accountID(a)
+            setDynamics(ai, DynamicsAccount(deleted: true))
+            outcome = queue(event, seq, account: ai)
         case .contactCreate, .contactMove:
             // Contacts change Marketo only when a cycle carries them (step 2 of `land`).
-            outcome = queue(event, seq)
+            outcome = queue(event, seq, account: -1)
         case .marketoAccountEdit(let c, let f):
             outcome = edit(contact: c, fields: f, seq: seq, at: event.at)
         case .marketoAccountCreate(let a, _):
@@ -137,16 +190,17 @@ public struct Projector: Sendable {
         if recording { steps.append(.event(EventReport(seq: seq, event: event, outcome: outcome))) }
     }
 
-    private mutating func setDynamics(_ a: String, _ d: DynamicsAccount) {
+    private mutating func setDynamics(_ ai: Int32, _ d: DynamicsAccount) {
         if fingerprinting {
-            if let old = dynamicsAccounts[a] { fingerprint.remove(.dynamics(a, old.fields, deleted: old.deleted)) }
-            fingerprint.add(.dynamics(a, d.fields, deleted: d.deleted))
+            let a = accountNames[ai]
+            if let old = dynamicsAccounts[Int(ai)] { fingerprint.remove(.dynamics(a, old.fields.named(fieldNames), deleted: old.deleted)) }
+            fingerprint.add(.dynamics(a, d.fields.named(fieldNames), deleted: d.deleted))
         }
-        dynamicsAccounts[a] = d
+        dynamicsAccounts[Int(ai)] = d
     }
 
-    private mutating func queue(_ event: Event, _ seq: Int) -> EventReport.Outcome {
-        pending.append(Carried(seq: seq, event: event))
+    private mutating func queue(_ event: Event, _ seq: Int, account: Int32) -> EventReport.Outcome {
+        pending.append(Carried(seq: seq, event: event, account: account))
         return .pending(cycleStart: rules.cycleStart(after: event.at))
     }
 
@@ -161,40 +215,44 @@ public struct Projector: Sendable {
     // MARK: - Marketo edits (R2, R3)
 
     private mutating func edit(contact c: String, fields: [String: Value], seq: Int, at: Seconds) -> EventReport.Outcome {
-        let event = Event(at: at, kind: .marketoAccountEdit(contact: c, fields: fields))
-        guard let mc = contacts[c] else {
+        guard let ci = contactNames.lookup(c), let mc = contacts[Int(ci)] else {
+            let event = Event(at: at, kind: .marketoAccountEdit(contact: c, fields: fields))
             return reject(event, seq, "contact '\(c)' is not in Marketo yet: it arrives with the next sync cycle", contact: c)
         }
-        guard let a = mc.account, companies[a] != nil else {
+        guard let ai = mc.account, companies[Int(ai)] != nil else {
+            let event = Event(at: at, kind: .marketoAccountEdit(contact: c, fields: fields))
             return reject(event, seq, "contact '\(c)' has no company in Marketo yet", contact: c)
         }
         var changes: [FieldChange] = []
-        for field in fields.keys.sorted(by: CanonicalJSON.utf8Less) {
+        let names = fields.count == 1 ? Array(fields.keys) : fields.keys.sorted(by: CanonicalJSON.utf8Less)
+        for field in names {
             let value = fields[field]!
-            companies[a]!.localEdits[field] = LocalEdit(seq: seq, at: at, contact: c, value: value)
-            if let change = write(field, value, account: a, at: at, source: .marketo, limit: rules.activityLimit) {
-                changes.append(change)
+            let fi = fieldID(field, among: names)
+            companies[Int(ai)]!.recordEdit(fi, LocalEdit(seq: seq, at: at, contact: c, value: value))
+            if let w = write(fi, value, account: ai, at: at, source: .marketo, limit: rules.activityLimit), recording {
+                changes.append(FieldChange(account: accountNames[ai], field: field, old: w.old, new: value, contacts: w.members,
+                                           activitiesLogged: w.logged, lostEdit: nil))
             }
         }
-        return .edited(changes, account: a)
+        return .edited(changes, account: accountNames[ai])
     }
 
     /// Sets one company field; logs activities when the value changes and the
     /// company is within the activity limit (R8, R9).
-    private mutating func write(_ field: String, _ value: Value, account a: String, at: Seconds,
-                                source: ActivitySource, limit: Int64) -> FieldChange? {
-        let keep = keepsActivityRecords
-        // One dictionary access for the whole write: this is the projector's hottest path.
-        guard let w = companies[a]!.set(field, value, at: at, source: source, limit: limit, keepRecord: keep) else {
-            return nil
+    private mutating func write(_ field: Int32, _ value: Value, account ai: Int32, at: Seconds,
+                                source: ActivitySource, limit: Int64) -> Company.Write? {
+        // One array access for the whole write: this is the projector's hottest path.
+        guard let w = companies[Int(ai)]!.set(field, value, source: source, limit: limit) else { return nil }
+        if keepsActivityRecords, w.tallyBefore != nil {
+            companies[Int(ai)]!.records.append(CompanyChange(field: fieldNames[field], old: w.old, new: value, at: at, source: source))
         }
-        if fingerprinting { fingerprintWrite(a, field, value, w, source: source) }
-        return FieldChange(account: a, field: field, old: w.old, new: value, contacts: w.members,
-                           activitiesLogged: w.logged, lostEdit: nil)
+        if fingerprinting { fingerprintWrite(ai, field, value, w, source: source) }
+        return w
     }
 
-    private mutating func fingerprintWrite(_ a: String, _ field: String, _ value: Value, _ w: Company.Write,
+    private mutating func fingerprintWrite(_ ai: Int32, _ fi: Int32, _ value: Value, _ w: Company.Write,
                                            source: ActivitySource) {
+        let (a, field) = (accountNames[ai], fieldNames[fi])
         if !w.old.isNull { fingerprint.remove(.field(a, field, w.old)) }
         if !value.isNull { fingerprint.add(.field(a, field, value)) }
         if let before = w.tallyBefore {
@@ -209,26 +267,30 @@ public struct Projector: Sendable {
         let split = pending.firstIndex { $0.event.at >= start } ?? pending.count
         let carried = Array(pending[..<split])
         pending.removeFirst(split)
-        var order: [String] = []
-        var slot: [String: Int] = [:]
+        var slot: [Int32: Int] = [:]
         var plans: [Cycle.AccountPlan] = []
-        for c in carried {
-            let e = c.event
-            switch e.kind {
-            case .accountCreate(let a, let f), .accountUpdate(let a, let f):
-                let i = planIndex(a, &slot, &order, &plans)
+        for c in carried where c.account >= 0 {
+            let i: Int
+            if let known = slot[c.account] {
+                i = known
+            } else {
+                i = plans.count
+                slot[c.account] = i
+                plans.append(Cycle.AccountPlan(account: c.account, deleted: false, createdHere: false, values: FieldValues(), named: []))
+            }
+            switch c.event.kind {
+            case .accountCreate(_, let f), .accountUpdate(_, let f):
                 for k in f.keys {
-                    if !plans[i].named.contains(k) { plans[i].named.append(k) }
-                    if !namedFields.contains(k) { namedFields.insert(k) }
+                    let fi = fieldID(k, among: f.keys)
+                    if !plans[i].named.contains(fi) { plans[i].named.append(fi) }
+                    namedFields[Int(fi)] = true
                 }
-                if case .accountCreate = e.kind { plans[i].createdHere = true }
-            case .accountDelete(let a):
-                _ = planIndex(a, &slot, &order, &plans)
+                if case .accountCreate = c.event.kind { plans[i].createdHere = true }
             default: break
             }
         }
         for i in plans.indices {
-            let d = dynamicsAccounts[plans[i].account]!
+            let d = dynamicsAccounts[Int(plans[i].account)]!
             plans[i].deleted = d.deleted
             plans[i].values = d.fields
         }
@@ -236,79 +298,82 @@ public struct Projector: Sendable {
         var allTargets: [String] = []
         if rules.overwrite == .all {
             switch rules.fields {
-            case .all: allTargets = namedFields.filter { !rules.unreadable.contains($0) }
-            case .list(let names): allTargets = names.filter { !rules.unreadable.contains($0) }
+            case .all: allTargets = fieldNames.names.indices.filter { namedFields[$0] }.map { fieldNames.names[$0] }
+            case .list(let names): allTargets = names
             }
-            allTargets.sort(by: CanonicalJSON.utf8Less)
+            allTargets = allTargets.filter { !rules.unreadable.contains($0) }.sorted(by: CanonicalJSON.utf8Less)
         }
+        let targetIDs = allTargets.map { fieldID($0, among: allTargets) }
         inflight = Cycle(index: rules.cycleIndex(startingAt: start), start: start, end: start + rules.duration,
-                         rules: rules, allTargets: allTargets, carried: carried, accounts: plans)
-    }
-
-    private func planIndex(_ a: String, _ slot: inout [String: Int], _ order: inout [String],
-                           _ plans: inout [Cycle.AccountPlan]) -> Int {
-        if let i = slot[a] { return i }
-        slot[a] = plans.count
-        order.append(a)
-        plans.append(Cycle.AccountPlan(account: a, deleted: false, createdHere: false, values: [:], named: []))
-        return plans.count - 1
+                         rules: rules, allTargets: targetIDs, carried: carried, accounts: plans)
     }
 
     private mutating func land(_ cycle: Cycle) {
         let rules = cycle.rules
         var writes: [CycleReport.AccountWrite] = []
+        // Per field id, for `overwrite: changed`: whether the cycle's rules sync it, and its rank by name.
+        var syncs: [Bool] = []
+        var rank: [Int] = []
+        if rules.overwrite == .changed {
+            syncs = fieldNames.names.map { rules.syncs($0) }
+            rank = Array(repeating: 0, count: fieldNames.count)
+            for (r, i) in fieldNames.names.indices.sorted(by: { CanonicalJSON.utf8Less(fieldNames.names[$0], fieldNames.names[$1]) }).enumerated() {
+                rank[i] = r
+            }
+        }
         for plan in cycle.accounts {
-            let a = plan.account
+            let ai = plan.account
             if plan.deleted {
-                if companies[a] != nil {
-                    if !companies[a]!.deletedInDynamics {
-                        companies[a]!.deletedInDynamics = true
+                if companies[Int(ai)] != nil {
+                    if !companies[Int(ai)]!.deletedInDynamics {
+                        companies[Int(ai)]!.deletedInDynamics = true
                         if fingerprinting {
-                            fingerprint.remove(.company(a, deleted: false))
-                            fingerprint.add(.company(a, deleted: true))
+                            fingerprint.remove(.company(accountNames[ai], deleted: false))
+                            fingerprint.add(.company(accountNames[ai], deleted: true))
                         }
-                        writes.append(.init(account: a, status: .markedDeleted, changes: [], matchedEdits: []))
+                        if recording { writes.append(.init(account: accountNames[ai], status: .markedDeleted, changes: [], matchedEdits: [])) }
                     }
-                } else {
-                    writes.append(.init(account: a, status: .neverReached, changes: [], matchedEdits: []))
+                } else if recording {
+                    writes.append(.init(account: accountNames[ai], status: .neverReached, changes: [], matchedEdits: []))
                 }
                 continue
             }
-            let isNew = companies[a] == nil
+            let isNew = companies[Int(ai)] == nil
             if isNew {
-                companies[a] = Company()
+                companies[Int(ai)] = Company()
+                companyCount += 1
                 if fingerprinting {
-                    fingerprint.add(.company(a, deleted: false))
-                    fingerprint.add(.tally(a, Tally()))
+                    fingerprint.add(.company(accountNames[ai], deleted: false))
+                    fingerprint.add(.tally(accountNames[ai], Tally()))
                 }
             }
             let targets = rules.overwrite == .all
                 ? cycle.allTargets
-                : plan.named.filter { rules.syncs($0) }.sorted(by: CanonicalJSON.utf8Less)
+                : plan.named.filter { syncs[Int($0)] }.sorted { rank[Int($0)] < rank[Int($1)] }
             var changes: [FieldChange] = []
             var matched: [(field: String, edit: LocalEdit)] = []
-            // One access to the company for all its fields: the cycle's hottest loop.
-            let keep = keepsActivityRecords
-            let written = companies[a]!.overwrite(targets, with: plan.values, at: cycle.end,
-                                                  limit: rules.activityLimit, keepRecord: keep)
-            for (field, value, w, lost) in written {
+            for field in targets {
+                let lost = companies[Int(ai)]!.takeEdit(field)
+                let value = plan.values.value(field) ?? .null
+                let w = write(field, value, account: ai, at: cycle.end, source: .dynamics, limit: rules.activityLimit)
+                guard recording else { continue }
                 guard let w else {
-                    if let lost { matched.append((field, lost)) }
+                    if let lost { matched.append((fieldNames[field], lost)) }
                     continue
                 }
-                if fingerprinting { fingerprintWrite(a, field, value, w, source: .dynamics) }
-                changes.append(FieldChange(account: a, field: field, old: w.old, new: value, contacts: w.members,
-                                           activitiesLogged: w.logged, lostEdit: lost))
+                changes.append(FieldChange(account: accountNames[ai], field: fieldNames[field], old: w.old, new: value,
+                                           contacts: w.members, activitiesLogged: w.logged, lostEdit: lost))
             }
-            var write = CycleReport.AccountWrite(account: a, status: isNew ? .created : .updated, changes: changes, matchedEdits: matched)
-            if recording {
-                // Fields Dynamics changed that this cycle does not write, and why (R6, R7).
-                for field in plan.named.sorted(by: CanonicalJSON.utf8Less) where !targets.contains(field) {
-                    if rules.unreadable.contains(field) {
-                        write.skipped.append((field, .unreadable))
-                    } else if case .list(let names) = rules.fields, !names.contains(field) {
-                        write.skipped.append((field, .notSelected))
-                    }
+            guard recording else { continue }
+            var write = CycleReport.AccountWrite(account: accountNames[ai], status: isNew ? .created : .updated,
+                                                 changes: changes, matchedEdits: matched)
+            // Fields Dynamics changed that this cycle does not write, and why (R6, R7).
+            for field in plan.named.map({ fieldNames[$0] }).sorted(by: CanonicalJSON.utf8Less)
+            where !targets.contains(where: { fieldNames[$0] == field }) {
+                if rules.unreadable.contains(field) {
+                    write.skipped.append((field, .unreadable))
+                } else if case .list(let names) = rules.fields, !names.contains(field) {
+                    write.skipped.append((field, .notSelected))
                 }
             }
             writes.append(write)
@@ -318,17 +383,20 @@ public struct Projector: Sendable {
             let (seq, e) = (c.seq, c.event)
             switch e.kind {
             case .contactCreate(let c, let a, _):
-                contacts[c] = MarketoContact()
+                let ci = contactID(c)
+                if contacts[Int(ci)] == nil { contactCount += 1 }
+                contacts[Int(ci)] = MarketoContact()
                 if fingerprinting {
                     fingerprint.add(.contact(c, nil))
                     fingerprint.add(.closed(c, Tally()))
                 }
-                let to = link(c, to: a)
-                links.append(.init(seq: seq, contact: c, from: nil, to: to, created: true))
+                let to = link(ci, to: a)
+                if recording { links.append(.init(seq: seq, contact: c, from: nil, to: to, created: true)) }
             case .contactMove(let c, let a):
-                let from = unlink(c)
-                let to = link(c, to: a)
-                links.append(.init(seq: seq, contact: c, from: from, to: to, created: false))
+                let ci = contactID(c)
+                let from = unlink(ci)
+                let to = link(ci, to: a)
+                if recording { links.append(.init(seq: seq, contact: c, from: from, to: to, created: false)) }
             default: break
             }
         }
@@ -340,13 +408,14 @@ public struct Projector: Sendable {
     }
 
     /// Links a Marketo contact to an account's company, if that company exists.
-    private mutating func link(_ c: String, to a: String?) -> String? {
-        guard let a, companies[a] != nil else { return nil }
-        companies[a]!.members.insert(c)
-        let open = Membership(account: a, from: companies[a]!.tally, to: nil)
-        contacts[c]!.account = a
-        contacts[c]!.open = open
+    private mutating func link(_ ci: Int32, to a: String?) -> String? {
+        guard let a, let ai = accountNames.lookup(a), companies[Int(ai)] != nil else { return nil }
+        companies[Int(ai)]!.members.insert(ci)
+        let open = Membership(account: ai, from: companies[Int(ai)]!.tally, to: nil)
+        contacts[Int(ci)]!.account = ai
+        contacts[Int(ci)]!.open = open
         if fingerprinting {
+            let c = contactNames[ci]
             fingerprint.remove(.contact(c, nil))
             fingerprint.add(.contact(c, a))
             fingerprint.add(.open(c, a, open.from))
@@ -355,20 +424,22 @@ public struct Projector: Sendable {
     }
 
     /// Ends a contact's current link; its activities so far move to its closed tally.
-    private mutating func unlink(_ c: String) -> String? {
-        guard var open = contacts[c]?.open else { return nil }
-        let a = open.account
-        companies[a]!.members.remove(c)
-        open.to = companies[a]!.tally
-        let before = contacts[c]!.closed
-        contacts[c]!.closed = before + (open.to! - open.from)
-        if keepsActivityRecords { contacts[c]!.history.append(open) }
-        contacts[c]!.open = nil
-        contacts[c]!.account = nil
+    private mutating func unlink(_ ci: Int32) -> String? {
+        guard var open = contacts[Int(ci)]?.open else { return nil }
+        let ai = open.account
+        companies[Int(ai)]!.members.remove(ci)
+        open.to = companies[Int(ai)]!.tally
+        let before = contacts[Int(ci)]!.closed
+        contacts[Int(ci)]!.closed = before + (open.to! - open.from)
+        if keepsActivityRecords { contacts[Int(ci)]!.history.append(open) }
+        contacts[Int(ci)]!.open = nil
+        contacts[Int(ci)]!.account = nil
+        let a = accountNames[ai]
         if fingerprinting {
+            let c = contactNames[ci]
             fingerprint.remove(.open(c, a, open.from))
             fingerprint.remove(.closed(c, before))
-            fingerprint.add(.closed(c, contacts[c]!.closed))
+            fingerprint.add(.closed(c, contacts[Int(ci)]!.closed))
             fingerprint.remove(.contact(c, a))
             fingerprint.add(.contact(c, nil))
         }
