@@ -29,6 +29,15 @@ extension Event {
     }
 
     /// Decodes an event from its canonical JSON text (as stored in a log).
+    /// An event from the UTF-8 bytes of its JSON text (as a log stores it).
+    public init(canonicalUTF8 bytes: [UInt8]) throws(DecodeError) {
+        if let fast = FastEventDecoder.decode(bytes[...]) {
+            self = fast
+        } else {
+            self = try EventDecoder.decode(try JSONReader.parse(String(decoding: bytes, as: UTF8.self))).event
+        }
+    }
+
     public init(canonicalJSON text: String) throws(DecodeError) {
         var text = text
         let fast = text.withUTF8 { buffer in
