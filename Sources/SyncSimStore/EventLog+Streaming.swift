@@ -161,12 +161,13 @@ extension EventLog {
     public func checkpoint(atOrBefore instant: Seconds) throws(StoreError) -> Projector? {
         do {
             return try queue.read { db -> Projector? in
+                // The sequence number first, then one state: selecting the states with the search would
+                // copy every matching multi-megabyte blob into a sorter.
                 guard try db.tableExists("checkpoints"),
-                      let row = try GRDB.Row.fetchOne(db, sql: "SELECT seq, state FROM checkpoints WHERE at <= ? ORDER BY seq DESC LIMIT 1", arguments: [instant])
+                      let seq = try Int.fetchOne(db, sql: "SELECT max(seq) FROM checkpoints WHERE at <= ?", arguments: [instant]),
+                      let state = try Data.fetchOne(db, sql: "SELECT state FROM checkpoints WHERE seq = ?", arguments: [seq])
                 else { return nil }
-                let seq: Int = row[0]
-                let state: Data = row[1]
-                guard let p = Projector(snapshot: Array(state)), p.lastSeq == seq else {
+                guard let p = Projector(snapshot: [UInt8](state)), p.lastSeq == seq else {
                     throw StoreError.corrupt(path: path, seq: seq, reason: "its checkpoint does not decode")
                 }
                 return p

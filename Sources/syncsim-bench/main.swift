@@ -89,7 +89,7 @@ func rawInsert(_ rows: [RawRow], into path: String) -> Double {
 
 let args = CommandLine.arguments
 guard args.count >= 3 else {
-    print("usage: syncsim-bench raw LOG | replay LOG")
+    print("usage: syncsim-bench raw LOG | replay LOG | at LOG SECONDS")
     exit(2)
 }
 switch args[1] {
@@ -113,7 +113,35 @@ case "replay":
         print("error: \(error)")
         exit(2)
     }
+case "at":
+    // The stages of `show --at T`: opening the log, loading the checkpoint, replaying the tail.
+    do {
+        let instant = Int64(args.count > 3 ? args[3] : "0") ?? 0
+        var t0 = now()
+        func lap(_ name: String) {
+            let t = now()
+            print("\(name)_ms \(String(format: "%.1f", (t - t0) * 1000))")
+            t0 = t
+        }
+        let log = try EventLog.open(path: args[2])
+        let rules = try log.header().rules
+        lap("open")
+        let start = try log.checkpoint(atOrBefore: instant) ?? Projector(rules: rules)
+        lap("checkpoint")
+        let bytes = start.snapshot()
+        lap("snapshot_encode")
+        let rounds = Int(ProcessInfo.processInfo.environment["SYNCSIM_BENCH_ROUNDS"] ?? "1") ?? 1
+        for _ in 0..<rounds { _ = Projector(snapshot: bytes) }
+        t0 += (now() - t0) * Double(rounds - 1) / Double(rounds)
+        lap("snapshot_decode")
+        let p = try log.withEvents(after: start.lastSeq) { Simulation.fold(from: start, events: &$0, through: instant) }
+        lap("tail")
+        print("tail_events \(p.lastSeq - start.lastSeq)")
+    } catch {
+        print("error: \(error)")
+        exit(2)
+    }
 default:
-    print("usage: syncsim-bench raw LOG | replay LOG")
+    print("usage: syncsim-bench raw LOG | replay LOG | at LOG SECONDS")
     exit(2)
 }

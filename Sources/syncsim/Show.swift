@@ -43,7 +43,7 @@ struct Show: ParsableCommand {
             } else {
                 // From the latest checkpoint at or before the instant: only the events after it are replayed.
                 let start = try log.checkpoint(atOrBefore: instant) ?? Projector(rules: rules)
-                let progress = Progress("replay", total: try log.eventCount() - start.lastSeq)
+                let progress = Progress("replay", total: try log.lastSeq() - start.lastSeq)
                 defer { progress.finish() }
                 projector = try log.withEvents(after: start.lastSeq) { events in
                     var counted = ProgressIterator(base: events, progress: progress)

@@ -4,25 +4,90 @@
 /// arrays instead of hashing strings. Ids follow the order of the log's events, so the same
 /// log always gives the same ids, and a projector restored from a snapshot gets the ids the
 /// full replay gave.
+///
+/// Its table is open addressing over a fixed byte hash (FNV-1a with a final mix), not a Swift
+/// dictionary: per-process seeded hashing was the largest cost of replays and checkpoint loads.
+/// Names are compared byte for byte, as JSON compares strings.
 struct Interner: Sendable {
     private(set) var names: [String] = []
-    private var ids: [String: Int32] = [:]
+    private var hashes: [UInt64] = []
+    /// Ids by hash slot; -1 is empty. The count is a power of two, at least twice the names.
+    private var slots: [Int32] = []
 
     var count: Int { names.count }
 
+    init() {}
+
+    /// A table of `names` in order; nil if a name repeats.
+    init?(unique names: [String]) {
+        reserve(names.count)
+        for name in names {
+            let before = count
+            guard id(name) == Int32(before) else { return nil }
+        }
+    }
+
     /// The id of `name`, assigning the next one if it is new.
     mutating func id(_ name: String) -> Int32 {
-        if let i = ids[name] { return i }
+        if slots.count < 2 * (names.count + 1) { reserve(names.count + 1) }
+        let h = Self.hash(name)
+        let (slot, found) = find(name, h)
+        if let found { return found }
         let i = Int32(names.count)
         names.append(name)
-        ids[name] = i
+        hashes.append(h)
+        slots[slot] = i
         return i
     }
 
     /// The id of `name`, nil if it was never interned.
-    func lookup(_ name: String) -> Int32? { ids[name] }
+    func lookup(_ name: String) -> Int32? {
+        guard !slots.isEmpty else { return nil }
+        return find(name, Self.hash(name)).id
+    }
 
     subscript(id: Int32) -> String { names[Int(id)] }
+
+    private func find(_ name: String, _ h: UInt64) -> (slot: Int, id: Int32?) {
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let id = slots[i]
+            if id < 0 { return (i, nil) }
+            if hashes[Int(id)] == h && names[Int(id)].utf8.elementsEqual(name.utf8) { return (i, id) }
+            i = (i + 1) & mask
+        }
+    }
+
+    /// Makes room for `n` names without growing the table.
+    mutating func reserve(_ n: Int) {
+        var size = max(16, slots.count)
+        while size < 2 * n { size *= 2 }
+        guard size > slots.count else { return }
+        names.reserveCapacity(n)
+        hashes.reserveCapacity(n)
+        slots = Array(repeating: -1, count: size)
+        let mask = size - 1
+        for (id, h) in hashes.enumerated() {
+            var i = Int(truncatingIfNeeded: h) & mask
+            while slots[i] >= 0 { i = (i + 1) & mask }
+            slots[i] = Int32(id)
+        }
+    }
+
+    static func hash(_ name: String) -> UInt64 {
+        var name = name
+        return name.withUTF8 { bytes in
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+            h ^= h >> 33
+            h &*= 0xff51_afd7_ed55_8ccd
+            h ^= h >> 33
+            h &*= 0xc4ce_b9fe_1a85_ec53
+            h ^= h >> 33
+            return h
+        }
+    }
 }
 
 /// The fields of one account, few in number: a small vector keyed by field id,

@@ -75,7 +75,9 @@ struct Company: Sendable {
 
     var fields = FieldValues()
     var deletedInDynamics = false
-    var members: Set<Int32> = []
+    /// Contact ids of the members, in no particular order; each member knows its slot here,
+    /// so joining and leaving cost no hashing.
+    var members: [Int32] = []
     /// Counts of the changes that logged activities.
     var tally = Tally()
     /// The changes themselves (index = tally.total before each), when the projector keeps them.
@@ -126,6 +128,8 @@ struct MarketoContact: Sendable {
     var account: Int32?
     /// The current link, if any.
     var open: Membership?
+    /// Its index in the company's ``Company/members`` while linked.
+    var slot: Int32 = -1
     /// Activities of the links that ended.
     var closed = Tally()
     /// The links that ended, when the projector keeps activity records.

@@ -5,6 +5,9 @@ extension Projector {
         for ai in companies.indices {
             guard let company = companies[ai] else { continue }
             let a = accountNames.names[ai]
+            for (slot, ci) in company.members.enumerated() where contacts[Int(ci)]?.slot != Int32(slot) {
+                return "company \(a) lists \(contactNames[ci]) at slot \(slot), which it does not know"
+            }
             for ci in company.members.sorted() where contacts[Int(ci)]?.account != Int32(ai) {
                 return "company \(a) lists \(contactNames[ci]), whose account is \(contacts[Int(ci)]?.account.map { accountNames[$0] } ?? "none")"
             }
@@ -15,7 +18,7 @@ extension Projector {
             guard let mc = contacts[ci] else { continue }
             let c = contactNames.names[ci]
             if let ai = mc.account {
-                guard companies[Int(ai)]?.members.contains(Int32(ci)) == true else { return "contact \(c) not listed by company \(accountNames[ai])" }
+                guard companies[Int(ai)]?.members.contains(Int32(ci)) == true, mc.slot >= 0 else { return "contact \(c) not listed by company \(accountNames[ai])" }
                 guard let open = mc.open, open.account == ai, open.to == nil else {
                     return "contact \(c) has no open membership of \(accountNames[ai])"
                 }

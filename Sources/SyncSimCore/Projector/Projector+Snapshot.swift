@@ -75,16 +75,14 @@ extension Projector {
                 rejections.append(Rejection(seq: Int(try r.uint()), at: try r.int(), type: try r.string(), reason: try r.string(),
                                             account: try r.optionalString(), contact: try r.optionalString()))
             }
-            for name in try r.strings() {
-                guard fieldNames.lookup(name) == nil else { return nil }
-                _ = fieldNames.id(name)
-            }
+            guard let fields = Interner(unique: try r.strings()) else { return nil }
+            fieldNames = fields
             namedFields = try fieldNames.names.map { _ in try r.bool() }
             let fieldCount = fieldNames.count
-            for name in try r.strings() {
-                guard accountNames.lookup(name) == nil else { return nil }
-                _ = accountID(name)
-            }
+            guard let accounts = Interner(unique: try r.strings()) else { return nil }
+            accountNames = accounts
+            companies = Array(repeating: nil, count: accounts.count)
+            dynamicsAccounts = Array(repeating: nil, count: accounts.count)
             for ai in accountNames.names.indices {
                 if try r.bool() {
                     dynamicsAccounts[ai] = DynamicsAccount(fields: try r.fields(fieldCount), deleted: try r.bool())
@@ -104,10 +102,9 @@ extension Projector {
                 }
             }
             let accountCount = accountNames.count
-            for name in try r.strings() {
-                guard contactNames.lookup(name) == nil else { return nil }
-                _ = contactID(name)
-            }
+            guard let contactTable = Interner(unique: try r.strings()) else { return nil }
+            contactNames = contactTable
+            contacts = Array(repeating: nil, count: contactTable.count)
             for ci in contactNames.names.indices {
                 let tag = try r.byte()
                 guard tag != 0 else { continue }
@@ -119,7 +116,8 @@ extension Projector {
                     c.open = Membership(account: ai, from: try r.tally(), to: nil)
                     c.account = ai
                     guard companies[Int(ai)] != nil else { return nil }
-                    companies[Int(ai)]!.members.insert(Int32(ci))
+                    c.slot = Int32(companies[Int(ai)]!.members.count)
+                    companies[Int(ai)]!.members.append(Int32(ci))
                 default: return nil
                 }
                 c.closed = try r.tally()

@@ -410,7 +410,8 @@ public struct Projector: Sendable {
     /// Links a Marketo contact to an account's company, if that company exists.
     private mutating func link(_ ci: Int32, to a: String?) -> String? {
         guard let a, let ai = accountNames.lookup(a), companies[Int(ai)] != nil else { return nil }
-        companies[Int(ai)]!.members.insert(ci)
+        contacts[Int(ci)]!.slot = Int32(companies[Int(ai)]!.members.count)
+        companies[Int(ai)]!.members.append(ci)
         let open = Membership(account: ai, from: companies[Int(ai)]!.tally, to: nil)
         contacts[Int(ci)]!.account = ai
         contacts[Int(ci)]!.open = open
@@ -427,7 +428,13 @@ public struct Projector: Sendable {
     private mutating func unlink(_ ci: Int32) -> String? {
         guard var open = contacts[Int(ci)]?.open else { return nil }
         let ai = open.account
-        companies[Int(ai)]!.members.remove(ci)
+        let slot = Int(contacts[Int(ci)]!.slot)
+        let last = companies[Int(ai)]!.members.removeLast()
+        if last != ci {
+            companies[Int(ai)]!.members[slot] = last
+            contacts[Int(last)]!.slot = Int32(slot)
+        }
+        contacts[Int(ci)]!.slot = -1
         open.to = companies[Int(ai)]!.tally
         let before = contacts[Int(ci)]!.closed
         contacts[Int(ci)]!.closed = before + (open.to! - open.from)
