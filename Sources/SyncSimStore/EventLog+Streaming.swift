@@ -3,69 +3,17 @@ import GRDB
 import GRDBSQLite
 import SyncSimCore
 
-/// Batches of decoded events handed from the thread that reads and decodes a log to the
-/// thread that folds them, so that the two overlap on two cores. Bounded: the reader waits
-/// when the folder is behind, so memory stays at a few batches.
-final class EventPipe: @unchecked Sendable {
-    static let batchSize = 1024
-    static let capacity = 8
-    private let condition = NSCondition()
-    private var batches: [[Event]] = []
-    private var finished = false
-    private var cancelled = false
-    private var failure: StoreError?
-
-    /// Hands over a batch; false when the reader should stop (the folder is gone).
-    func put(_ batch: [Event]) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while batches.count >= Self.capacity && !cancelled { condition.wait() }
-        guard !cancelled else { return false }
-        batches.append(batch)
-        condition.broadcast()
-        return true
-    }
-
-    /// Ends the stream, with the problem that ended it if any.
-    func finish(_ failure: StoreError?) {
-        condition.lock()
-        self.failure = failure
-        finished = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// The next batch; nil at the end, with the problem that ended the stream if any.
-    func take() -> (batch: [Event]?, failure: StoreError?) {
-        condition.lock()
-        defer { condition.unlock() }
-        while batches.isEmpty && !finished { condition.wait() }
-        guard !batches.isEmpty else { return (nil, failure) }
-        let batch = batches.removeFirst()
-        condition.broadcast()
-        return (batch, nil)
-    }
-
-    /// Tells the reader to stop.
-    func cancel() {
-        condition.lock()
-        cancelled = true
-        condition.broadcast()
-        condition.unlock()
-    }
-}
-
 extension EventLog {
     /// Iterates a log's events in sequence order straight from SQLite. A second thread reads and
     /// decodes the rows a batch ahead, so a replay holds a few batches of events in memory.
     public struct EventIterator: IteratorProtocol {
-        fileprivate let pipe: EventPipe
+        fileprivate let pipe: BatchPipe<Event>
         private var batch: [Event] = []
         private var index = 0
         /// The first problem met; iteration stops there.
         public fileprivate(set) var failure: StoreError?
 
-        fileprivate init(pipe: EventPipe) { self.pipe = pipe }
+        fileprivate init(pipe: BatchPipe<Event>) { self.pipe = pipe }
 
         public mutating func next() -> Event? {
             if index < batch.count {
@@ -75,7 +23,7 @@ extension EventLog {
             guard failure == nil else { return nil }
             let (next, failure) = pipe.take()
             guard let next, !next.isEmpty else {
-                self.failure = failure
+                self.failure = failure.map { $0 as? StoreError ?? .database(path: "", reason: "\($0)") }
                 batch = []
                 index = 0
                 return nil
@@ -89,18 +37,10 @@ extension EventLog {
     /// Runs `body` with an iterator over the events after sequence number `after` (by default
     /// all of them, not the header), read inside one read transaction.
     public func withEvents<T>(after: Int = 0, _ body: (inout EventIterator) throws -> T) throws -> T {
-        let pipe = EventPipe()
-        let done = DispatchSemaphore(value: 0)
+        let pipe = BatchPipe<Event>()
         let (queue, path) = (self.queue, self.path)
-        let reader = Thread {
-            Self.read(queue: queue, path: path, after: after, into: pipe)
-            done.signal()
-        }
-        reader.start()
-        defer {
-            pipe.cancel()
-            done.wait()
-        }
+        let stop = pipe.start { pipe in Self.read(queue: queue, path: path, after: after, into: pipe) }
+        defer { stop() }
         var iterator = EventIterator(pipe: pipe)
         let result = try body(&iterator)
         if let failure = iterator.failure { throw failure }
@@ -108,7 +48,7 @@ extension EventLog {
     }
 
     /// Reads and decodes the events after `after` into `pipe`, checking that sequence numbers follow.
-    private static func read(queue: DatabaseQueue, path: String, after: Int, into pipe: EventPipe) {
+    private static func read(queue: DatabaseQueue, path: String, after: Int, into pipe: BatchPipe<Event>) {
         var failure: StoreError?
         do {
             try queue.read { db in
@@ -118,7 +58,7 @@ extension EventLog {
                 defer { sqlite3_reset(s) }
                 var expected = after + 1
                 var batch: [Event] = []
-                batch.reserveCapacity(EventPipe.batchSize)
+                batch.reserveCapacity(BatchPipe<Event>.batchSize)
                 var bytes: [UInt8] = []
                 while true {
                     let rc = sqlite3_step(s)
@@ -142,7 +82,7 @@ extension EventLog {
                         break
                     }
                     expected += 1
-                    if batch.count == EventPipe.batchSize {
+                    if batch.count == BatchPipe<Event>.batchSize {
                         guard pipe.put(batch) else { return }
                         batch.removeAll(keepingCapacity: true)
                     }
@@ -157,26 +97,40 @@ extension EventLog {
         pipe.finish(failure)
     }
 
-    /// The projector of the latest checkpoint taken at or before `instant`, if the log has one.
-    public func checkpoint(atOrBefore instant: Seconds) throws(StoreError) -> Projector? {
+    /// A stored checkpoint: the sequence number of the last event it covers and its snapshot bytes.
+    public struct Checkpoint: Sendable {
+        public var seq: Int
+        public var state: [UInt8]
+    }
+
+    /// The latest checkpoint taken at or before `instant`, if the log has one, not decoded yet.
+    public func checkpointState(atOrBefore instant: Seconds) throws(StoreError) -> Checkpoint? {
         do {
-            return try queue.read { db -> Projector? in
+            return try queue.read { db -> Checkpoint? in
                 // The sequence number first, then one state: selecting the states with the search would
                 // copy every matching multi-megabyte blob into a sorter.
                 guard try db.tableExists("checkpoints"),
                       let seq = try Int.fetchOne(db, sql: "SELECT max(seq) FROM checkpoints WHERE at <= ?", arguments: [instant]),
                       let state = try Data.fetchOne(db, sql: "SELECT state FROM checkpoints WHERE seq = ?", arguments: [seq])
                 else { return nil }
-                guard let p = Projector(snapshot: [UInt8](state)), p.lastSeq == seq else {
-                    throw StoreError.corrupt(path: path, seq: seq, reason: "its checkpoint does not decode")
-                }
-                return p
+                return Checkpoint(seq: seq, state: [UInt8](state))
             }
-        } catch let e as StoreError {
-            throw e
         } catch {
             throw .database(path: path, reason: Self.describe(error))
         }
+    }
+
+    /// The projector a checkpoint stands for.
+    public func restore(_ checkpoint: Checkpoint) throws(StoreError) -> Projector {
+        guard let p = Projector(snapshot: checkpoint.state), p.lastSeq == checkpoint.seq else {
+            throw .corrupt(path: path, seq: checkpoint.seq, reason: "its checkpoint does not decode")
+        }
+        return p
+    }
+
+    /// The projector of the latest checkpoint taken at or before `instant`, if the log has one.
+    public func checkpoint(atOrBefore instant: Seconds) throws(StoreError) -> Projector? {
+        try checkpointState(atOrBefore: instant).map(restore)
     }
 
     /// Every checkpoint's sequence number and state, in order (for verify).

@@ -78,6 +78,11 @@ public final class EventLog {
         c.journalMode = readonly ? .default : .wal
         c.busyMode = .timeout(5)
         c.label = "syncsim.log"
+        if !readonly {
+            // Large pages: a checkpoint is megabytes of overflow pages, read one page per system call.
+            // Takes effect only on a new, empty database.
+            c.prepareDatabase { db in try db.execute(sql: "PRAGMA page_size = 65536") }
+        }
         return c
     }
 

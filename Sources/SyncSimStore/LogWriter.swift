@@ -14,12 +14,13 @@ public final class LogWriter {
     /// Sequence number of the last row appended.
     public private(set) var seq = 0
     private var batch: [Row] = []
+    private let committer = Committer()
     private var checkpoints: [(seq: Int, at: Seconds, state: [UInt8])] = []
     private var finished = false
     /// Whether this writer created the file (and so may remove it).
     private var ownsFile = false
 
-    struct Row {
+    struct Row: Sendable {
         var seq: Int
         var at: Seconds
         var type: String
@@ -71,6 +72,7 @@ public final class LogWriter {
         // The header is a transaction of its own, so every later commit holds whole batches of events.
         do {
             try flush()
+            try committer.drain()
         } catch {
             abandon()
             throw error
@@ -136,7 +138,11 @@ public final class LogWriter {
 
     /// Appends an event; `rejected` is the reason if the rules reject it.
     public func append(_ event: Event, rejected: String?) throws(StoreError) {
-        let payload = event.canonicalBytes
+        try append(event, payload: event.canonicalBytes, rejected: rejected)
+    }
+
+    /// Appends an event whose canonical JSON bytes (``Event/canonicalBytes``) are already made.
+    public func append(_ event: Event, payload: [UInt8], rejected: String?) throws(StoreError) {
         let s = seq + 1
         add(Row(seq: s, at: event.at, type: event.typeName, payload: payload, rejected: rejected,
                 hash: HashChain.hash(previous: previous, seq: s, payload: payload, rejected: rejected)))
@@ -150,13 +156,23 @@ public final class LogWriter {
         try flush()
     }
 
-    /// Commits the rows appended since the last commit, in one transaction.
+    /// Commits the rows appended since the last commit, in one transaction. The commit runs on
+    /// the writer's commit thread while the caller goes on; a failure is thrown by a later call.
     public func flush() throws(StoreError) {
         guard !batch.isEmpty || !checkpoints.isEmpty, let queue else { return }
         let rows = batch
         let snapshots = checkpoints
-        batch.removeAll(keepingCapacity: true)
+        batch = []
+        batch.reserveCapacity(EventLog.batchSize)
         checkpoints.removeAll()
+        let path = self.path
+        try committer.submit { () throws(StoreError) in
+            try Self.commit(rows, snapshots, to: queue, path: path)
+        }
+    }
+
+    private static func commit(_ rows: [Row], _ snapshots: [(seq: Int, at: Seconds, state: [UInt8])],
+                               to queue: DatabaseQueue, path: String) throws(StoreError) {
         do {
             try queue.write { db in
                 for c in snapshots {
@@ -197,6 +213,7 @@ public final class LogWriter {
     /// Commits what remains and closes the log.
     public func finish() throws(StoreError) {
         try flush()
+        try committer.drain()
         do {
             try queue?.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
             try queue?.close()
@@ -210,6 +227,7 @@ public final class LogWriter {
 
     /// Closes the log and releases its lock; removes the file if this writer created it.
     public func abandon() {
+        try? committer.drain()
         try? queue?.close()
         queue = nil
         finished = true
@@ -224,6 +242,45 @@ public final class LogWriter {
             close(lockFD)
             lockFD = -1
         }
+    }
+}
+
+/// Runs a writer's commits on a thread of their own, in order, while the writer prepares the
+/// next batch; at most two commits wait. After a failure the rest are skipped and every later
+/// call throws it.
+private final class Committer: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "syncsim.commit")
+    private let slots = DispatchSemaphore(value: 2)
+    private let lock = NSLock()
+    private var failure: StoreError?
+
+    func submit(_ work: @escaping @Sendable () throws(StoreError) -> Void) throws(StoreError) {
+        try check()
+        slots.wait()
+        queue.async { [self] in
+            defer { slots.signal() }
+            guard (try? check()) != nil else { return }
+            do throws(StoreError) {
+                try work()
+            } catch {
+                lock.lock()
+                if failure == nil { failure = error }
+                lock.unlock()
+            }
+        }
+    }
+
+    /// Waits for every submitted commit; throws the first failure.
+    func drain() throws(StoreError) {
+        queue.sync {}
+        try check()
+    }
+
+    private func check() throws(StoreError) {
+        lock.lock()
+        let f = failure
+        lock.unlock()
+        if let f { throw f }
     }
 }
 

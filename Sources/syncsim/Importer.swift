@@ -39,16 +39,61 @@ enum Importer {
         var projector = Projector(rules: rules)
         let progress = Progress("import", total: fileSize(file))
         defer { progress.finish() }
-        var next = first
         var seq = 0
-        while let (event, _) = next {
-            seq += 1
-            try append(event, seq: seq, to: writer, projector: &projector)
-            progress.update(done: reader.bytesRead, events: seq)
-            next = try reader.next()
-        }
+        try appendAll(from: reader, first: first?.event, seq: &seq, to: writer, projector: &projector, progress: progress)
         try writer.finish()
         return Summary(events: seq, rejected: projector.rejections.count, alreadyRecorded: 0)
+    }
+
+    /// An event read from the stream with its canonical bytes, made on the reading thread.
+    struct Item: Sendable {
+        var event: Event
+        var payload: [UInt8]
+        var bytesRead: Int
+    }
+
+    /// Hands a reader to the thread that reads; it is used there only.
+    private struct Handoff: @unchecked Sendable {
+        let reader: EventStreamReader
+    }
+
+    /// Appends `first` and the rest of the stream. A second thread reads, checks and encodes the
+    /// lines a few batches ahead, while this one projects, chains and writes them.
+    static func appendAll(from reader: EventStreamReader, first: Event?, seq: inout Int, to writer: LogWriter,
+                          projector: inout Projector, progress: Progress) throws {
+        let pipe = BatchPipe<Item>()
+        let handoff = Handoff(reader: reader)
+        let stop = pipe.start { pipe in
+            var batch: [Item] = []
+            do {
+                var next = first
+                while let event = next {
+                    batch.append(Item(event: event, payload: event.canonicalBytes, bytesRead: handoff.reader.bytesRead))
+                    if batch.count == BatchPipe<Item>.batchSize {
+                        guard pipe.put(batch) else { return }
+                        batch = []
+                    }
+                    next = try handoff.reader.next()?.event
+                }
+                if !batch.isEmpty { pipe.put(batch) }
+                pipe.finish(nil)
+            } catch {
+                pipe.finish(error)
+            }
+        }
+        defer { stop() }
+        while true {
+            let (batch, failure) = pipe.take()
+            guard let batch else {
+                if let failure { throw failure }
+                return
+            }
+            for item in batch {
+                seq += 1
+                try append(item.event, payload: item.payload, seq: seq, to: writer, projector: &projector)
+                progress.update(done: item.bytesRead, events: seq)
+            }
+        }
     }
 
     /// Events between two checkpoints (`SYNCSIM_CHECKPOINT_EVERY` overrides it, for tests).
@@ -57,8 +102,8 @@ enum Importer {
 
     /// Appends an event; every ``checkpointInterval`` events, also a snapshot of the projection,
     /// committed with the batch of events it covers.
-    static func append(_ event: Event, seq: Int, to writer: LogWriter, projector: inout Projector) throws {
-        try writer.append(event, rejected: rejection(&projector, event, seq))
+    static func append(_ event: Event, payload: [UInt8], seq: Int, to writer: LogWriter, projector: inout Projector) throws {
+        try writer.append(event, payload: payload, rejected: rejection(&projector, event, seq))
         if seq % checkpointInterval == 0 {
             try writer.checkpoint(state: projector.snapshot(), at: event.at)
         }
@@ -112,11 +157,7 @@ enum Importer {
         }
         let progress = Progress("import", total: fileSize(file))
         defer { progress.finish() }
-        while let (event, _) = try reader.next() {
-            seq += 1
-            try append(event, seq: seq, to: writer, projector: &projector)
-            progress.update(done: reader.bytesRead, events: seq)
-        }
+        try appendAll(from: reader, first: try reader.next()?.event, seq: &seq, to: writer, projector: &projector, progress: progress)
         try writer.finish()
         finished = true
         return Summary(events: seq, rejected: projector.rejections.count, alreadyRecorded: stored)

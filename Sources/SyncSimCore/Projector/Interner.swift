@@ -54,7 +54,7 @@ struct Interner: Sendable {
         while true {
             let id = slots[i]
             if id < 0 { return (i, nil) }
-            if hashes[Int(id)] == h && names[Int(id)].utf8.elementsEqual(name.utf8) { return (i, id) }
+            if hashes[Int(id)] == h && Self.sameBytes(names[Int(id)], name) { return (i, id) }
             i = (i + 1) & mask
         }
     }
@@ -73,6 +73,11 @@ struct Interner: Sendable {
             while slots[i] >= 0 { i = (i + 1) & mask }
             slots[i] = Int32(id)
         }
+    }
+
+    private static func sameBytes(_ a: String, _ b: String) -> Bool {
+        var (a, b) = (a, b)
+        return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && x.elementsEqual(y) } }
     }
 
     static func hash(_ name: String) -> UInt64 {

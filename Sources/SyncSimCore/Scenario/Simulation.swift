@@ -49,7 +49,8 @@ public struct Simulation: Sendable {
     }
 
     /// Continues folding from `projector` (a checkpoint, for instance) with the events that follow it.
-    public static func fold<I: IteratorProtocol<Event>>(from start: Projector, events: inout I, through instant: Seconds?) -> Projector {
+    /// Consuming: a caller that hands over its only copy spares a copy of the whole state.
+    public static func fold<I: IteratorProtocol<Event>>(from start: consuming Projector, events: inout I, through instant: Seconds?) -> Projector {
         var projector = start
         var seq = projector.lastSeq
         while let e = events.next() {
