@@ -10,7 +10,8 @@ import SyncSimCore
 public final class LogWriter {
     public let path: String
     private var queue: DatabaseQueue?
-    private var previous = HashChain.genesis
+    /// The hash of the last committed row: the chain is computed on the commit thread, in order.
+    private let chain = Chain()
     /// Sequence number of the last row appended.
     public private(set) var seq = 0
     private var batch: [Row] = []
@@ -26,7 +27,11 @@ public final class LogWriter {
         var type: String
         var payload: [UInt8]
         var rejected: String?
-        var hash: [UInt8]
+    }
+
+    /// The hash of the last row, touched only by commits (which run one after another).
+    final class Chain: @unchecked Sendable {
+        var previous = HashChain.genesis
     }
 
     /// The lock that keeps a second writer out of a log while this one writes.
@@ -67,8 +72,7 @@ public final class LogWriter {
             throw .database(path: path, reason: "cannot create the log: \(EventLog.describe(error))")
         }
         let payload = Array(CanonicalJSON.string(for: header.json).utf8)
-        add(Row(seq: 0, at: 0, type: "log.header", payload: payload, rejected: nil,
-                hash: HashChain.hash(previous: previous, seq: 0, payload: payload, rejected: nil)))
+        add(Row(seq: 0, at: 0, type: "log.header", payload: payload, rejected: nil))
         // The header is a transaction of its own, so every later commit holds whole batches of events.
         do {
             try flush()
@@ -115,7 +119,7 @@ public final class LogWriter {
             }
             seq = last[0]
             let hash: Data = last[1]
-            previous = Array(hash)
+            chain.previous = Array(hash)
             try q.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         } catch let e as StoreError {
             abandon()
@@ -131,7 +135,6 @@ public final class LogWriter {
     }
 
     private func add(_ row: Row) {
-        previous = row.hash
         seq = row.seq
         batch.append(row)
     }
@@ -144,8 +147,7 @@ public final class LogWriter {
     /// Appends an event whose canonical JSON bytes (``Event/canonicalBytes``) are already made.
     public func append(_ event: Event, payload: [UInt8], rejected: String?) throws(StoreError) {
         let s = seq + 1
-        add(Row(seq: s, at: event.at, type: event.typeName, payload: payload, rejected: rejected,
-                hash: HashChain.hash(previous: previous, seq: s, payload: payload, rejected: rejected)))
+        add(Row(seq: s, at: event.at, type: event.typeName, payload: payload, rejected: rejected))
         if batch.count >= EventLog.batchSize { try flush() }
     }
 
@@ -165,14 +167,16 @@ public final class LogWriter {
         batch = []
         batch.reserveCapacity(EventLog.batchSize)
         checkpoints.removeAll()
-        let path = self.path
+        let (path, chain) = (self.path, self.chain)
         try committer.submit { () throws(StoreError) in
-            try Self.commit(rows, snapshots, to: queue, path: path)
+            try Self.commit(rows, snapshots, chain: chain, to: queue, path: path)
         }
     }
 
-    private static func commit(_ rows: [Row], _ snapshots: [(seq: Int, at: Seconds, state: [UInt8])],
+    /// Chains and inserts `rows` and inserts `snapshots`, in one transaction.
+    private static func commit(_ rows: [Row], _ snapshots: [(seq: Int, at: Seconds, state: [UInt8])], chain: Chain,
                                to queue: DatabaseQueue, path: String) throws(StoreError) {
+        var previous = chain.previous
         do {
             try queue.write { db in
                 for c in snapshots {
@@ -182,11 +186,13 @@ public final class LogWriter {
                 let statement = try db.cachedStatement(sql: "INSERT INTO events (seq, at, type, payload, rejected, hash) VALUES (?, ?, ?, ?, ?, ?)")
                 let s = statement.sqliteStatement
                 for row in rows {
+                    let hash = HashChain.hash(previous: previous, seq: row.seq, payload: row.payload, rejected: row.rejected)
+                    previous = hash
                     sqlite3_bind_int64(s, 1, Int64(row.seq))
                     sqlite3_bind_int64(s, 2, row.at)
                     sqlite3_bind_text(s, 3, row.type, -1, SQLITE_TRANSIENT)
                     let rc: Int32 = row.payload.withUnsafeBufferPointer { p in
-                        row.hash.withUnsafeBufferPointer { h in
+                        hash.withUnsafeBufferPointer { h in
                             sqlite3_bind_text(s, 4, UnsafeRawPointer(p.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(p.count), nil)
                             if let r = row.rejected {
                                 sqlite3_bind_text(s, 5, r, -1, SQLITE_TRANSIENT)
@@ -205,6 +211,7 @@ public final class LogWriter {
                 }
                 sqlite3_clear_bindings(s)
             }
+            chain.previous = previous
         } catch {
             throw .database(path: path, reason: "cannot append to the log: \(EventLog.describe(error))")
         }
