@@ -11,8 +11,10 @@
 struct Interner: Sendable {
     private(set) var names: [String] = []
     private var hashes: [UInt64] = []
-    /// Ids by hash slot; -1 is empty. The count is a power of two, at least twice the names.
-    private var slots: [Int32] = []
+    /// By hash slot: 0 if empty, else the id + 1 in the low 32 bits and the hash's high 32 bits
+    /// above, so a probe reads one word and compares names only when the hashes agree.
+    /// The count is a power of two, at least twice the names.
+    private var slots: [UInt64] = []
 
     var count: Int { names.count }
 
@@ -36,7 +38,7 @@ struct Interner: Sendable {
         let i = Int32(names.count)
         names.append(name)
         hashes.append(h)
-        slots[slot] = i
+        slots[slot] = Self.entry(i, h)
         return i
     }
 
@@ -48,13 +50,19 @@ struct Interner: Sendable {
 
     subscript(id: Int32) -> String { names[Int(id)] }
 
+    private static func entry(_ id: Int32, _ h: UInt64) -> UInt64 { (h & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(id) + 1) }
+
     private func find(_ name: String, _ h: UInt64) -> (slot: Int, id: Int32?) {
         let mask = slots.count - 1
+        let tag = h & 0xFFFF_FFFF_0000_0000
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
-            let id = slots[i]
-            if id < 0 { return (i, nil) }
-            if hashes[Int(id)] == h && Self.sameBytes(names[Int(id)], name) { return (i, id) }
+            let e = slots[i]
+            if e == 0 { return (i, nil) }
+            if e & 0xFFFF_FFFF_0000_0000 == tag {
+                let id = Int32(truncatingIfNeeded: e & 0xFFFF_FFFF) - 1
+                if Self.sameBytes(names[Int(id)], name) { return (i, id) }
+            }
             i = (i + 1) & mask
         }
     }
@@ -66,12 +74,12 @@ struct Interner: Sendable {
         guard size > slots.count else { return }
         names.reserveCapacity(n)
         hashes.reserveCapacity(n)
-        slots = Array(repeating: -1, count: size)
+        slots = Array(repeating: 0, count: size)
         let mask = size - 1
         for (id, h) in hashes.enumerated() {
             var i = Int(truncatingIfNeeded: h) & mask
-            while slots[i] >= 0 { i = (i + 1) & mask }
-            slots[i] = Int32(id)
+            while slots[i] != 0 { i = (i + 1) & mask }
+            slots[i] = Self.entry(Int32(id), h)
         }
     }
 

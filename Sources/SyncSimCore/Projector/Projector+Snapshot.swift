@@ -181,8 +181,11 @@ struct SnapshotWriter {
     mutating func int(_ v: Int64) { uint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
     mutating func bool(_ b: Bool) { bytes.append(b ? 1 : 0) }
     mutating func string(_ s: String) {
-        uint(UInt64(s.utf8.count))
-        bytes.append(contentsOf: s.utf8)
+        var s = s
+        s.withUTF8 { utf8 in
+            uint(UInt64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
     }
     mutating func optionalString(_ s: String?) {
         bool(s != nil)
@@ -211,7 +214,8 @@ struct SnapshotWriter {
     /// Field values in field id order (their stored order follows the events, which may be hash order).
     mutating func fields(_ f: FieldValues) {
         uint(UInt64(f.entries.count))
-        for e in f.entries.sorted(by: { $0.field < $1.field }) {
+        let inOrder = zip(f.entries, f.entries.dropFirst()).allSatisfy { $0.field < $1.field }
+        for e in inOrder ? f.entries : f.entries.sorted(by: { $0.field < $1.field }) {
             uint(UInt64(e.field))
             value(e.value)
         }
