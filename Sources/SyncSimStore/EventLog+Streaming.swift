@@ -113,16 +113,27 @@ extension EventLog {
                       let seq = try Int.fetchOne(db, sql: "SELECT max(seq) FROM checkpoints WHERE at <= ?", arguments: [instant]),
                       let state = try Data.fetchOne(db, sql: "SELECT state FROM checkpoints WHERE seq = ?", arguments: [seq])
                 else { return nil }
-                return Checkpoint(seq: seq, state: [UInt8](state))
+                let bytes = [UInt8](state)
+                // A checkpoint of an older format is passed over: the events are replayed instead.
+                return Projector.isCurrentSnapshot(bytes) ? Checkpoint(seq: seq, state: bytes) : nil
             }
         } catch {
             throw .database(path: path, reason: Self.describe(error))
         }
     }
 
-    /// The projector a checkpoint stands for.
+    /// The projector a checkpoint stands for. Its contacts decode on a second thread while
+    /// this one decodes the rest.
     public func restore(_ checkpoint: Checkpoint) throws(StoreError) -> Projector {
-        guard let p = Projector(snapshot: checkpoint.state), p.lastSeq == checkpoint.seq else {
+        let state = checkpoint.state
+        let pipe = BatchPipe<Projector.SnapshotContacts>(capacity: 1)
+        let stop = pipe.start { pipe in
+            if let part = Projector.snapshotContacts(state) { pipe.put([part]) }
+            pipe.finish(nil)
+        }
+        defer { stop() }
+        let restored = Projector(snapshot: state, contacts: { pipe.take().batch?.first })
+        guard let p = restored, p.lastSeq == checkpoint.seq else {
             throw .corrupt(path: path, seq: checkpoint.seq, reason: "its checkpoint does not decode")
         }
         return p

@@ -67,7 +67,7 @@ extension EventLog {
                     progress?(report.events)
                     if let c = checkpoints.first, c.seq == row.seq {
                         checkpoints = checkpoints.dropFirst()
-                        if c.state != projector.snapshot() {
+                        if Projector.isCurrentSnapshot(c.state), c.state != projector.snapshot() {
                             try fail(row.seq, "its checkpoint does not match the replay of the events up to it")
                         }
                     }
@@ -80,8 +80,8 @@ extension EventLog {
                 report.problem = (c.seq, "a checkpoint follows no stored event")
             }
             report.head = CanonicalJSON.hex(previous)
-            let triggers = try guardTriggers()
-            if report.problem == nil, !Set(triggers).isSuperset(of: Schema.guardTriggers) {
+            let (triggers, expected) = try guardTriggers()
+            if report.problem == nil, !Set(triggers).isSuperset(of: expected) {
                 report.problem = (nil, "the append-only guard triggers are missing or changed (found: \(triggers.isEmpty ? "none" : triggers.joined(separator: ", ")))")
             }
             return report

@@ -164,10 +164,12 @@ public final class EventLog {
         }
     }
 
-    /// Names of the append-only guard triggers present in the database.
-    func guardTriggers() throws -> [String] {
+    /// Names of the append-only guard triggers present in the database, and the names it should have.
+    func guardTriggers() throws -> (found: [String], expected: [String]) {
         try queue.read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events' ORDER BY name")
+            let found = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('events', 'checkpoints') ORDER BY name")
+            let expected = Schema.guardTriggers + (try db.tableExists("checkpoints") ? Schema.checkpointGuardTriggers : [])
+            return (found, expected)
         }
     }
 }

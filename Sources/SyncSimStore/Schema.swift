@@ -45,4 +45,6 @@ enum Schema {
 
     /// Names of the triggers that make the events table append-only.
     static let guardTriggers = ["events_append_only_delete", "events_append_only_update"]
+    /// The guards of the checkpoints table (in logs that have one).
+    static let checkpointGuardTriggers = ["checkpoints_append_only_delete", "checkpoints_append_only_update"]
 }

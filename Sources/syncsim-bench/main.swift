@@ -136,6 +136,9 @@ case "at":
         for _ in 0..<rounds { _ = Projector(snapshot: bytes) }
         t0 += (now() - t0) * Double(rounds - 1) / Double(rounds)
         lap("snapshot_decode")
+        for _ in 0..<rounds { _ = Projector.snapshotContacts(bytes) }
+        t0 += (now() - t0) * Double(rounds - 1) / Double(rounds)
+        lap("snapshot_decode_contacts")
         let from = start.lastSeq
         lap("measures")
         // As `show` does it: the checkpoint decodes while the reading thread starts on the events after it.

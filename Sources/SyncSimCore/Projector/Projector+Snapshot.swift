@@ -5,7 +5,7 @@
 /// Snapshots hold counts, not activity records: a restored projector does not keep them.
 extension Projector {
     /// Format version of snapshots.
-    static let snapshotVersion: UInt64 = 2
+    static let snapshotVersion: UInt64 = 3
 
     /// The state as bytes. Accounts, contacts and field names are written as tables in id order
     /// (the order the log first named them), so the same log gives the same bytes and a restored
@@ -14,6 +14,22 @@ extension Projector {
         var w = SnapshotWriter()
         w.bytes.reserveCapacity(64 + 24 * contacts.count + 64 * companies.count)
         w.uint(Self.snapshotVersion)
+        // The contacts first, behind their length, so that they can be decoded on their own.
+        var section = SnapshotWriter()
+        section.bytes.reserveCapacity(24 * contacts.count)
+        section.strings(contactNames.names)
+        for c in contacts {
+            guard let c else { section.bytes.append(0); continue }
+            // 1: no account; 2: an account and its open link.
+            if let o = c.open {
+                section.bytes.append(2); section.uint(UInt64(o.account)); section.tally(o.from)
+            } else {
+                section.bytes.append(1)
+            }
+            section.tally(c.closed)
+        }
+        w.uint(UInt64(section.bytes.count))
+        w.bytes.append(contentsOf: section.bytes)
         w.rules(rules)
         w.int(now)
         w.uint(UInt64(lastSeq))
@@ -37,17 +53,6 @@ extension Projector {
                 }
             }
         }
-        w.strings(contactNames.names)
-        for c in contacts {
-            guard let c else { w.bytes.append(0); continue }
-            // 1: no account; 2: an account and its open link.
-            if let o = c.open {
-                w.bytes.append(2); w.uint(UInt64(o.account)); w.tally(o.from)
-            } else {
-                w.bytes.append(1)
-            }
-            w.tally(c.closed)
-        }
         w.events(pending)
         w.bool(inflight != nil)
         if let c = inflight {
@@ -63,10 +68,66 @@ extension Projector {
         return w.bytes
     }
 
-    /// A projector restored from ``snapshot()`` bytes; nil if they are not a valid snapshot.
-    public init?(snapshot bytes: [UInt8]) {
+    /// Whether `bytes` are a snapshot in this version's format (a log written by an earlier
+    /// version may hold checkpoints in an older one: they are not used, and not checked).
+    public static func isCurrentSnapshot(_ bytes: [UInt8]) -> Bool {
         var r = SnapshotReader(bytes: bytes)
-        guard (try? r.uint()) == Self.snapshotVersion, let rules = try? r.rules() else { return nil }
+        return (try? r.uint()) == snapshotVersion
+    }
+
+    /// The contacts of a snapshot, decoded apart from the rest.
+    public struct SnapshotContacts: Sendable {
+        var names: Interner
+        var contacts: [MarketoContact?]
+        var count: Int
+    }
+
+    /// Decodes the contacts of snapshot bytes (the slow half of a large snapshot), so that a caller
+    /// may do it on a second thread while ``init(snapshot:contacts:)`` decodes the rest.
+    /// Nil if they are not valid.
+    public static func snapshotContacts(_ bytes: [UInt8]) -> SnapshotContacts? {
+        var r = SnapshotReader(bytes: bytes)
+        do {
+            guard try r.uint() == snapshotVersion else { return nil }
+            let length = try r.count()
+            guard r.i + length <= bytes.count else { return nil }
+            let end = r.i + length
+            guard let names = Interner(unique: try r.strings()) else { return nil }
+            var contacts: [MarketoContact?] = Array(repeating: nil, count: names.count)
+            var count = 0
+            for ci in names.names.indices {
+                let tag = try r.byte()
+                guard tag != 0 else { continue }
+                var c = MarketoContact()
+                switch tag {
+                case 1: break
+                case 2:
+                    // The account id is checked against the accounts when the halves are joined.
+                    let ai = try r.uint()
+                    guard ai < UInt64(Int32.max) else { return nil }
+                    c.open = Membership(account: Int32(ai), from: try r.tally(), to: nil)
+                    c.account = Int32(ai)
+                default: return nil
+                }
+                c.closed = try r.tally()
+                contacts[ci] = c
+                count += 1
+            }
+            guard r.i == end else { return nil }
+            return SnapshotContacts(names: names, contacts: contacts, count: count)
+        } catch {
+            return nil
+        }
+    }
+
+    /// A projector restored from ``snapshot()`` bytes; nil if they are not a valid snapshot.
+    /// `contacts` gives the decoded contacts of the same bytes (by default decoded here);
+    /// it is called once the rest is decoded.
+    public init?(snapshot bytes: [UInt8], contacts decodedContacts: () -> SnapshotContacts? = { nil }) {
+        var r = SnapshotReader(bytes: bytes)
+        guard (try? r.uint()) == Self.snapshotVersion, let length = try? r.count(), r.i + length <= bytes.count else { return nil }
+        r.i += length
+        guard let rules = try? r.rules() else { return nil }
         self.init(rules: rules)
         do {
             now = try r.int()
@@ -102,27 +163,16 @@ extension Projector {
                 }
             }
             let accountCount = accountNames.count
-            guard let contactTable = Interner(unique: try r.strings()) else { return nil }
-            contactNames = contactTable
-            contacts = Array(repeating: nil, count: contactTable.count)
-            for ci in contactNames.names.indices {
-                let tag = try r.byte()
-                guard tag != 0 else { continue }
-                var c = MarketoContact()
-                switch tag {
-                case 1: break
-                case 2:
-                    let ai = try r.id(accountCount)
-                    c.open = Membership(account: ai, from: try r.tally(), to: nil)
-                    c.account = ai
-                    guard companies[Int(ai)] != nil else { return nil }
-                    c.slot = Int32(companies[Int(ai)]!.members.count)
-                    companies[Int(ai)]!.members.append(Int32(ci))
-                default: return nil
-                }
-                c.closed = try r.tally()
-                contacts[ci] = c
-                contactCount += 1
+            guard let part = decodedContacts() ?? Self.snapshotContacts(bytes) else { return nil }
+            contactNames = part.names
+            contacts = part.contacts
+            contactCount = part.count
+            // Join the halves: each linked contact's company lists it.
+            for ci in contacts.indices {
+                guard let ai = contacts[ci]?.account else { continue }
+                guard Int(ai) < accountCount, companies[Int(ai)] != nil else { return nil }
+                contacts[ci]!.slot = Int32(companies[Int(ai)]!.members.count)
+                companies[Int(ai)]!.members.append(Int32(ci))
             }
             pending = try r.events()
             guard pending.allSatisfy(knowsAccount) else { return nil }
