@@ -19,10 +19,17 @@ struct Import: ParsableCommand {
     @Option(name: .customLong("set"), help: "Override a sync key, e.g. --set activityLimit=100.")
     var overrides: [String] = []
 
+    @Option(help: ArgumentHelp("Store a checkpoint of the projection every N events: more often makes `show --at` faster and the log larger.", valueName: "N"))
+    var checkpointEvery = Importer.defaultCheckpointInterval
+
+    func validate() throws {
+        guard checkpointEvery > 0 else { throw ValidationError("--checkpoint-every must be a positive number of events") }
+    }
+
     func run() throws {
         let summary: Importer.Summary
         do {
-            summary = try Importer.run(file: file, db: db, overrides: overrides)
+            summary = try Importer.run(file: file, db: db, overrides: overrides, checkpointEvery: checkpointEvery)
         } catch {
             throw Console.fail(error)
         }

@@ -15,14 +15,14 @@ enum Importer {
         var alreadyRecorded: Int
     }
 
-    static func run(file: String, db: String, overrides: [String]) throws -> Summary {
+    static func run(file: String, db: String, overrides: [String], checkpointEvery: Int = defaultCheckpointInterval) throws -> Summary {
         guard (file as NSString).pathExtension.lowercased() == "jsonl" else {
             throw LoadError(file: file, position: nil, message: "expected a JSON Lines stream (.jsonl); record a scenario with `syncsim run FILE --db PATH`")
         }
         let change = try RuleOverrides.parse(overrides)
         let digest = try fileDigest(file)
         if FileManager.default.fileExists(atPath: db) {
-            return try resume(file: file, db: db, overrides: overrides, digest: digest)
+            return try resume(file: file, db: db, overrides: overrides, digest: digest, checkpointEvery: checkpointEvery)
         }
         let reader = try EventStreamReader(path: file)
         let first = try reader.next()
@@ -34,13 +34,13 @@ enum Importer {
             writer = try LogWriter(path: db, header: header)
         } catch StoreError.exists {
             // Another import created it a moment ago: wait for it, then resume or refuse.
-            return try resume(file: file, db: db, overrides: overrides, digest: digest)
+            return try resume(file: file, db: db, overrides: overrides, digest: digest, checkpointEvery: checkpointEvery)
         }
         var projector = Projector(rules: rules)
         let progress = Progress("import", total: fileSize(file))
         defer { progress.finish() }
         var seq = 0
-        try appendAll(from: reader, first: first?.event, seq: &seq, to: writer, projector: &projector, progress: progress)
+        try appendAll(from: reader, first: first?.event, seq: &seq, to: writer, projector: &projector, checkpointEvery: checkpointEvery, progress: progress)
         try writer.finish()
         return Summary(events: seq, rejected: projector.rejections.count, alreadyRecorded: 0)
     }
@@ -60,7 +60,7 @@ enum Importer {
     /// Appends `first` and the rest of the stream. A second thread reads, checks and encodes the
     /// lines a few batches ahead, while this one projects, chains and writes them.
     static func appendAll(from reader: EventStreamReader, first: Event?, seq: inout Int, to writer: LogWriter,
-                          projector: inout Projector, progress: Progress) throws {
+                          projector: inout Projector, checkpointEvery: Int, progress: Progress) throws {
         let pipe = BatchPipe<Item>()
         let handoff = Handoff(reader: reader)
         let stop = pipe.start { pipe in
@@ -90,21 +90,22 @@ enum Importer {
             }
             for item in batch {
                 seq += 1
-                try append(item.event, payload: item.payload, seq: seq, to: writer, projector: &projector)
+                try append(item.event, payload: item.payload, seq: seq, to: writer, projector: &projector, checkpointEvery: checkpointEvery)
                 progress.update(done: item.bytesRead, events: seq)
             }
         }
     }
 
-    /// Events between two checkpoints (`SYNCSIM_CHECKPOINT_EVERY` overrides it, for tests).
-    static let checkpointInterval: Int =
-        Int(ProcessInfo.processInfo.environment["SYNCSIM_CHECKPOINT_EVERY"] ?? "").flatMap { $0 > 0 ? $0 : nil } ?? 100_000
+    /// Events between two checkpoints unless `import --checkpoint-every` says otherwise: a
+    /// multiple of the 10,000-event batches, so every commit still holds whole batches.
+    static let defaultCheckpointInterval = 20_000
 
-    /// Appends an event; every ``checkpointInterval`` events, also a snapshot of the projection,
+    /// Appends an event; every `checkpointEvery` events, also a snapshot of the projection,
     /// committed with the batch of events it covers.
-    static func append(_ event: Event, payload: [UInt8], seq: Int, to writer: LogWriter, projector: inout Projector) throws {
+    static func append(_ event: Event, payload: [UInt8], seq: Int, to writer: LogWriter, projector: inout Projector,
+                       checkpointEvery: Int) throws {
         try writer.append(event, payload: payload, rejected: rejection(&projector, event, seq))
-        if seq % checkpointInterval == 0 {
+        if seq % checkpointEvery == 0 {
             try writer.checkpoint(state: projector.snapshot(), at: event.at)
         }
     }
@@ -117,7 +118,7 @@ enum Importer {
     }
 
     /// Continues an import whose log holds a prefix of this stream, under the log's writer lock.
-    static func resume(file: String, db: String, overrides: [String], digest: String) throws -> Summary {
+    static func resume(file: String, db: String, overrides: [String], digest: String, checkpointEvery: Int) throws -> Summary {
         // Wait for any other writer first; the lock neither reads nor changes the file.
         let lock = try LogWriter.lock(db)
         let log: EventLog
@@ -157,7 +158,7 @@ enum Importer {
         }
         let progress = Progress("import", total: fileSize(file))
         defer { progress.finish() }
-        try appendAll(from: reader, first: try reader.next()?.event, seq: &seq, to: writer, projector: &projector, progress: progress)
+        try appendAll(from: reader, first: try reader.next()?.event, seq: &seq, to: writer, projector: &projector, checkpointEvery: checkpointEvery, progress: progress)
         try writer.finish()
         finished = true
         return Summary(events: seq, rejected: projector.rejections.count, alreadyRecorded: stored)

@@ -46,7 +46,7 @@ import SyncSimCore
     @Test func checkpointsGiveTheSameProjectionAsAFullReplay() throws {
         let dir = Binary.tempDir()
         let file = try Self.stream(seed: 21, events: 3000, in: dir)
-        let imported = try Binary.run(["import", file, "--db", "c.db"], in: dir, environment: ["SYNCSIM_CHECKPOINT_EVERY": "400"])
+        let imported = try Binary.run(["import", file, "--db", "c.db", "--checkpoint-every", "400"], in: dir)
         #expect(imported.status == 0)
         #expect(try Binary.run([dir + "/c.db", "SELECT count(*) FROM checkpoints"], executable: "/usr/bin/sqlite3").stdout == "7\n")
         let verified = try Binary.run(["verify", "c.db"], in: dir)
@@ -66,7 +66,7 @@ import SyncSimCore
     @Test func checkpointsOfAnOlderFormatArePassedOver() throws {
         let dir = Binary.tempDir()
         let file = try Self.stream(seed: 23, events: 2000, in: dir)
-        #expect(try Binary.run(["import", file, "--db", "o.db"], in: dir, environment: ["SYNCSIM_CHECKPOINT_EVERY": "300"]).status == 0)
+        #expect(try Binary.run(["import", file, "--db", "o.db", "--checkpoint-every", "300"], in: dir).status == 0)
         // What an earlier syncsim wrote: the same rows, checkpoints in snapshot format 2.
         let sql = "DROP TRIGGER checkpoints_append_only_update; UPDATE checkpoints SET state = X'02' || substr(state, 2);"
         #expect(try Binary.run([dir + "/o.db", sql], executable: "/usr/bin/sqlite3").status == 0)
