@@ -139,6 +139,38 @@ extension EventLog {
         return p
     }
 
+    /// The projection state at `instant`: from the latest checkpoint at or before it (decoded while
+    /// a second thread reads the events after it), then those events up to the instant. `rules`
+    /// are the log's own (checkpoints were taken under them). `progress` is told how many events
+    /// there are after the checkpoint, and returns what to tell of each one applied.
+    public func projector(at instant: Seconds, rules: SyncRules,
+                          progress: (_ remaining: Int) -> (_ folded: Int) -> Void = { _ in { _ in } }) throws -> Projector {
+        let saved = try checkpointState(atOrBefore: instant)
+        let after = saved?.seq ?? 0
+        let folded = progress(try lastSeq() - after)
+        return try withEvents(after: after) { events in
+            let start = try saved.map(restore) ?? Projector(rules: rules)
+            var counted = CountingIterator(base: events, folded: folded)
+            let projector = Simulation.fold(from: start, events: &counted, through: instant)
+            events = counted.base  // hand back any read failure for `withEvents` to report
+            return projector
+        }
+    }
+
+    /// Counts the events taken from an iterator.
+    private struct CountingIterator: IteratorProtocol {
+        var base: EventIterator
+        let folded: (Int) -> Void
+        var count = 0
+
+        mutating func next() -> Event? {
+            guard let e = base.next() else { return nil }
+            count += 1
+            folded(count)
+            return e
+        }
+    }
+
     /// The projector of the latest checkpoint taken at or before `instant`, if the log has one.
     public func checkpoint(atOrBefore instant: Seconds) throws(StoreError) -> Projector? {
         try checkpointState(atOrBefore: instant).map(restore)

@@ -48,8 +48,8 @@ struct Diff: ParsableCommand {
             let settled = max(sa.settled, sb.settled)
             let atA = at?.seconds ?? settled
             let atB = bAt?.seconds ?? at?.seconds ?? settled
-            let pa = try sa.withEvents { Simulation.fold(rules: sa.rules, events: &$0, through: atA) }
-            let pb = try sb.withEvents { Simulation.fold(rules: sb.rules, events: &$0, through: atB) }
+            let pa = try sa.projector(at: atA)
+            let pb = try sb.projector(at: atB)
             let diff = ProjectionDiff.compare(pa, pb)
             var divergence: Divergence? = nil
             if !diff.isEmpty, atA == atB {

@@ -50,17 +50,3 @@ final class Progress {
         FileHandle.standardError.write(Data(("\r" + String(repeating: " ", count: 100) + "\r").utf8))
     }
 }
-
-/// Passes events through, reporting their count to a progress bar.
-struct ProgressIterator<Base: IteratorProtocol<SyncSimCore.Event>>: IteratorProtocol {
-    var base: Base
-    let progress: Progress
-    var count = 0
-
-    mutating func next() -> SyncSimCore.Event? {
-        guard let e = base.next() else { return nil }
-        count += 1
-        progress.update(done: count, events: count)
-        return e
-    }
-}

@@ -17,6 +17,8 @@ struct RunSource {
     var name = ""
     var title: String?
     var expectations: [Expectation] = []
+    /// Whether a log is read with the rules it was recorded with, so its checkpoints hold.
+    var ownRules = false
 
     /// When this side has settled: the end of the first cycle after its last event.
     var settled: Seconds { Simulation.settled(rules: rules, lastEvent: lastEventAt) }
@@ -33,7 +35,15 @@ struct RunSource {
         let header = try log.header()
         let rules = SyncRules(header.rules.asChange.merging(change))
         return RunSource(rules: rules, source: .log(log), lastEventAt: try log.lastEventAt(),
-                         name: header.scenario, title: header.title, expectations: header.expectations)
+                         name: header.scenario, title: header.title, expectations: header.expectations,
+                         ownRules: rules == header.rules)
+    }
+
+    /// The projection state at `instant`. A log read with its own rules starts from its latest
+    /// checkpoint; under other rules (`--set`), or from a scenario file, every event is folded.
+    func projector(at instant: Seconds) throws -> Projector {
+        if case .log(let log) = source, ownRules { return try log.projector(at: instant, rules: rules) }
+        return try withEvents { Simulation.fold(rules: rules, events: &$0, through: instant) }
     }
 
     /// Runs `body` with an iterator over this side's events.

@@ -42,17 +42,12 @@ struct Show: ParsableCommand {
                 causes = explainer.causes
             } else {
                 // From the latest checkpoint at or before the instant: only the events after it are replayed.
-                let saved = try log.checkpointState(atOrBefore: instant)
-                let after = saved?.seq ?? 0
-                let progress = Progress("replay", total: try log.lastSeq() - after)
-                defer { progress.finish() }
-                projector = try log.withEvents(after: after) { events in
-                    // Decoded while the reading thread fetches the events after it.
-                    let start = try saved.map(log.restore) ?? Projector(rules: rules)
-                    var counted = ProgressIterator(base: events, progress: progress)
-                    let folded = Simulation.fold(from: start, events: &counted, through: instant)
-                    events = counted.base  // hand back any read failure for `withEvents` to report
-                    return folded
+                var bar: Progress?
+                defer { bar?.finish() }
+                projector = try log.projector(at: instant, rules: rules) { remaining in
+                    let progress = Progress("replay", total: remaining)
+                    bar = progress
+                    return { progress.update(done: $0, events: $0) }
                 }
             }
             let filtered = !contact.isEmpty || !account.isEmpty

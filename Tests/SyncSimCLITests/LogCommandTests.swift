@@ -63,6 +63,22 @@ import SyncSimCore
         }
     }
 
+    @Test func diffOfALogStartsFromItsCheckpointsOnlyUnderItsOwnRules() throws {
+        let dir = Binary.tempDir()
+        let file = try Self.stream(seed: 24, events: 1500, in: dir)
+        #expect(try Binary.run(["import", file, "--db", "d.db", "--checkpoint-every", "200"], in: dir).status == 0)
+        // The log (from a checkpoint) and its stream (folded in memory) agree at any instant...
+        for t in ["10m", "1h", "3h"] {
+            let same = try Binary.run(["diff", "d.db", file, "--at", t], in: dir)
+            #expect(same.status == 0, "at \(t): \(same.stdout)")
+        }
+        // ...and under other rules too, where the log's checkpoints do not hold.
+        let other = try Binary.run(["diff", "d.db", file, "--at", "3h", "--set", "overwrite=changed", "--set", "activityLimit=3"], in: dir)
+        #expect(other.status == 0, "\(other.stdout)")
+        let changed = try Binary.run(["diff", "d.db", file, "--at", "3h", "--a-set", "activityLimit=0"], in: dir)
+        #expect(changed.status == 1)
+    }
+
     @Test func checkpointsOfAnOlderFormatArePassedOver() throws {
         let dir = Binary.tempDir()
         let file = try Self.stream(seed: 23, events: 2000, in: dir)
