@@ -110,10 +110,15 @@ extension EventLog {
                 // The sequence number first, then one state: selecting the states with the search would
                 // copy every matching multi-megabyte blob into a sorter.
                 guard try db.tableExists("checkpoints"),
-                      let seq = try Int.fetchOne(db, sql: "SELECT max(seq) FROM checkpoints WHERE at <= ?", arguments: [instant]),
-                      let state = try Data.fetchOne(db, sql: "SELECT state FROM checkpoints WHERE seq = ?", arguments: [seq])
+                      let seq = try Int.fetchOne(db, sql: "SELECT max(seq) FROM checkpoints WHERE at <= ?", arguments: [instant])
                 else { return nil }
-                let bytes = [UInt8](state)
+                // Copied once, from SQLite's buffer into the array.
+                let statement = try db.makeStatement(sql: "SELECT state FROM checkpoints WHERE seq = ?")
+                let s = statement.sqliteStatement
+                sqlite3_bind_int64(s, 1, Int64(seq))
+                defer { sqlite3_reset(s) }
+                guard sqlite3_step(s) == SQLITE_ROW, let blob = sqlite3_column_blob(s, 0) else { return nil }
+                let bytes = [UInt8](UnsafeRawBufferPointer(start: blob, count: Int(sqlite3_column_bytes(s, 0))))
                 // A checkpoint of an older format is passed over: the events are replayed instead.
                 return Projector.isCurrentSnapshot(bytes) ? Checkpoint(seq: seq, state: bytes) : nil
             }

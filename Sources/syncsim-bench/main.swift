@@ -113,6 +113,25 @@ case "replay":
         print("error: \(error)")
         exit(2)
     }
+case "fold":
+    // The fold alone: every event decoded into memory first, then folded (median of 3).
+    do {
+        let log = try EventLog.open(path: args[2])
+        let rules = try log.header().rules
+        let events = try log.events()
+        var times: [Double] = []
+        for _ in 0..<3 {
+            let t0 = now()
+            var it = events.makeIterator()
+            let p = Simulation.fold(rules: rules, events: &it, through: nil)
+            times.append(now() - t0)
+            precondition(p.lastSeq == events.count)
+        }
+        print("fold_events_per_s \(Int(Double(events.count) / times.sorted()[1]))")
+    } catch {
+        print("error: \(error)")
+        exit(2)
+    }
 case "at":
     // The stages of `show --at T`: opening the log, loading the checkpoint, replaying the tail.
     do {

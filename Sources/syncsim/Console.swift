@@ -36,3 +36,15 @@ enum Console {
         return Exit.badInput
     }
 }
+
+/// Leaves `value` allocated until the process ends. Freeing a large projection piece by piece
+/// (hundreds of thousands of contacts) takes longer than a `show` query itself, and the
+/// process is about to end anyway.
+func keepUntilExit<T>(_ value: T) {
+    _ = Unmanaged.passRetained(KeptValue(value))
+}
+
+private final class KeptValue<T> {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

@@ -50,6 +50,7 @@ struct Show: ParsableCommand {
                     return { progress.update(done: $0, events: $0) }
                 }
             }
+            keepUntilExit(projector)
             let filtered = !contact.isEmpty || !account.isEmpty
             projection = projector.projection(contacts: filtered ? Set(contact) : nil, accounts: filtered ? Set(account) : nil)
         } catch {

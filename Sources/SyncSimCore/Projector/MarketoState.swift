@@ -115,7 +115,14 @@ struct Company: Sendable {
     }
 }
 
-/// A contact's link to a company (by account id) between two points of the company's change counts.
+/// A contact's current link to a company (by account id), since a point of the company's change counts.
+struct OpenLink: Sendable {
+    var account: Int32
+    var from: Tally
+}
+
+/// A contact's link to a company between two points of the company's change counts
+/// (`to` is nil while it lasts).
 struct Membership: Sendable {
     var account: Int32
     var from: Tally
@@ -124,16 +131,17 @@ struct Membership: Sendable {
 
 /// A contact as Marketo holds it.
 struct MarketoContact: Sendable {
-    /// The account id of its company, if any.
-    var account: Int32?
     /// The current link, if any.
-    var open: Membership?
+    var open: OpenLink?
     /// Its index in the company's ``Company/members`` while linked.
     var slot: Int32 = -1
     /// Activities of the links that ended.
     var closed = Tally()
     /// The links that ended, when the projector keeps activity records.
     var history: [Membership] = []
+
+    /// The account id of its company, if any.
+    var account: Int32? { open?.account }
 }
 
 /// A Dynamics account as Dynamics holds it.

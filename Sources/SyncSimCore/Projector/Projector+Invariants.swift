@@ -19,11 +19,8 @@ extension Projector {
             let c = contactNames.names[ci]
             if let ai = mc.account {
                 guard companies[Int(ai)]?.members.contains(Int32(ci)) == true, mc.slot >= 0 else { return "contact \(c) not listed by company \(accountNames[ai])" }
-                guard let open = mc.open, open.account == ai, open.to == nil else {
-                    return "contact \(c) has no open membership of \(accountNames[ai])"
-                }
-            } else if mc.open != nil {
-                return "contact \(c) has an open membership but no account"
+            } else if mc.slot >= 0 {
+                return "contact \(c) has a member slot but no company"
             }
             if keepsActivityRecords {
                 let list = activities(of: c)

@@ -105,8 +105,7 @@ extension Projector {
                     // The account id is checked against the accounts when the halves are joined.
                     let ai = try r.uint()
                     guard ai < UInt64(Int32.max) else { return nil }
-                    c.open = Membership(account: Int32(ai), from: try r.tally(), to: nil)
-                    c.account = Int32(ai)
+                    c.open = OpenLink(account: Int32(ai), from: try r.tally())
                 default: return nil
                 }
                 c.closed = try r.tally()

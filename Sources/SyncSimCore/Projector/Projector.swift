@@ -412,8 +412,7 @@ public struct Projector: Sendable {
         guard let a, let ai = accountNames.lookup(a), companies[Int(ai)] != nil else { return nil }
         contacts[Int(ci)]!.slot = Int32(companies[Int(ai)]!.members.count)
         companies[Int(ai)]!.members.append(ci)
-        let open = Membership(account: ai, from: companies[Int(ai)]!.tally, to: nil)
-        contacts[Int(ci)]!.account = ai
+        let open = OpenLink(account: ai, from: companies[Int(ai)]!.tally)
         contacts[Int(ci)]!.open = open
         if fingerprinting {
             let c = contactNames[ci]
@@ -426,8 +425,9 @@ public struct Projector: Sendable {
 
     /// Ends a contact's current link; its activities so far move to its closed tally.
     private mutating func unlink(_ ci: Int32) -> String? {
-        guard var open = contacts[Int(ci)]?.open else { return nil }
-        let ai = open.account
+        guard let link = contacts[Int(ci)]?.open else { return nil }
+        let ai = link.account
+        let open = Membership(account: ai, from: link.from, to: companies[Int(ai)]!.tally)
         let slot = Int(contacts[Int(ci)]!.slot)
         let last = companies[Int(ai)]!.members.removeLast()
         if last != ci {
@@ -435,12 +435,10 @@ public struct Projector: Sendable {
             contacts[Int(last)]!.slot = Int32(slot)
         }
         contacts[Int(ci)]!.slot = -1
-        open.to = companies[Int(ai)]!.tally
         let before = contacts[Int(ci)]!.closed
         contacts[Int(ci)]!.closed = before + (open.to! - open.from)
         if keepsActivityRecords { contacts[Int(ci)]!.history.append(open) }
         contacts[Int(ci)]!.open = nil
-        contacts[Int(ci)]!.account = nil
         let a = accountNames[ai]
         if fingerprinting {
             let c = contactNames[ci]
