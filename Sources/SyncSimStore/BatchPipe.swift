@@ -8,6 +8,8 @@ public final class BatchPipe<Element: Sendable>: @unchecked Sendable {
     private let capacity: Int
     private let condition = NSCondition()
     private var batches: [[Element]] = []
+    /// Batches the consumer is done with, to be freed by the producer.
+    private var spent: [[Element]] = []
     private var finished = false
     private var cancelled = false
     private var failure: (any Error)?
@@ -18,12 +20,27 @@ public final class BatchPipe<Element: Sendable>: @unchecked Sendable {
     @discardableResult
     public func put(_ batch: [Element]) -> Bool {
         condition.lock()
-        defer { condition.unlock() }
         while batches.count >= capacity && !cancelled { condition.wait() }
-        guard !cancelled else { return false }
+        guard !cancelled else {
+            condition.unlock()
+            return false
+        }
         batches.append(batch)
+        let done = spent
+        spent = []
         condition.broadcast()
+        condition.unlock()
+        // Freed here, on the thread that allocated them: freeing memory of another thread's
+        // allocator arena contends for its lock.
+        _ = done
         return true
+    }
+
+    /// Hands a consumed batch back, for the producer to free.
+    public func giveBack(_ batch: [Element]) {
+        condition.lock()
+        if !cancelled && !finished { spent.append(batch) }
+        condition.unlock()
     }
 
     /// Ends the stream, with the problem that ended it if any.

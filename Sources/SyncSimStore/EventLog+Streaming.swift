@@ -21,6 +21,7 @@ extension EventLog {
                 return batch[index]
             }
             guard failure == nil else { return nil }
+            if !batch.isEmpty { pipe.giveBack(batch) }
             let (next, failure) = pipe.take()
             guard let next, !next.isEmpty else {
                 self.failure = failure.map { $0 as? StoreError ?? .database(path: "", reason: "\($0)") }

@@ -113,6 +113,21 @@ case "replay":
         print("error: \(error)")
         exit(2)
     }
+case "read":
+    // Reading and decoding alone, as replay's reading thread does it.
+    do {
+        let log = try EventLog.open(path: args[2])
+        let t0 = now()
+        let count = try log.withEvents { it -> Int in
+            var n = 0
+            while it.next() != nil { n += 1 }
+            return n
+        }
+        print("read_events_per_s \(Int(Double(count) / (now() - t0)))")
+    } catch {
+        print("error: \(error)")
+        exit(2)
+    }
 case "fold":
     // The fold alone: every event decoded into memory first, then folded (median of 3).
     do {

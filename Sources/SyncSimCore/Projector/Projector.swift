@@ -267,15 +267,16 @@ public struct Projector: Sendable {
         let split = pending.firstIndex { $0.event.at >= start } ?? pending.count
         let carried = Array(pending[..<split])
         pending.removeFirst(split)
-        var slot: [Int32: Int] = [:]
+        // By account id: its plan's index, -1 for none yet.
+        var slot = [Int32](repeating: -1, count: accountNames.count)
         var plans: [Cycle.AccountPlan] = []
         for c in carried where c.account >= 0 {
             let i: Int
-            if let known = slot[c.account] {
-                i = known
+            if slot[Int(c.account)] >= 0 {
+                i = Int(slot[Int(c.account)])
             } else {
                 i = plans.count
-                slot[c.account] = i
+                slot[Int(c.account)] = Int32(i)
                 plans.append(Cycle.AccountPlan(account: c.account, deleted: false, createdHere: false, values: FieldValues(), named: []))
             }
             switch c.event.kind {
