@@ -18,6 +18,21 @@ import Testing
         #expect(project(events, at: 600).shownFields(of: "bob")["industry"] == E.s("Energy"))
     }
 
+    @Test func idsThatAreTheSameStringAreOneAccountEvenInAnotherSpelling() {
+        // "é" precomposed and as e + combining accent: one Swift string, so one account for the
+        // validator and the outputs alike, and the projector must agree.
+        let events = [E.create(0, "caf\u{E9}", ["name": E.s("A")]), E.contact(0, "alice", "cafe\u{301}"),
+                      E.update(400, "cafe\u{301}", ["name": E.s("B")]), E.update(400, "caf\u{E9}", ["tier": E.s("x")])]
+        var projector = Projector(rules: SyncRules())
+        for (i, e) in events.enumerated() {
+            projector.apply(e, seq: i + 1)
+            #expect(projector.invariantViolation() == nil)
+        }
+        projector.advance(to: 900)
+        #expect(projector.shownFields(of: "alice")["name"] == E.s("B"))
+        #expect(projector.accountIDs.count == 1)
+    }
+
     @Test func r1DurationAndStart() {
         var rules = SyncRules()
         rules.start = 60

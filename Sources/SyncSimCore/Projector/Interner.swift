@@ -7,7 +7,8 @@
 ///
 /// Its table is open addressing over a fixed byte hash (FNV-1a with a final mix), not a Swift
 /// dictionary: per-process seeded hashing was the largest cost of replays and checkpoint loads.
-/// Names are compared byte for byte, as JSON compares strings.
+/// Names are compared as Swift strings (canonical equivalence), like the validator's and the
+/// outputs' maps of ids, so that every part of SyncSim agrees on which ids are the same.
 struct Interner: Sendable {
     private(set) var names: [String] = []
     private var hashes: [UInt64] = []
@@ -61,7 +62,7 @@ struct Interner: Sendable {
             if e == 0 { return (i, nil) }
             if e & 0xFFFF_FFFF_0000_0000 == tag {
                 let id = Int32(truncatingIfNeeded: e & 0xFFFF_FFFF) - 1
-                if Self.sameBytes(names[Int(id)], name) { return (i, id) }
+                if names[Int(id)] == name { return (i, id) }
             }
             i = (i + 1) & mask
         }
@@ -83,16 +84,19 @@ struct Interner: Sendable {
         }
     }
 
-    private static func sameBytes(_ a: String, _ b: String) -> Bool {
-        var (a, b) = (a, b)
-        return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && x.elementsEqual(y) } }
-    }
-
+    /// A hash that agrees with `String` equality (canonical equivalence, as every other map of
+    /// ids in SyncSim compares them): FNV-1a over the bytes of an ASCII name, whose bytes are its
+    /// only spelling; Swift's own hash for any other name.
     static func hash(_ name: String) -> UInt64 {
-        var name = name
-        return name.withUTF8 { bytes in
+        var utf8 = name
+        return utf8.withUTF8 { bytes in
             var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+            var high: UInt8 = 0
+            for b in bytes {
+                h = (h ^ UInt64(b)) &* 0x100_0000_01b3
+                high |= b
+            }
+            if high >= 0x80 { h = UInt64(bitPattern: Int64(name.hashValue)) }
             h ^= h >> 33
             h &*= 0xff51_afd7_ed55_8ccd
             h ^= h >> 33
