@@ -8,12 +8,16 @@ extension EventLog {
     /// decodes the rows a batch ahead, so a replay holds a few batches of events in memory.
     public struct EventIterator: IteratorProtocol {
         fileprivate let pipe: BatchPipe<Event>
+        fileprivate let path: String
         private var batch: [Event] = []
         private var index = 0
         /// The first problem met; iteration stops there.
         public fileprivate(set) var failure: StoreError?
 
-        fileprivate init(pipe: BatchPipe<Event>) { self.pipe = pipe }
+        fileprivate init(pipe: BatchPipe<Event>, path: String) {
+            self.pipe = pipe
+            self.path = path
+        }
 
         public mutating func next() -> Event? {
             if index < batch.count {
@@ -24,7 +28,8 @@ extension EventLog {
             if !batch.isEmpty { pipe.giveBack(batch) }
             let (next, failure) = pipe.take()
             guard let next, !next.isEmpty else {
-                self.failure = failure.map { $0 as? StoreError ?? .database(path: "", reason: "\($0)") }
+                // The reading thread ends only with store errors; anything else is reported as one.
+                self.failure = failure.map { $0 as? StoreError ?? .database(path: path, reason: "\($0)") }
                 batch = []
                 index = 0
                 return nil
@@ -42,7 +47,7 @@ extension EventLog {
         let (queue, path) = (self.queue, self.path)
         let stop = pipe.start { pipe in Self.read(queue: queue, path: path, after: after, into: pipe) }
         defer { stop() }
-        var iterator = EventIterator(pipe: pipe)
+        var iterator = EventIterator(pipe: pipe, path: path)
         let result = try body(&iterator)
         if let failure = iterator.failure { throw failure }
         return result

@@ -5,7 +5,8 @@ import SyncSimScenario
 import SyncSimStore
 
 /// Streams a JSON Lines file into a log: read a line, check it, project it (to know whether
-/// the rules reject it), append it; memory stays constant. An import that was stopped part-way
+/// the rules reject it), append it, in stages that overlap on separate threads; memory stays
+/// constant. An import that was stopped part-way
 /// resumes where its log ends; a log of another stream is never touched.
 enum Importer {
     struct Summary {
@@ -58,7 +59,8 @@ enum Importer {
     }
 
     /// Appends `first` and the rest of the stream. A second thread reads, checks and encodes the
-    /// lines a few batches ahead, while this one projects, chains and writes them.
+    /// lines a few batches ahead, while this one projects them; the writer chains and commits
+    /// them on a thread of its own.
     static func appendAll(from reader: EventStreamReader, first: Event?, seq: inout Int, to writer: LogWriter,
                           projector: inout Projector, checkpointEvery: Int, progress: Progress) throws {
         let pipe = BatchPipe<Item>()
