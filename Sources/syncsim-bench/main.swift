@@ -87,9 +87,31 @@ func rawInsert(_ rows: [RawRow], into path: String) -> Double {
     return Double(rows.count) / t
 }
 
+/// Runs one measurement; any error ends the program with exit 2.
+func measure(_ body: () throws -> Void) {
+    do {
+        try body()
+    } catch {
+        print("error: \(error)")
+        exit(2)
+    }
+}
+
+/// Runs `body` `rounds` times and returns the median time in seconds.
+func median(rounds: Int, _ body: () -> Void) -> Double {
+    var times: [Double] = []
+    for _ in 0..<max(rounds, 1) {
+        let t0 = now()
+        body()
+        times.append(now() - t0)
+    }
+    return times.sorted()[times.count / 2]
+}
+
+let usage = "usage: syncsim-bench raw LOG | replay LOG | read LOG | fold LOG | at LOG SECONDS"
 let args = CommandLine.arguments
 guard args.count >= 3 else {
-    print("usage: syncsim-bench raw LOG | replay LOG | at LOG SECONDS")
+    print(usage)
     exit(2)
 }
 switch args[1] {
@@ -99,23 +121,18 @@ case "raw":
     print("raw_read_rows_per_s \(Int(readRate))")
     print("raw_insert_rows_per_s \(Int(insertRate))")
 case "replay":
-    do {
+    // Reading, decoding and folding, as `show` without checkpoints does it.
+    measure {
         let log = try EventLog.open(path: args[2])
         let rules = try log.header().rules
         let t0 = now()
-        let count = try log.withEvents { it -> Int in
-            Simulation.fold(rules: rules, events: &it, through: nil).lastSeq
-        }
-        let t = now() - t0
+        let count = try log.withEvents { Simulation.fold(rules: rules, events: &$0, through: nil).lastSeq }
         print("replay_events \(count)")
-        print("replay_events_per_s \(Int(Double(count) / t))")
-    } catch {
-        print("error: \(error)")
-        exit(2)
+        print("replay_events_per_s \(Int(Double(count) / (now() - t0)))")
     }
 case "read":
     // Reading and decoding alone, as replay's reading thread does it.
-    do {
+    measure {
         let log = try EventLog.open(path: args[2])
         let t0 = now()
         let count = try log.withEvents { it -> Int in
@@ -124,71 +141,52 @@ case "read":
             return n
         }
         print("read_events_per_s \(Int(Double(count) / (now() - t0)))")
-    } catch {
-        print("error: \(error)")
-        exit(2)
     }
 case "fold":
     // The fold alone: every event decoded into memory first, then folded (median of 3).
-    do {
+    measure {
         let log = try EventLog.open(path: args[2])
         let rules = try log.header().rules
         let events = try log.events()
-        var times: [Double] = []
-        for _ in 0..<3 {
-            let t0 = now()
+        let t = median(rounds: 3) {
             var it = events.makeIterator()
-            let p = Simulation.fold(rules: rules, events: &it, through: nil)
-            times.append(now() - t0)
-            precondition(p.lastSeq == events.count)
+            precondition(Simulation.fold(rules: rules, events: &it, through: nil).lastSeq == events.count)
         }
-        print("fold_events_per_s \(Int(Double(events.count) / times.sorted()[1]))")
-    } catch {
-        print("error: \(error)")
-        exit(2)
+        print("fold_events_per_s \(Int(Double(events.count) / t))")
     }
 case "at":
-    // The stages of `show --at T`: opening the log, loading the checkpoint, replaying the tail.
-    do {
+    // The stages of `show --at T`, then the checkpoint's encoding and decoding on their own
+    // (median of SYNCSIM_BENCH_ROUNDS runs, default 1).
+    measure {
         let instant = Int64(args.count > 3 ? args[3] : "0") ?? 0
         var t0 = now()
         func lap(_ name: String) {
-            let t = now()
-            print("\(name)_ms \(String(format: "%.1f", (t - t0) * 1000))")
-            t0 = t
+            print("\(name)_ms \(String(format: "%.1f", (now() - t0) * 1000))")
+            t0 = now()
         }
         let log = try EventLog.open(path: args[2])
         let rules = try log.header().rules
         lap("open")
-        let start = try log.checkpoint(atOrBefore: instant) ?? Projector(rules: rules)
-        lap("checkpoint")
-        let rounds = Int(ProcessInfo.processInfo.environment["SYNCSIM_BENCH_ROUNDS"] ?? "1") ?? 1
-        var bytes: [UInt8] = []
-        for _ in 0..<rounds { bytes = start.snapshot() }
-        t0 += (now() - t0) * Double(rounds - 1) / Double(rounds)
-        lap("snapshot_encode")
-        for _ in 0..<rounds { _ = Projector(snapshot: bytes) }
-        t0 += (now() - t0) * Double(rounds - 1) / Double(rounds)
-        lap("snapshot_decode")
-        for _ in 0..<rounds { _ = Projector.snapshotContacts(bytes) }
-        t0 += (now() - t0) * Double(rounds - 1) / Double(rounds)
-        lap("snapshot_decode_contacts")
-        let from = start.lastSeq
-        lap("measures")
-        // As `show` does it: the checkpoint decodes while the reading thread starts on the events after it.
         let saved = try log.checkpointState(atOrBefore: instant)
+        lap("checkpoint_read")
+        // As `show` does it: the checkpoint decodes while the reading thread starts on the events after it.
+        let from = saved?.seq ?? 0
         let p = try log.withEvents(after: from) { events in
             let restored = try saved.map(log.restore) ?? Projector(rules: rules)
-            lap("checkpoint_again")
+            lap("checkpoint_decode")
             return Simulation.fold(from: restored, events: &events, through: instant)
         }
         lap("tail")
         print("tail_events \(p.lastSeq - from)")
-    } catch {
-        print("error: \(error)")
-        exit(2)
+        guard let saved else { return }
+        let rounds = Int(ProcessInfo.processInfo.environment["SYNCSIM_BENCH_ROUNDS"] ?? "1") ?? 1
+        let start = try log.restore(saved)
+        let ms = { (t: Double) in String(format: "%.1f", t * 1000) }
+        print("snapshot_encode_ms \(ms(median(rounds: rounds) { _ = start.snapshot() }))")
+        print("snapshot_decode_ms \(ms(median(rounds: rounds) { _ = Projector(snapshot: saved.state) }))")
+        print("snapshot_decode_contacts_ms \(ms(median(rounds: rounds) { _ = Projector.snapshotContacts(saved.state) }))")
     }
 default:
-    print("usage: syncsim-bench raw LOG | replay LOG | at LOG SECONDS")
+    print(usage)
     exit(2)
 }
