@@ -179,9 +179,23 @@ public final class LogWriter {
         var previous = chain.previous
         do {
             try queue.write { db in
-                for c in snapshots {
-                    try db.execute(sql: "INSERT INTO checkpoints (seq, at, state) VALUES (?, ?, ?)",
-                                   arguments: [c.seq, c.at, Data(c.state)])
+                if !snapshots.isEmpty {
+                    // Bound in place: a checkpoint is megabytes, not worth a copy.
+                    let statement = try db.cachedStatement(sql: "INSERT INTO checkpoints (seq, at, state) VALUES (?, ?, ?)")
+                    let s = statement.sqliteStatement
+                    for c in snapshots {
+                        sqlite3_bind_int64(s, 1, Int64(c.seq))
+                        sqlite3_bind_int64(s, 2, c.at)
+                        let rc: Int32 = c.state.withUnsafeBytes { b in
+                            sqlite3_bind_blob(s, 3, b.baseAddress, Int32(b.count), nil)
+                            defer { sqlite3_reset(s) }
+                            return sqlite3_step(s)
+                        }
+                        guard rc == SQLITE_DONE else {
+                            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                        }
+                    }
+                    sqlite3_clear_bindings(s)
                 }
                 let statement = try db.cachedStatement(sql: "INSERT INTO events (seq, at, type, payload, rejected, hash) VALUES (?, ?, ?, ?, ?, ?)")
                 let s = statement.sqliteStatement

@@ -107,8 +107,9 @@ struct Interner: Sendable {
     }
 }
 
-/// The fields of one account, few in number: a small vector keyed by field id,
-/// searched linearly (faster than hashing for the handful of fields an account has).
+/// The fields of one account, few in number: a small vector sorted by field id, searched
+/// linearly (faster than hashing for the handful of fields an account has). Sorted, it has one
+/// form for one content, whatever order the fields were set in.
 struct FieldValues: Sendable, Equatable {
     struct Entry: Sendable, Equatable {
         var field: Int32
@@ -119,14 +120,19 @@ struct FieldValues: Sendable, Equatable {
     var isEmpty: Bool { entries.isEmpty }
 
     func value(_ field: Int32) -> Value? {
-        for e in entries where e.field == field { return e.value }
+        for e in entries {
+            if e.field == field { return e.value }
+            if e.field > field { break }
+        }
         return nil
     }
 
     /// Sets a field (`null` removes it) and returns the value it had (`null` if none).
     @discardableResult
     mutating func set(_ field: Int32, _ value: Value) -> Value {
-        for i in entries.indices where entries[i].field == field {
+        var i = 0
+        while i < entries.count && entries[i].field < field { i += 1 }
+        if i < entries.count && entries[i].field == field {
             let old = entries[i].value
             if value.isNull {
                 entries.remove(at: i)
@@ -135,7 +141,7 @@ struct FieldValues: Sendable, Equatable {
             }
             return old
         }
-        if !value.isNull { entries.append(Entry(field: field, value: value)) }
+        if !value.isNull { entries.insert(Entry(field: field, value: value), at: i) }
         return .null
     }
 

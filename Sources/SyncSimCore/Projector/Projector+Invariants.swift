@@ -12,7 +12,9 @@ extension Projector {
                 return "company \(a) lists \(contactNames[ci]), whose account is \(contacts[Int(ci)]?.account.map { accountNames[$0] } ?? "none")"
             }
             if company.fields.entries.contains(where: \.value.isNull) { return "company \(a) stores a null field" }
-            if Set(company.fields.entries.map(\.field)).count != company.fields.entries.count { return "company \(a) stores a field twice" }
+            if zip(company.fields.entries, company.fields.entries.dropFirst()).contains(where: { $0.field >= $1.field }) {
+                return "company \(a) stores its fields out of order or twice"
+            }
         }
         for ci in contacts.indices {
             guard let mc = contacts[ci] else { continue }

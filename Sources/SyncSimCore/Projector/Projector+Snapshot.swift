@@ -260,11 +260,10 @@ struct SnapshotWriter {
         case .string(let s): bytes.append(5); string(s)
         }
     }
-    /// Field values in field id order (their stored order follows the events, which may be hash order).
+    /// Field values, in field id order (the order they are kept in).
     mutating func fields(_ f: FieldValues) {
         uint(UInt64(f.entries.count))
-        let inOrder = zip(f.entries, f.entries.dropFirst()).allSatisfy { $0.field < $1.field }
-        for e in inOrder ? f.entries : f.entries.sorted(by: { $0.field < $1.field }) {
+        for e in f.entries {
             uint(UInt64(e.field))
             value(e.value)
         }
@@ -358,11 +357,14 @@ struct SnapshotReader {
     mutating func ids(_ limit: Int) throws -> [Int32] { try (0..<count()).map { _ in try id(limit) } }
     mutating func fields(_ fieldCount: Int) throws -> FieldValues {
         var f = FieldValues()
+        var last: Int32 = -1
         for _ in 0..<(try count()) {
             let field = try id(fieldCount)
             let v = try value()
-            guard f.value(field) == nil, !v.isNull else { throw Malformed() }
+            // In increasing id order, as written: one form for one content.
+            guard field > last, !v.isNull else { throw Malformed() }
             f.set(field, v)
+            last = field
         }
         return f
     }
