@@ -63,6 +63,18 @@ import SyncSimCore
         }
     }
 
+    @Test func checkpointIntervalMustBePositive() throws {
+        let dir = Binary.tempDir()
+        let file = try Self.stream(seed: 25, events: 50, in: dir)
+        let r = try Binary.run(["import", file, "--db", "z.db", "--checkpoint-every", "0"], in: dir)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("--checkpoint-every must be a positive number of events"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/z.db"))
+        // With a positive interval, one checkpoint per full interval.
+        #expect(try Binary.run(["import", file, "--db", "c.db", "--checkpoint-every", "20"], in: dir).status == 0)
+        #expect(try Binary.run([dir + "/c.db", "SELECT count(*) FROM checkpoints"], executable: "/usr/bin/sqlite3").stdout == "2\n")
+    }
+
     @Test func diffOfALogStartsFromItsCheckpointsOnlyUnderItsOwnRules() throws {
         let dir = Binary.tempDir()
         let file = try Self.stream(seed: 24, events: 1500, in: dir)
