@@ -41,7 +41,9 @@ extension EventLog {
     }
 
     /// Runs `body` with an iterator over the events after sequence number `after` (by default
-    /// all of them, not the header), read inside one read transaction.
+    /// all of them, not the header), read inside one read transaction. The reading thread holds
+    /// this log's connection until `body` returns, so `body` must not call this log's other
+    /// methods (they would wait for it, and it for them).
     public func withEvents<T>(after: Int = 0, _ body: (inout EventIterator) throws -> T) throws -> T {
         let pipe = BatchPipe<Event>()
         let (queue, path) = (self.queue, self.path)
