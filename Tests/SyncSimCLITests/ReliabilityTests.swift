@@ -106,6 +106,25 @@ import Testing
         }
     }
 
+    @Test func aReplayThatMeetsADamagedRowNamesIt() throws {
+        let dir = Binary.tempDir()
+        #expect(try Binary.run(["generate", "--events", "3000", "--seed", "4", "-o", "s.jsonl"], in: dir).status == 0)
+        #expect(try Binary.run(["import", "s.jsonl", "--db", "t.db", "--checkpoint-every", "1000"], in: dir).status == 0)
+        let db = dir + "/t.db"
+        _ = try sqlite(db, "DROP TRIGGER events_append_only_delete; DROP TRIGGER events_append_only_update; DELETE FROM events WHERE seq = 1500; UPDATE events SET payload = '{\"broken' WHERE seq = 2500;")
+        func at(_ seq: Int) throws -> String { try sqlite(db, "SELECT at FROM events WHERE seq = \(seq)").trimmingCharacters(in: .whitespacesAndNewlines) }
+        // Before the damage, from a checkpoint: fine.
+        #expect(try Binary.run(["show", "t.db", "--at", try at(1200), "--contact", "c1"], in: dir).status == 0)
+        // A replay that reaches a damaged row stops there, naming it, whichever command reads it.
+        for (seq, reason) in [(1700, "event #1500: missing from the log"), (2700, "event #2500: bad payload")] {
+            for cmd in [["show", "t.db", "--at", try at(seq)], ["diff", "t.db", "s.jsonl", "--at", try at(seq)]] {
+                let r = try Binary.run(cmd, in: dir)
+                #expect(r.status == 2, "\(cmd)")
+                #expect(r.stderr.contains(reason) && r.stderr.split(separator: "\n").count == 1, "\(cmd): \(r.stderr)")
+            }
+        }
+    }
+
     @Test func aLogOfANewerSchemaIsRefusedUntouched() throws {
         let dir = Binary.tempDir()
         #expect(try Binary.run(["run", "--db", "new.db"], in: dir).status == 0)
