@@ -225,26 +225,29 @@ public struct Projector: Sendable {
         }
         var changes: [FieldChange] = []
         let names = fields.count == 1 ? Array(fields.keys) : fields.keys.sorted(by: CanonicalJSON.utf8Less)
+        var company = companies[Int(ai)].take()!
         for field in names {
             let value = fields[field]!
             let fi = fieldID(field, among: names)
-            companies[Int(ai)]!.recordEdit(fi, LocalEdit(seq: seq, at: at, contact: c, value: value))
-            if let w = write(fi, value, account: ai, at: at, source: .marketo, limit: rules.activityLimit), recording {
+            company.recordEdit(fi, LocalEdit(seq: seq, at: at, contact: c, value: value))
+            if let w = write(fi, value, to: &company, account: ai, at: at, source: .marketo, limit: rules.activityLimit), recording {
                 changes.append(FieldChange(account: accountNames[ai], field: field, old: w.old, new: value, contacts: w.members,
                                            activitiesLogged: w.logged, lostEdit: nil))
             }
         }
+        companies[Int(ai)] = company
         return .edited(changes, account: accountNames[ai])
     }
 
     /// Sets one company field; logs activities when the value changes and the
     /// company is within the activity limit (R8, R9).
-    private mutating func write(_ field: Int32, _ value: Value, account ai: Int32, at: Seconds,
+    /// `company` is the account's, taken out of ``companies`` by the caller for the length of its
+    /// writes: the projector's hottest loop then works on a local value.
+    private mutating func write(_ field: Int32, _ value: Value, to company: inout Company, account ai: Int32, at: Seconds,
                                 source: ActivitySource, limit: Int64) -> Company.Write? {
-        // One array access for the whole write: this is the projector's hottest path.
-        guard let w = companies[Int(ai)]!.set(field, value, source: source, limit: limit) else { return nil }
+        guard let w = company.set(field, value, source: source, limit: limit) else { return nil }
         if keepsActivityRecords, w.tallyBefore != nil {
-            companies[Int(ai)]!.records.append(CompanyChange(field: fieldNames[field], old: w.old, new: value, at: at, source: source))
+            company.records.append(CompanyChange(field: fieldNames[field], old: w.old, new: value, at: at, source: source))
         }
         if fingerprinting { fingerprintWrite(ai, field, value, w, source: source) }
         return w
@@ -353,10 +356,12 @@ public struct Projector: Sendable {
                 : plan.named.filter { syncs[Int($0)] }.sorted { rank[Int($0)] < rank[Int($1)] }
             var changes: [FieldChange] = []
             var matched: [(field: String, edit: LocalEdit)] = []
+            var company = companies[Int(ai)].take()!
+            defer { companies[Int(ai)] = company }
             for field in targets {
-                let lost = companies[Int(ai)]!.takeEdit(field)
+                let lost = company.takeEdit(field)
                 let value = plan.values.value(field) ?? .null
-                let w = write(field, value, account: ai, at: cycle.end, source: .dynamics, limit: rules.activityLimit)
+                let w = write(field, value, to: &company, account: ai, at: cycle.end, source: .dynamics, limit: rules.activityLimit)
                 guard recording else { continue }
                 guard let w else {
                     if let lost { matched.append((fieldNames[field], lost)) }
