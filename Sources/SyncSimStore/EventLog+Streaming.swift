@@ -118,15 +118,9 @@ extension EventLog {
                 // The sequence number first, then one state: selecting the states with the search would
                 // copy every matching multi-megabyte blob into a sorter.
                 guard try db.tableExists("checkpoints"),
-                      let seq = try Int.fetchOne(db, sql: "SELECT max(seq) FROM checkpoints WHERE at <= ?", arguments: [instant])
+                      let seq = try Int.fetchOne(db, sql: "SELECT max(seq) FROM checkpoints WHERE at <= ?", arguments: [instant]),
+                      let bytes = try Self.checkpointState(seq: seq, in: db)
                 else { return nil }
-                // Copied once, from SQLite's buffer into the array.
-                let statement = try db.makeStatement(sql: "SELECT state FROM checkpoints WHERE seq = ?")
-                let s = statement.sqliteStatement
-                sqlite3_bind_int64(s, 1, Int64(seq))
-                defer { sqlite3_reset(s) }
-                guard sqlite3_step(s) == SQLITE_ROW, let blob = sqlite3_column_blob(s, 0) else { return nil }
-                let bytes = [UInt8](UnsafeRawBufferPointer(start: blob, count: Int(sqlite3_column_bytes(s, 0))))
                 // A checkpoint of an older format is passed over: the events are replayed instead.
                 return Projector.isCurrentSnapshot(bytes) ? Checkpoint(seq: seq, state: bytes) : nil
             }
@@ -189,14 +183,22 @@ extension EventLog {
         try checkpointState(atOrBefore: instant).map(restore)
     }
 
-    /// Every checkpoint's sequence number and state, in order (for verify).
-    func checkpoints() throws -> [(seq: Int, state: [UInt8])] {
+    /// The state of the checkpoint after event `seq`, copied once from SQLite's buffer.
+    static func checkpointState(seq: Int, in db: Database) throws -> [UInt8]? {
+        let statement = try db.cachedStatement(sql: "SELECT state FROM checkpoints WHERE seq = ?")
+        let s = statement.sqliteStatement
+        sqlite3_bind_int64(s, 1, Int64(seq))
+        defer { sqlite3_reset(s) }
+        guard sqlite3_step(s) == SQLITE_ROW, let blob = sqlite3_column_blob(s, 0) else { return nil }
+        return [UInt8](UnsafeRawBufferPointer(start: blob, count: Int(sqlite3_column_bytes(s, 0))))
+    }
+
+    /// The sequence numbers of every checkpoint, in order (for verify, which reads each state
+    /// when its replay gets there: all of them at once would be hundreds of megabytes).
+    func checkpointSeqs() throws -> [Int] {
         try queue.read { db in
             guard try db.tableExists("checkpoints") else { return [] }
-            return try GRDB.Row.fetchAll(db, sql: "SELECT seq, state FROM checkpoints ORDER BY seq").map { r in
-                let d: Data = r[1]
-                return (r[0], Array(d))
-            }
+            return try Int.fetchAll(db, sql: "SELECT seq FROM checkpoints ORDER BY seq")
         }
     }
 

@@ -24,10 +24,10 @@ extension EventLog {
             var projector = Projector(rules: SyncRules())
             var sawHeader = false
             var validator = EventValidator()
-            var checkpoints = try self.checkpoints()[...]
+            var checkpoints = try checkpointSeqs()[...]
             struct Stop: Error {}
             do {
-                try forEachRow { row in
+                try forEachRow { row, db in
                     func fail(_ seq: Int, _ reason: String) throws -> Never {
                         report.problem = (seq, reason)
                         throw Stop()
@@ -65,9 +65,10 @@ extension EventLog {
                     }
                     report.events += 1
                     progress?(report.events)
-                    if let c = checkpoints.first, c.seq == row.seq {
+                    if checkpoints.first == row.seq {
                         checkpoints = checkpoints.dropFirst()
-                        if Projector.isCurrentSnapshot(c.state), c.state != projector.snapshot() {
+                        let state = try Self.checkpointState(seq: row.seq, in: db) ?? []
+                        if Projector.isCurrentSnapshot(state), state != projector.snapshot() {
                             try fail(row.seq, "its checkpoint does not match the replay of the events up to it")
                         }
                     }
@@ -76,8 +77,8 @@ extension EventLog {
                 return report
             }
             if expectedSeq == 0 { report.problem = (0, "the log has no header") }
-            if report.problem == nil, let c = checkpoints.first {
-                report.problem = (c.seq, "a checkpoint follows no stored event")
+            if report.problem == nil, let seq = checkpoints.first {
+                report.problem = (seq, "a checkpoint follows no stored event")
             }
             report.head = CanonicalJSON.hex(previous)
             let (triggers, expected) = try guardTriggers()

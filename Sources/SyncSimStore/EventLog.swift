@@ -105,11 +105,16 @@ public final class EventLog {
 
     /// Visits every row in sequence order, the header first.
     public func forEachRow(_ body: (Row) throws -> Void) throws {
+        try forEachRow { row, _ in try body(row) }
+    }
+
+    /// The same, with the connection the rows are read on (to read more within the same transaction).
+    func forEachRow(_ body: (Row, Database) throws -> Void) throws {
         try queue.read { db in
             let cursor = try GRDB.Row.fetchCursor(db, sql: "SELECT seq, at, type, payload, rejected, hash FROM events ORDER BY seq")
             while let r = try cursor.next() {
                 let hash: Data = r[5] ?? Data()
-                try body(Row(seq: r[0], at: r[1], type: r[2], payload: r[3], rejected: r[4], hash: Array(hash)))
+                try body(Row(seq: r[0], at: r[1], type: r[2], payload: r[3], rejected: r[4], hash: Array(hash)), db)
             }
         }
     }
