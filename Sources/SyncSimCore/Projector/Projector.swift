@@ -270,16 +270,18 @@ public struct Projector: Sendable {
         let split = pending.firstIndex { $0.event.at >= start } ?? pending.count
         let carried = Array(pending[..<split])
         pending.removeFirst(split)
-        // By account id: its plan's index, -1 for none yet.
-        var slot = [Int32](repeating: -1, count: accountNames.count)
+        // By account id, its plan's index: sized by what the cycle carries, not by every account
+        // (a cycle a second over a large log must not cost a pass over all accounts).
+        var slot: [Int32: Int] = [:]
+        slot.reserveCapacity(carried.count)
         var plans: [Cycle.AccountPlan] = []
         for c in carried where c.account >= 0 {
             let i: Int
-            if slot[Int(c.account)] >= 0 {
-                i = Int(slot[Int(c.account)])
+            if let known = slot[c.account] {
+                i = known
             } else {
                 i = plans.count
-                slot[Int(c.account)] = Int32(i)
+                slot[c.account] = i
                 plans.append(Cycle.AccountPlan(account: c.account, deleted: false, createdHere: false, values: FieldValues(), named: []))
             }
             switch c.event.kind {
