@@ -178,11 +178,6 @@ extension EventLog {
         }
     }
 
-    /// The projector of the latest checkpoint taken at or before `instant`, if the log has one.
-    public func checkpoint(atOrBefore instant: Seconds) throws(StoreError) -> Projector? {
-        try checkpointState(atOrBefore: instant).map(restore)
-    }
-
     /// The state of the checkpoint after event `seq`, copied once from SQLite's buffer.
     static func checkpointState(seq: Int, in db: Database) throws -> [UInt8]? {
         let statement = try db.cachedStatement(sql: "SELECT state FROM checkpoints WHERE seq = ?")

@@ -11,7 +11,6 @@
 /// outputs' maps of ids, so that every part of SyncSim agrees on which ids are the same.
 struct Interner: Sendable {
     private(set) var names: [String] = []
-    private var hashes: [UInt64] = []
     /// By hash slot: 0 if empty, else the id + 1 in the low 32 bits and the hash's high 32 bits
     /// above, so a probe reads one word and compares names only when the hashes agree.
     /// The count is a power of two, at least twice the names.
@@ -38,7 +37,6 @@ struct Interner: Sendable {
         if let found { return found }
         let i = Int32(names.count)
         names.append(name)
-        hashes.append(h)
         slots[slot] = Self.entry(i, h)
         return i
     }
@@ -74,10 +72,11 @@ struct Interner: Sendable {
         while size < 2 * n { size *= 2 }
         guard size > slots.count else { return }
         names.reserveCapacity(n)
-        hashes.reserveCapacity(n)
         slots = Array(repeating: 0, count: size)
         let mask = size - 1
-        for (id, h) in hashes.enumerated() {
+        // Hashes are worked out again here rather than kept: the table grows only log(n) times.
+        for (id, name) in names.enumerated() {
+            let h = Self.hash(name)
             var i = Int(truncatingIfNeeded: h) & mask
             while slots[i] != 0 { i = (i + 1) & mask }
             slots[i] = Self.entry(Int32(id), h)

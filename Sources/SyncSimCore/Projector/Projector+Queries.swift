@@ -73,7 +73,7 @@ extension Projector {
     }
 
     /// Contacts in Marketo plus accounts known to either side (an upper bound of rows to show), without sorting.
-    public var rowCountEstimate: Int { contactCount + companyCount + accountNames.count }
+    public var rowCountEstimate: Int { contacts.count + 2 * accountNames.count }
 
     /// Ids of the contacts in Marketo, sorted.
     public var marketoContactIDs: [String] {

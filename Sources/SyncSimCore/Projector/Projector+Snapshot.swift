@@ -79,7 +79,6 @@ extension Projector {
     public struct SnapshotContacts: Sendable {
         var names: Interner
         var contacts: [MarketoContact?]
-        var count: Int
     }
 
     /// Decodes the contacts of snapshot bytes (the slow half of a large snapshot), so that a caller
@@ -94,7 +93,6 @@ extension Projector {
             let end = r.i + length
             guard let names = Interner(unique: try r.strings()) else { return nil }
             var contacts: [MarketoContact?] = Array(repeating: nil, count: names.count)
-            var count = 0
             for ci in names.names.indices {
                 let tag = try r.byte()
                 guard tag != 0 else { continue }
@@ -110,10 +108,9 @@ extension Projector {
                 }
                 c.closed = try r.tally()
                 contacts[ci] = c
-                count += 1
             }
             guard r.i == end else { return nil }
-            return SnapshotContacts(names: names, contacts: contacts, count: count)
+            return SnapshotContacts(names: names, contacts: contacts)
         } catch {
             return nil
         }
@@ -158,14 +155,12 @@ extension Projector {
                         c.recordEdit(field, LocalEdit(seq: seq, at: at, contact: contact, value: try r.value()))
                     }
                     companies[ai] = c
-                    companyCount += 1
                 }
             }
             let accountCount = accountNames.count
             guard let part = decodedContacts() ?? Self.snapshotContacts(bytes) else { return nil }
             contactNames = part.names
             contacts = part.contacts
-            contactCount = part.count
             // Join the halves: each linked contact's company lists it.
             for ci in contacts.indices {
                 guard let ai = contacts[ci]?.account else { continue }

@@ -38,9 +38,6 @@ public struct Projector: Sendable {
     var contacts: [MarketoContact?] = []
     /// By field id: whether a carried Dynamics account event has named it (`fields: all`).
     var namedFields: [Bool] = []
-    /// How many companies and contacts Marketo has.
-    var companyCount = 0
-    var contactCount = 0
     var pending: [Carried] = []
     var inflight: Cycle?
 
@@ -347,7 +344,6 @@ public struct Projector: Sendable {
             let isNew = companies[Int(ai)] == nil
             if isNew {
                 companies[Int(ai)] = Company()
-                companyCount += 1
                 if fingerprinting {
                     fingerprint.add(.company(accountNames[ai], deleted: false))
                     fingerprint.add(.tally(accountNames[ai], Tally()))
@@ -392,7 +388,6 @@ public struct Projector: Sendable {
             switch e.kind {
             case .contactCreate(let c, let a, _):
                 let ci = contactID(c)
-                if contacts[Int(ci)] == nil { contactCount += 1 }
                 contacts[Int(ci)] = MarketoContact()
                 if fingerprinting {
                     fingerprint.add(.contact(c, nil))
