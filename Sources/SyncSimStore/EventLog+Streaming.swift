@@ -72,7 +72,7 @@ extension EventLog {
                     let rc = sqlite3_step(s)
                     if rc == SQLITE_DONE { break }
                     guard rc == SQLITE_ROW else {
-                        throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                        throw db.stepError(rc)
                     }
                     guard Int(sqlite3_column_int64(s, 0)) == expected else {
                         failure = .corrupt(path: path, seq: expected, reason: "missing from the log")

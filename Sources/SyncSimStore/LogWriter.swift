@@ -192,7 +192,7 @@ public final class LogWriter {
                             return sqlite3_step(s)
                         }
                         guard rc == SQLITE_DONE else {
-                            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                            throw db.stepError(rc)
                         }
                     }
                     sqlite3_clear_bindings(s)
@@ -220,7 +220,7 @@ public final class LogWriter {
                         }
                     }
                     guard rc == SQLITE_DONE else {
-                        throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                        throw db.stepError(rc)
                     }
                 }
                 sqlite3_clear_bindings(s)
@@ -302,6 +302,13 @@ private final class Committer: @unchecked Sendable {
         let f = failure
         lock.unlock()
         if let f { throw f }
+    }
+}
+
+extension Database {
+    /// The error of a statement stepped through the C API that did not end as expected.
+    func stepError(_ rc: Int32) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqliteConnection)))
     }
 }
 

@@ -28,8 +28,8 @@ extension Event {
         return .object(o)
     }
 
-    /// Decodes an event from its canonical JSON text (as stored in a log).
-    /// An event from the UTF-8 bytes of its JSON text (as a log stores it).
+    /// An event from the UTF-8 bytes of its JSON text (as a log stores it): the fast decoder
+    /// for plain JSON, the general one (with its precise errors) for anything else.
     public init(canonicalUTF8 bytes: [UInt8]) throws(DecodeError) {
         if let fast = FastEventDecoder.decode(bytes[...]) {
             self = fast
@@ -38,16 +38,9 @@ extension Event {
         }
     }
 
+    /// Decodes an event from its canonical JSON text (as stored in a log).
     public init(canonicalJSON text: String) throws(DecodeError) {
-        var text = text
-        let fast = text.withUTF8 { buffer in
-            FastEventDecoder.decode(Array(buffer)[...])
-        }
-        if let fast {
-            self = fast
-        } else {
-            self = try EventDecoder.decode(try JSONReader.parse(text)).event
-        }
+        try self.init(canonicalUTF8: Array(text.utf8))
     }
 }
 
