@@ -6,9 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
-swift build -c release --product syncsim >/dev/null
-swift build -c release --product syncsim-bench >/dev/null
-bin=$(swift build -c release --show-bin-path)
+# Statically linked, as the README builds it for speed.
+swift build -c release --static-swift-stdlib --product syncsim >/dev/null
+swift build -c release --static-swift-stdlib --product syncsim-bench >/dev/null
+bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 sizes=("$@")

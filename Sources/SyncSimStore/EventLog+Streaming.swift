@@ -178,14 +178,28 @@ extension EventLog {
         }
     }
 
-    /// The state of the checkpoint after event `seq`, copied once from SQLite's buffer.
+    /// The state of the checkpoint after event `seq`, read straight from SQLite's pages into
+    /// the array (a statement's column would first copy the multi-megabyte blob into a buffer
+    /// of its own).
     static func checkpointState(seq: Int, in db: Database) throws -> [UInt8]? {
-        let statement = try db.cachedStatement(sql: "SELECT state FROM checkpoints WHERE seq = ?")
-        let s = statement.sqliteStatement
-        sqlite3_bind_int64(s, 1, Int64(seq))
-        defer { sqlite3_reset(s) }
-        guard sqlite3_step(s) == SQLITE_ROW, let blob = sqlite3_column_blob(s, 0) else { return nil }
-        return [UInt8](UnsafeRawBufferPointer(start: blob, count: Int(sqlite3_column_bytes(s, 0))))
+        var blob: OpaquePointer?
+        // `seq` is the table's rowid; a missing row is SQLITE_ERROR here, told apart below.
+        guard sqlite3_blob_open(db.sqliteConnection, "main", "checkpoints", "state", Int64(seq), 0, &blob) == SQLITE_OK, let blob else {
+            sqlite3_blob_close(blob)
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM checkpoints WHERE seq = ?", arguments: [seq]) == nil else {
+                throw DatabaseError(resultCode: .SQLITE_ERROR, message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            return nil
+        }
+        defer { sqlite3_blob_close(blob) }
+        let count = Int(sqlite3_blob_bytes(blob))
+        var rc = SQLITE_OK
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            rc = count == 0 ? SQLITE_OK : sqlite3_blob_read(blob, buffer.baseAddress, Int32(count), 0)
+            initialized = rc == SQLITE_OK ? count : 0
+        }
+        guard rc == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection))) }
+        return bytes
     }
 
     /// The sequence numbers of every checkpoint, in order (for verify, which reads each state

@@ -185,6 +185,8 @@ case "at":
         print("snapshot_encode_ms \(ms(median(rounds: rounds) { _ = start.snapshot() }))")
         print("snapshot_decode_ms \(ms(median(rounds: rounds) { _ = Projector(snapshot: saved.state) }))")
         print("snapshot_decode_contacts_ms \(ms(median(rounds: rounds) { _ = Projector.snapshotContacts(saved.state) }))")
+        let part = Projector.snapshotContacts(saved.state)
+        print("snapshot_decode_rest_ms \(ms(median(rounds: rounds) { _ = Projector(snapshot: saved.state, contacts: { part }) }))")
     }
 default:
     print(usage)

@@ -22,10 +22,21 @@ struct Interner: Sendable {
 
     /// A table of `names` in order; nil if a name repeats.
     init?(unique names: [String]) {
-        reserve(names.count)
-        for name in names {
-            let before = count
-            guard id(name) == Int32(before) else { return nil }
+        self.names = names
+        var size = 16
+        while size < 2 * names.count { size *= 2 }
+        slots = Array(repeating: 0, count: size)
+        let mask = size - 1
+        // All hashes first, then a loop of independent probes, whose cache misses overlap.
+        let hashes = names.map(Self.hash)
+        for (id, h) in hashes.enumerated() {
+            let tag = h & 0xFFFF_FFFF_0000_0000
+            var i = Int(truncatingIfNeeded: h) & mask
+            while slots[i] != 0 {
+                if slots[i] & 0xFFFF_FFFF_0000_0000 == tag, names[Int(slots[i] & 0xFFFF_FFFF) - 1] == names[id] { return nil }
+                i = (i + 1) & mask
+            }
+            slots[i] = Self.entry(Int32(id), h)
         }
     }
 
@@ -117,6 +128,13 @@ struct FieldValues: Sendable, Equatable {
     private(set) var entries: [Entry] = []
 
     var isEmpty: Bool { entries.isEmpty }
+
+    init() {}
+
+    /// Values already in increasing field order, none of them `null`.
+    init(sorted entries: [Entry]) {
+        self.entries = entries
+    }
 
     func value(_ field: Int32) -> Value? {
         for e in entries {

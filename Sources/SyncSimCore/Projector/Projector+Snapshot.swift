@@ -79,6 +79,8 @@ extension Projector {
     public struct SnapshotContacts: Sendable {
         var names: Interner
         var contacts: [MarketoContact?]
+        /// By account id: the contacts it links, in contact id order (each contact's slot).
+        var members: [[Int32]]
     }
 
     /// Decodes the contacts of snapshot bytes (the slow half of a large snapshot), so that a caller
@@ -93,6 +95,7 @@ extension Projector {
             let end = r.i + length
             guard let names = Interner(unique: try r.strings()) else { return nil }
             var contacts: [MarketoContact?] = Array(repeating: nil, count: names.count)
+            var members: [[Int32]] = []
             for ci in names.names.indices {
                 let tag = try r.byte()
                 guard tag != 0 else { continue }
@@ -100,17 +103,20 @@ extension Projector {
                 switch tag {
                 case 1: break
                 case 2:
-                    // The account id is checked against the accounts when the halves are joined.
-                    let ai = try r.uint()
-                    guard ai < UInt64(Int32.max) else { return nil }
+                    // The account id is checked against the accounts when the halves are joined;
+                    // every account takes bytes of the snapshot, so the id is below its length.
+                    let ai = Int(try r.count())
+                    if ai >= members.count { members += Array(repeating: [], count: ai + 1 - members.count) }
                     c.open = OpenLink(account: Int32(ai), from: try r.tally())
+                    c.slot = Int32(members[ai].count)
+                    members[ai].append(Int32(ci))
                 default: return nil
                 }
                 c.closed = try r.tally()
                 contacts[ci] = c
             }
             guard r.i == end else { return nil }
-            return SnapshotContacts(names: names, contacts: contacts)
+            return SnapshotContacts(names: names, contacts: contacts, members: members)
         } catch {
             return nil
         }
@@ -161,12 +167,11 @@ extension Projector {
             guard let part = decodedContacts() ?? Self.snapshotContacts(bytes) else { return nil }
             contactNames = part.names
             contacts = part.contacts
-            // Join the halves: each linked contact's company lists it.
-            for ci in contacts.indices {
-                guard let ai = contacts[ci]?.account else { continue }
-                guard Int(ai) < accountCount, companies[Int(ai)] != nil else { return nil }
-                contacts[ci]!.slot = Int32(companies[Int(ai)]!.members.count)
-                companies[Int(ai)]!.members.append(Int32(ci))
+            // Join the halves: each company takes the list of the contacts that link to it.
+            guard part.members.count <= companies.count else { return nil }
+            for (ai, list) in part.members.enumerated() where !list.isEmpty {
+                guard companies[ai] != nil else { return nil }
+                companies[ai]!.members = list
             }
             pending = try r.events()
             guard pending.allSatisfy(knowsAccount) else { return nil }
@@ -351,17 +356,19 @@ struct SnapshotReader {
     }
     mutating func ids(_ limit: Int) throws -> [Int32] { try (0..<count()).map { _ in try id(limit) } }
     mutating func fields(_ fieldCount: Int) throws -> FieldValues {
-        var f = FieldValues()
+        let n = try count()
+        var entries: [FieldValues.Entry] = []
+        entries.reserveCapacity(n)
         var last: Int32 = -1
-        for _ in 0..<(try count()) {
+        for _ in 0..<n {
             let field = try id(fieldCount)
             let v = try value()
             // In increasing id order, as written: one form for one content.
             guard field > last, !v.isNull else { throw Malformed() }
-            f.set(field, v)
+            entries.append(FieldValues.Entry(field: field, value: v))
             last = field
         }
-        return f
+        return FieldValues(sorted: entries)
     }
     mutating func tally() throws -> Tally { Tally(total: Int(try uint()), dynamics: Int(try uint())) }
     mutating func rules() throws -> SyncRules {
