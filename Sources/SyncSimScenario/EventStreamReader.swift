@@ -12,6 +12,9 @@ public final class EventStreamReader {
     public private(set) var count = 0
     /// Bytes of the stream read into lines so far (for progress).
     public private(set) var bytesRead = 0
+    /// The line of the event last returned when it already is that event's canonical JSON
+    /// (``Event/canonicalBytes``), else nil.
+    public private(set) var canonicalLine: ArraySlice<UInt8>?
 
     private let handle: FileHandle?
     private var buffer: [UInt8]
@@ -78,14 +81,17 @@ public final class EventStreamReader {
 
     /// The next event and where it stands, or nil at the end of the stream.
     public func next() throws(LoadError) -> (event: Event, position: SourcePosition)? {
+        // Let go of the last line first: holding it, the buffer would be copied to be refilled.
+        canonicalLine = nil
         while var bytes = try nextLine() {
             if bytes.last == 0x0D { bytes = bytes.dropLast() }
             // A UTF-8 byte order mark at the start of the stream is not part of the first line.
             if line == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            if sawFirst, let event = FastEventDecoder.decode(bytes) {
+            if sawFirst, let (event, isCanonical) = FastEventDecoder.decodeNoticingCanonical(bytes) {
                 if (try? validator.admit(event)) != nil {
                     count += 1
+                    canonicalLine = isCanonical ? bytes : nil
                     return (event, SourcePosition(line: line, column: 1))
                 }
             }

@@ -20,6 +20,7 @@ extension EventLog {
         var report = VerifyReport(events: 0, problem: nil, head: "")
         do {
             var previous = HashChain.genesis
+            var scratch: [UInt8] = []
             var expectedSeq = 0
             var projector = Projector(rules: SyncRules())
             var sawHeader = false
@@ -37,7 +38,7 @@ extension EventLog {
                                  ? "missing: the next stored event is #\(row.seq)"
                                  : "stored twice or out of order")
                     }
-                    let hash = HashChain.hash(previous: previous, seq: row.seq, payload: row.payload, rejected: row.rejected)
+                    let hash = HashChain.hash(previous: previous, seq: row.seq, payload: row.payload.utf8, rejected: row.rejected, scratch: &scratch)
                     if hash != row.hash { try fail(row.seq, "its hash does not match its content and the chain before it (changed or reordered)") }
                     previous = hash
                     expectedSeq += 1

@@ -177,6 +177,7 @@ public final class LogWriter {
     private static func commit(_ rows: [Row], _ snapshots: [(seq: Int, at: Seconds, state: [UInt8])], chain: Chain,
                                to queue: DatabaseQueue, path: String) throws(StoreError) {
         var previous = chain.previous
+        var scratch: [UInt8] = []
         do {
             try queue.write { db in
                 if !snapshots.isEmpty {
@@ -200,7 +201,7 @@ public final class LogWriter {
                 let statement = try db.cachedStatement(sql: "INSERT INTO events (seq, at, type, payload, rejected, hash) VALUES (?, ?, ?, ?, ?, ?)")
                 let s = statement.sqliteStatement
                 for row in rows {
-                    let hash = HashChain.hash(previous: previous, seq: row.seq, payload: row.payload, rejected: row.rejected)
+                    let hash = HashChain.hash(previous: previous, seq: row.seq, payload: row.payload, rejected: row.rejected, scratch: &scratch)
                     previous = hash
                     sqlite3_bind_int64(s, 1, Int64(row.seq))
                     sqlite3_bind_int64(s, 2, row.at)

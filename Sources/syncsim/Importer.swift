@@ -69,13 +69,18 @@ enum Importer {
             var batch: [Item] = []
             do {
                 var next = first
+                // The first event was read before: its line is gone.
+                var line: ArraySlice<UInt8>? = nil
                 while let event = next {
-                    batch.append(Item(event: event, payload: event.canonicalBytes, bytesRead: handoff.reader.bytesRead))
+                    // A line that already is canonical JSON is stored as it is.
+                    batch.append(Item(event: event, payload: line.map(Array.init) ?? event.canonicalBytes, bytesRead: handoff.reader.bytesRead))
+                    line = nil  // not kept while the reader refills the buffer it points into
                     if batch.count == BatchPipe<Item>.batchSize {
                         guard pipe.put(batch) else { return }
                         batch = []
                     }
                     next = try handoff.reader.next()?.event
+                    line = handoff.reader.canonicalLine
                 }
                 if !batch.isEmpty { pipe.put(batch) }
                 pipe.finish(nil)

@@ -32,6 +32,34 @@ import SyncSimCore
         #expect(verify.stdout.contains("intact, 2000 events"))
     }
 
+    /// Lines that already are canonical JSON are stored as they are, the others as their
+    /// canonical JSON: written either way, a stream gives the same stored events.
+    @Test func importStoresCanonicalJSONHoweverTheLinesAreWritten() throws {
+        let dir = Binary.tempDir()
+        let file = try Self.stream(seed: 8, events: 400, in: dir)
+        let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
+        // Foundation writes keys in its own order, escapes "/" and puts no key in order on purpose.
+        var rewritten: [String] = []
+        for (i, line) in lines.enumerated() {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8))
+            let text = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+            rewritten.append(i % 3 == 0 ? text.replacingOccurrences(of: "\":", with: "\": ") : text)
+        }
+        let other = try Binary.write(rewritten.joined(separator: "\n") + "\n", to: "other.jsonl", in: dir)
+        #expect(try Binary.run(["import", file, "--db", "a.db"], in: dir).status == 0)
+        #expect(try Binary.run(["import", other, "--db", "b.db"], in: dir).status == 0)
+        let query = "SELECT seq, payload, rejected FROM events WHERE seq > 0 ORDER BY seq"
+        let a = try Binary.run([dir + "/a.db", query], executable: "/usr/bin/sqlite3").stdout
+        let b = try Binary.run([dir + "/b.db", query], executable: "/usr/bin/sqlite3").stdout
+        #expect(a.split(separator: "\n").count == 400)
+        #expect(a == b)
+        var s = RandomStream(seed: 8)
+        s.events = 400
+        let payloads = try Binary.run([dir + "/a.db", "SELECT payload FROM events WHERE seq > 0 ORDER BY seq"], executable: "/usr/bin/sqlite3").stdout
+        #expect(payloads == s.generate().map { CanonicalJSON.string(for: $0.json) + "\n" }.joined())
+        #expect(try Binary.run(["verify", "b.db"], in: dir).status == 0)
+    }
+
     @Test func showMatchesTheInProcessProjection() throws {
         let dir = Binary.tempDir()
         let file = try Self.stream(seed: 5, events: 500, in: dir)

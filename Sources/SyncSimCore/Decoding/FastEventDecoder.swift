@@ -11,12 +11,39 @@ public enum FastEventDecoder {
         return p.event()
     }
 
+    /// The event, and whether `bytes` already are its canonical JSON (``Event/canonicalBytes``),
+    /// as streams that SyncSim wrote are: then an import stores the line as it is instead of
+    /// writing it again. The answer errs only towards "no" (a property test holds a "yes" to the
+    /// canonical bytes).
+    public static func decodeNoticingCanonical(_ bytes: ArraySlice<UInt8>) -> (event: Event, isCanonical: Bool)? {
+        var p = Cursor(bytes: bytes, i: bytes.startIndex)
+        guard let e = p.event() else { return nil }
+        return (e, p.canonical)
+    }
+
+    /// The keys of an event as bits, in canonical order (by their UTF-8 bytes): a key that
+    /// comes after one with a higher bit is out of order.
+    private enum Key {
+        static let account = 1, at = 2, contact = 4, fields = 8, note = 16, type = 32
+    }
+
     private struct Cursor {
         let bytes: ArraySlice<UInt8>
         var i: Int
+        /// False once anything was read that canonical JSON writes differently: white space,
+        /// keys out of order, `-0`, a string the writer would escape (or non-ASCII, not checked
+        /// further), an `account` of `null`, empty `fields` that canonical JSON leaves out.
+        var canonical = true
+
+        init(bytes: ArraySlice<UInt8>, i: Int) {
+            self.bytes = bytes
+            self.i = i
+        }
 
         mutating func ws() {
+            let from = i
             while i < bytes.endIndex, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0D || bytes[i] == 0x0A { i += 1 }
+            if i != from { canonical = false }
         }
 
         mutating func expect(_ b: UInt8) -> Bool {
@@ -38,9 +65,11 @@ public enum FastEventDecoder {
                 if b == UInt8(ascii: "\"") { break }
                 if b == UInt8(ascii: "\\") || b < 0x20 { return nil }
                 if b >= 0x80 { ascii = false }
+                if b == 0x7F { canonical = false }
                 j += 1
             }
             guard j < bytes.endIndex else { return nil }
+            if !ascii { canonical = false }
             i = j + 1
             // ASCII needs no validation; anything else is checked as UTF-8.
             return bytes[start..<j].withUnsafeBufferPointer {
@@ -66,6 +95,7 @@ public enum FastEventDecoder {
             }
             guard j > digitsStart, !(bytes[digitsStart] == 0x30 && j - digitsStart > 1) else { return nil }
             if j < bytes.endIndex, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[j]) { return nil }
+            if negative && v == 0 { canonical = false }
             i = j
             return v
         }
@@ -94,9 +124,12 @@ public enum FastEventDecoder {
             var out: [String: Value] = [:]
             ws()
             if i < bytes.endIndex, bytes[i] == UInt8(ascii: "}") { i += 1; return out }
+            var previous: String?
             while true {
                 guard let k = string(), ValueDecoding.isValidFieldName(k), out[k] == nil,
                       expect(UInt8(ascii: ":")), let v = value() else { return nil }
+                if let previous, !CanonicalJSON.utf8Less(previous, k) { canonical = false }
+                previous = k
                 out[k] = v
                 ws()
                 guard i < bytes.endIndex else { return nil }
@@ -116,21 +149,22 @@ public enum FastEventDecoder {
                 guard let key = string(), expect(UInt8(ascii: ":")) else { return nil }
                 let bit: Int
                 switch key {
-                case "at": bit = 1; guard let v = integer(), v >= 0, v <= SimTime.maximum else { return nil }; at = v
-                case "type": bit = 2; type = string(); if type == nil { return nil }
+                case "at": bit = Key.at; guard let v = integer(), v >= 0, v <= SimTime.maximum else { return nil }; at = v
+                case "type": bit = Key.type; type = string(); if type == nil { return nil }
                 case "account":
-                    bit = 4
+                    bit = Key.account
                     ws()
                     if literal("null") { accountIsNull = true } else {
                         guard let v = string(), ValueDecoding.isValidID(v) else { return nil }
                         account = v
                     }
-                case "contact": bit = 8; guard let v = string(), ValueDecoding.isValidID(v) else { return nil }; contact = v
-                case "fields": bit = 16; fields = self.fields(); if fields == nil { return nil }
-                case "note": bit = 32; note = string(); if note == nil { return nil }
+                case "contact": bit = Key.contact; guard let v = string(), ValueDecoding.isValidID(v) else { return nil }; contact = v
+                case "fields": bit = Key.fields; fields = self.fields(); if fields == nil { return nil }
+                case "note": bit = Key.note; note = string(); if note == nil { return nil }
                 default: return nil
                 }
                 if seen & bit != 0 { return nil }
+                if seen >= bit { canonical = false }
                 seen |= bit
                 ws()
                 guard i < bytes.endIndex else { return nil }
@@ -141,26 +175,29 @@ public enum FastEventDecoder {
             ws()
             guard i == bytes.endIndex, let at, let type else { return nil }
             if accountIsNull && type != "dynamics.contact.create" { return nil }
-            // Which keys each type requires (r) and allows (a), as the bits above.
+            if accountIsNull { canonical = false }
+            // Which keys each type allows; `null` account and empty `fields` are left out of canonical JSON.
             let kind: Event.Kind
             switch type {
             case "dynamics.account.create", "dynamics.account.update":
-                guard seen & ~(1 | 2 | 4 | 16 | 32) == 0, let account, let fields else { return nil }
+                guard seen & ~(Key.at | Key.type | Key.account | Key.fields | Key.note) == 0, let account, let fields else { return nil }
                 kind = type == "dynamics.account.create" ? .accountCreate(account: account, fields: fields) : .accountUpdate(account: account, fields: fields)
             case "dynamics.account.delete":
-                guard seen & ~(1 | 2 | 4 | 32) == 0, let account else { return nil }
+                guard seen & ~(Key.at | Key.type | Key.account | Key.note) == 0, let account else { return nil }
                 kind = .accountDelete(account: account)
             case "dynamics.contact.create":
-                guard seen & ~(1 | 2 | 4 | 8 | 16 | 32) == 0, let contact else { return nil }
+                guard seen & ~(Key.at | Key.type | Key.account | Key.contact | Key.fields | Key.note) == 0, let contact else { return nil }
+                if fields?.isEmpty == true { canonical = false }
                 kind = .contactCreate(contact: contact, account: account, fields: fields ?? [:])
             case "dynamics.contact.move":
-                guard seen & ~(1 | 2 | 4 | 8 | 32) == 0, let contact, let account else { return nil }
+                guard seen & ~(Key.at | Key.type | Key.account | Key.contact | Key.note) == 0, let contact, let account else { return nil }
                 kind = .contactMove(contact: contact, account: account)
             case "marketo.account.edit":
-                guard seen & ~(1 | 2 | 8 | 16 | 32) == 0, let contact, let fields else { return nil }
+                guard seen & ~(Key.at | Key.type | Key.contact | Key.fields | Key.note) == 0, let contact, let fields else { return nil }
                 kind = .marketoAccountEdit(contact: contact, fields: fields)
             case "marketo.account.create":
-                guard seen & ~(1 | 2 | 4 | 16 | 32) == 0, let account else { return nil }
+                guard seen & ~(Key.at | Key.type | Key.account | Key.fields | Key.note) == 0, let account else { return nil }
+                if fields?.isEmpty == true { canonical = false }
                 kind = .marketoAccountCreate(account: account, fields: fields ?? [:])
             default:
                 return nil
