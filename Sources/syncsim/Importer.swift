@@ -89,16 +89,19 @@ enum Importer {
             }
         }
         defer { stop() }
+        let snapshots = Projector.SnapshotCache()
         while true {
             let (batch, failure) = pipe.take()
             guard let batch else {
                 if let failure { throw failure }
                 return
             }
-            for item in batch {
+            // By index, so the items are lent to `append`, not copied.
+            for i in batch.indices {
                 seq += 1
-                try append(item.event, payload: item.payload, seq: seq, to: writer, projector: &projector, checkpointEvery: checkpointEvery)
-                progress.update(done: item.bytesRead, events: seq)
+                try append(batch[i].event, payload: batch[i].payload, seq: seq, to: writer, projector: &projector,
+                           checkpointEvery: checkpointEvery, snapshots: snapshots)
+                progress.update(done: batch[i].bytesRead, events: seq)
             }
         }
     }
@@ -110,10 +113,10 @@ enum Importer {
     /// Appends an event; every `checkpointEvery` events, also a snapshot of the projection,
     /// committed with the batch of events it covers.
     static func append(_ event: Event, payload: [UInt8], seq: Int, to writer: LogWriter, projector: inout Projector,
-                       checkpointEvery: Int) throws {
+                       checkpointEvery: Int, snapshots: Projector.SnapshotCache) throws {
         try writer.append(event, payload: payload, rejected: rejection(&projector, event, seq))
         if seq % checkpointEvery == 0 {
-            try writer.checkpoint(state: projector.snapshot(), at: event.at)
+            try writer.checkpoint(state: projector.snapshot(reusing: snapshots), at: event.at)
         }
     }
 

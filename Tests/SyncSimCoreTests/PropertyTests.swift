@@ -172,6 +172,24 @@ import Testing
         }
     }
 
+    /// Snapshots that reuse the encoded names and rejections of earlier ones are the same bytes.
+    @Test(arguments: Array(UInt64(1)...10))
+    func snapshotsReusingACacheAreTheSameBytes(seed: UInt64) {
+        var stream = RandomStream(seed: seed)
+        stream.events = 400
+        var p = Projector(rules: stream.rules())
+        let cache = Projector.SnapshotCache()
+        var taken = 0
+        for (i, e) in stream.generate().enumerated() {
+            p.apply(e, seq: i + 1)
+            if i % 37 == 0 {
+                #expect(p.snapshot(reusing: cache) == p.snapshot(), "seed \(seed), after event \(i + 1)")
+                taken += 1
+            }
+        }
+        #expect(taken > 5)
+    }
+
     @Test func truncatedOrAlteredSnapshotsAreRefused() {
         let stream = RandomStream(seed: 3)
         var p = Projector(rules: stream.rules())

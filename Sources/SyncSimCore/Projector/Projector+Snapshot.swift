@@ -11,13 +11,50 @@ extension Projector {
     /// (the order the log first named them), so the same log gives the same bytes and a restored
     /// projector numbers what comes next as the full replay does.
     public func snapshot() -> [UInt8] {
+        snapshot(reusing: nil)
+    }
+
+    /// The encoded parts of a projector's state that only ever grow (the names of contacts and
+    /// accounts, the rejections), kept between snapshots of one projector as it goes on, so each
+    /// snapshot encodes only what was added since the last one. The bytes are the same.
+    public final class SnapshotCache {
+        var contactNames = Part(), accountNames = Part(), rejections = Part()
+
+        /// Encoded items `0..<count` of a list.
+        struct Part {
+            var count = 0
+            var bytes: [UInt8] = []
+        }
+
+        public init() {}
+    }
+
+    /// ``snapshot()``, encoding only what was added since `cache` last saw this projector.
+    /// A cache serves one projector, from its first snapshot on.
+    public func snapshot(reusing cache: SnapshotCache?) -> [UInt8] {
+        /// Writes a list's count, then its encoded items, from the cache when there is one.
+        func list<T>(_ items: [T], _ part: ReferenceWritableKeyPath<SnapshotCache, SnapshotCache.Part>, to w: inout SnapshotWriter,
+                     _ encode: (inout SnapshotWriter, T) -> Void) {
+            w.uint(UInt64(items.count))
+            guard let cache else {
+                for item in items { encode(&w, item) }
+                return
+            }
+            if cache[keyPath: part].count > items.count { cache[keyPath: part] = .init() }
+            var added = SnapshotWriter()
+            swap(&added.bytes, &cache[keyPath: part].bytes)
+            for item in items[cache[keyPath: part].count...] { encode(&added, item) }
+            swap(&added.bytes, &cache[keyPath: part].bytes)
+            cache[keyPath: part].count = items.count
+            w.bytes.append(contentsOf: cache[keyPath: part].bytes)
+        }
         var w = SnapshotWriter()
         w.bytes.reserveCapacity(64 + 24 * contacts.count + 64 * companies.count)
         w.uint(Self.snapshotVersion)
         // The contacts first, behind their length, so that they can be decoded on their own.
         var section = SnapshotWriter()
         section.bytes.reserveCapacity(24 * contacts.count)
-        section.strings(contactNames.names)
+        list(contactNames.names, \.contactNames, to: &section) { $0.string($1) }
         for c in contacts {
             guard let c else { section.bytes.append(0); continue }
             // 1: no account; 2: an account and its open link.
@@ -33,14 +70,13 @@ extension Projector {
         w.rules(rules)
         w.int(now)
         w.uint(UInt64(lastSeq))
-        w.uint(UInt64(rejections.count))
-        for r in rejections {
+        list(rejections, \.rejections, to: &w) { w, r in
             w.uint(UInt64(r.seq)); w.int(r.at); w.string(r.type); w.string(r.reason)
             w.optionalString(r.account); w.optionalString(r.contact)
         }
         w.strings(fieldNames.names)
         for named in namedFields { w.bool(named) }
-        w.strings(accountNames.names)
+        list(accountNames.names, \.accountNames, to: &w) { $0.string($1) }
         for ai in accountNames.names.indices {
             w.bool(dynamicsAccounts[ai] != nil)
             if let d = dynamicsAccounts[ai] { w.fields(d.fields); w.bool(d.deleted) }
