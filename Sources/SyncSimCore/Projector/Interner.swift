@@ -11,12 +11,16 @@
 /// outputs' maps of ids, so that every part of SyncSim agrees on which ids are the same.
 struct Interner: Sendable {
     private(set) var names: [String] = []
-    /// By hash slot: 0 if empty, else the id + 1 in the low 32 bits and the hash's high 32 bits
-    /// above, so a probe reads one word and compares names only when the hashes agree.
-    /// The count is a power of two, at least twice the names.
+    /// Two words per hash slot. The first: 0 if empty, else the id + 1 in the low 32 bits and the
+    /// hash's high 32 bits above, so a probe reads one word and compares names only when the
+    /// hashes agree. The second: the name itself when it is ASCII of at most 7 bytes (its bytes,
+    /// and its length in the top byte), else 0. Short names, like most ids, are then compared
+    /// within the slot's cache line, without reading ``names``. The slot count is a power of
+    /// two, at least twice the names.
     private var slots: [UInt64] = []
 
     var count: Int { names.count }
+    private var slotCount: Int { slots.count / 2 }
 
     init() {}
 
@@ -25,53 +29,56 @@ struct Interner: Sendable {
         self.names = names
         var size = 16
         while size < 2 * names.count { size *= 2 }
-        slots = Array(repeating: 0, count: size)
+        slots = Array(repeating: 0, count: 2 * size)
         let mask = size - 1
         // All hashes first, then a loop of independent probes, whose cache misses overlap.
-        let hashes = names.map(Self.hash)
-        for (id, h) in hashes.enumerated() {
-            let tag = h & 0xFFFF_FFFF_0000_0000
-            var i = Int(truncatingIfNeeded: h) & mask
-            while slots[i] != 0 {
-                if slots[i] & 0xFFFF_FFFF_0000_0000 == tag, names[Int(slots[i] & 0xFFFF_FFFF) - 1] == names[id] { return nil }
+        let keys = names.map(Self.key)
+        for (id, k) in keys.enumerated() {
+            let tag = k.hash & 0xFFFF_FFFF_0000_0000
+            var i = Int(truncatingIfNeeded: k.hash) & mask
+            while slots[2 * i] != 0 {
+                if slots[2 * i] & 0xFFFF_FFFF_0000_0000 == tag, names[Int(slots[2 * i] & 0xFFFF_FFFF) - 1] == names[id] { return nil }
                 i = (i + 1) & mask
             }
-            slots[i] = Self.entry(Int32(id), h)
+            slots[2 * i] = Self.entry(Int32(id), k.hash)
+            slots[2 * i + 1] = k.inline
         }
     }
 
     /// The id of `name`, assigning the next one if it is new.
     mutating func id(_ name: String) -> Int32 {
-        if slots.count < 2 * (names.count + 1) { reserve(names.count + 1) }
-        let h = Self.hash(name)
-        let (slot, found) = find(name, h)
+        if slotCount < 2 * (names.count + 1) { reserve(names.count + 1) }
+        let k = Self.key(name)
+        let (slot, found) = find(name, k)
         if let found { return found }
         let i = Int32(names.count)
         names.append(name)
-        slots[slot] = Self.entry(i, h)
+        slots[2 * slot] = Self.entry(i, k.hash)
+        slots[2 * slot + 1] = k.inline
         return i
     }
 
     /// The id of `name`, nil if it was never interned.
     func lookup(_ name: String) -> Int32? {
         guard !slots.isEmpty else { return nil }
-        return find(name, Self.hash(name)).id
+        return find(name, Self.key(name)).id
     }
 
     subscript(id: Int32) -> String { names[Int(id)] }
 
     private static func entry(_ id: Int32, _ h: UInt64) -> UInt64 { (h & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(id) + 1) }
 
-    private func find(_ name: String, _ h: UInt64) -> (slot: Int, id: Int32?) {
-        let mask = slots.count - 1
-        let tag = h & 0xFFFF_FFFF_0000_0000
-        var i = Int(truncatingIfNeeded: h) & mask
+    private func find(_ name: String, _ k: Key) -> (slot: Int, id: Int32?) {
+        let mask = slotCount - 1
+        let tag = k.hash & 0xFFFF_FFFF_0000_0000
+        var i = Int(truncatingIfNeeded: k.hash) & mask
         while true {
-            let e = slots[i]
+            let e = slots[2 * i]
             if e == 0 { return (i, nil) }
             if e & 0xFFFF_FFFF_0000_0000 == tag {
                 let id = Int32(truncatingIfNeeded: e & 0xFFFF_FFFF) - 1
-                if names[Int(id)] == name { return (i, id) }
+                // A short ASCII name is its inline word; only a longer one can equal a longer one.
+                if k.inline != 0 ? slots[2 * i + 1] == k.inline : names[Int(id)] == name { return (i, id) }
             }
             i = (i + 1) & mask
         }
@@ -79,32 +86,42 @@ struct Interner: Sendable {
 
     /// Makes room for `n` names without growing the table.
     mutating func reserve(_ n: Int) {
-        var size = max(16, slots.count)
+        var size = max(16, slotCount)
         while size < 2 * n { size *= 2 }
-        guard size > slots.count else { return }
+        guard size > slotCount else { return }
         names.reserveCapacity(n)
-        slots = Array(repeating: 0, count: size)
+        slots = Array(repeating: 0, count: 2 * size)
         let mask = size - 1
         // Hashes are worked out again here rather than kept: the table grows only log(n) times.
         for (id, name) in names.enumerated() {
-            let h = Self.hash(name)
-            var i = Int(truncatingIfNeeded: h) & mask
-            while slots[i] != 0 { i = (i + 1) & mask }
-            slots[i] = Self.entry(Int32(id), h)
+            let k = Self.key(name)
+            var i = Int(truncatingIfNeeded: k.hash) & mask
+            while slots[2 * i] != 0 { i = (i + 1) & mask }
+            slots[2 * i] = Self.entry(Int32(id), k.hash)
+            slots[2 * i + 1] = k.inline
         }
+    }
+
+    /// A name's hash and inline word.
+    struct Key {
+        var hash: UInt64
+        /// The bytes of an ASCII name of at most 7 bytes with its length in the top byte; 0 for others.
+        var inline: UInt64
     }
 
     /// A hash that agrees with `String` equality (canonical equivalence, as every other map of
     /// ids in SyncSim compares them): FNV-1a over the bytes of an ASCII name, whose bytes are its
-    /// only spelling; Swift's own hash for any other name.
-    static func hash(_ name: String) -> UInt64 {
+    /// only spelling; Swift's own hash for any other name. And the inline word of a short name.
+    static func key(_ name: String) -> Key {
         var utf8 = name
         return utf8.withUTF8 { bytes in
             var h: UInt64 = 0xcbf2_9ce4_8422_2325
             var high: UInt8 = 0
-            for b in bytes {
+            var inline: UInt64 = 0
+            for (n, b) in bytes.enumerated() {
                 h = (h ^ UInt64(b)) &* 0x100_0000_01b3
                 high |= b
+                if n < 7 { inline |= UInt64(b) << (8 * UInt64(n)) }
             }
             if high >= 0x80 { h = UInt64(bitPattern: Int64(name.hashValue)) }
             h ^= h >> 33
@@ -112,7 +129,8 @@ struct Interner: Sendable {
             h ^= h >> 33
             h &*= 0xc4ce_b9fe_1a85_ec53
             h ^= h >> 33
-            return h
+            let short = high < 0x80 && !bytes.isEmpty && bytes.count <= 7
+            return Key(hash: h, inline: short ? inline | UInt64(bytes.count) << 56 : 0)
         }
     }
 }
