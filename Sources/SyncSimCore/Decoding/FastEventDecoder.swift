@@ -124,13 +124,15 @@ public enum FastEventDecoder {
             var out: [String: Value] = [:]
             ws()
             if i < bytes.endIndex, bytes[i] == UInt8(ascii: "}") { i += 1; return out }
+            out.reserveCapacity(4)  // most events name a few fields: no rehashing as they are added
             var previous: String?
             while true {
-                guard let k = string(), ValueDecoding.isValidFieldName(k), out[k] == nil,
+                guard let k = string(), ValueDecoding.isValidFieldName(k),
                       expect(UInt8(ascii: ":")), let v = value() else { return nil }
                 if let previous, !CanonicalJSON.utf8Less(previous, k) { canonical = false }
                 previous = k
-                out[k] = v
+                // One hash per key: a key given twice is refused.
+                guard out.updateValue(v, forKey: k) == nil else { return nil }
                 ws()
                 guard i < bytes.endIndex else { return nil }
                 if bytes[i] == UInt8(ascii: ",") { i += 1; continue }

@@ -36,7 +36,7 @@ public enum ValueDecoding {
 
     /// Whether `s` is a valid field name.
     public static func isValidFieldName(_ s: String) -> Bool {
-        let u = Array(s.utf8)
+        let u = s.utf8  // read in place: every field of every event is checked here
         guard let first = u.first, u.count <= 64 else { return false }
         func letter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == UInt8(ascii: "_") }
         return letter(first) && u.dropFirst().allSatisfy { letter($0) || ($0 >= 0x30 && $0 <= 0x39) }

@@ -123,14 +123,15 @@ public struct Projector: Sendable {
 
     /// Runs every cycle that lands or starts at or before `instant`.
     public mutating func advance(to instant: Seconds) {
+        // Called for every event: the cycle and the pending events are looked at in place, not
+        // copied (a copy of the cycle retains every array it holds).
         while true {
-            if let cycle = inflight, cycle.end <= instant {
-                inflight = nil
-                land(cycle)
+            if let end = inflight?.end, end <= instant {
+                land(inflight.take()!)
                 continue
             }
-            if inflight == nil, let first = pending.first {
-                let start = rules.cycleStart(after: first.event.at)
+            if inflight == nil, !pending.isEmpty {
+                let start = rules.cycleStart(after: pending[0].event.at)
                 if start <= instant {
                     begin(at: start)
                     continue
