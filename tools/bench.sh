@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks SyncSim in release mode at about 10 thousand, 100 thousand and 1 million events:
-# import, full replay (median of 3), show --at latency (24 instants: median, p90, max), diff,
+# import, full replay (median of 5), show --at latency (24 instants: median, p90, max), diff,
 # log size and peak memory, each beside raw SQLite's
 # insert and read rates on the same rows. Usage: tools/bench.sh [SIZES...]  (default: 10000 100000 1000000)
 set -euo pipefail
@@ -33,13 +33,13 @@ for n in "${sizes[@]}"; do
   raw=$("$bin/syncsim-bench" raw "$work/a.db")
   raw_insert=$(awk '/raw_insert_rows_per_s/ {print $2}' <<<"$raw")
   raw_read=$(awk '/raw_read_rows_per_s/ {print $2}' <<<"$raw")
-  # Replay: the median of three runs.
+  # Replay: the median of five runs.
   rates=()
-  for _ in 1 2 3; do
+  for _ in 1 2 3 4 5; do
     /usr/bin/time -f "%M" -o "$work/replay.mem" "$bin/syncsim-bench" replay "$work/a.db" > "$work/replay.out"
     rates+=("$(awk '/replay_events_per_s/ {print $2}' "$work/replay.out")")
   done
-  replay_rate=$(printf '%s\n' "${rates[@]}" | sort -n | sed -n 2p)
+  replay_rate=$(printf '%s\n' "${rates[@]}" | sort -n | sed -n 3p)
   # show --at one contact at an instant in every hour of the simulated day (whole process, wall clock).
   span=$(tail -n 1 "$work/a.jsonl" | sed 's/.*"at":\([0-9]*\).*/\1/')
   lats=()

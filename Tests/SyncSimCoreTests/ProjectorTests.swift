@@ -33,6 +33,20 @@ import Testing
         #expect(projector.accountIDs.count == 1)
     }
 
+    @Test func anIDSpelledWithASignThatIsAnASCIILetterIsOneAccount() {
+        // KELVIN SIGN is canonically "K", GREEK QUESTION MARK ";": Swift holds each spelling
+        // equal to the ASCII one, so the projector must too (short and long ids alike).
+        for (ascii, other) in [("aK", "a\u{212A}"), ("acme;K-long-account-id", "acme\u{037E}\u{212A}-long-account-id")] {
+            let events = [E.create(0, ascii, ["name": E.s("A")]), E.contact(0, "alice", other),
+                          E.update(400, other, ["name": E.s("B")])]
+            var projector = Projector(rules: SyncRules())
+            for (i, e) in events.enumerated() { projector.apply(e, seq: i + 1) }
+            projector.advance(to: 900)
+            #expect(projector.shownFields(of: "alice")["name"] == E.s("B"), "\(other)")
+            #expect(projector.accountIDs.count == 1, "\(other)")
+        }
+    }
+
     @Test func r1DurationAndStart() {
         var rules = SyncRules()
         rules.start = 60

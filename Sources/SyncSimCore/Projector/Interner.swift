@@ -110,28 +110,53 @@ struct Interner: Sendable {
     }
 
     /// A hash that agrees with `String` equality (canonical equivalence, as every other map of
-    /// ids in SyncSim compares them): FNV-1a over the bytes of an ASCII name, whose bytes are its
-    /// only spelling; Swift's own hash for any other name. And the inline word of a short name.
+    /// ids in SyncSim compares them): FNV-1a over the bytes of an ASCII name; Swift's own hash for
+    /// any other name. And the inline word of a short name. A name whose only non-ASCII
+    /// characters are signs canonically equal to an ASCII character is another spelling of an
+    /// ASCII name, and is hashed as that name.
     static func key(_ name: String) -> Key {
         var utf8 = name
-        return utf8.withUTF8 { bytes in
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            var high: UInt8 = 0
-            var inline: UInt64 = 0
-            for (n, b) in bytes.enumerated() {
-                h = (h ^ UInt64(b)) &* 0x100_0000_01b3
-                high |= b
-                if n < 7 { inline |= UInt64(b) << (8 * UInt64(n)) }
-            }
-            if high >= 0x80 { h = UInt64(bitPattern: Int64(name.hashValue)) }
-            h ^= h >> 33
-            h &*= 0xff51_afd7_ed55_8ccd
-            h ^= h >> 33
-            h &*= 0xc4ce_b9fe_1a85_ec53
-            h ^= h >> 33
-            let short = high < 0x80 && !bytes.isEmpty && bytes.count <= 7
-            return Key(hash: h, inline: short ? inline | UInt64(bytes.count) << 56 : 0)
+        if let key = utf8.withUTF8(asciiKey) { return key }
+        if var ascii = asciiSpelling(name), let key = ascii.withUTF8(asciiKey) { return key }
+        var h = UInt64(bitPattern: Int64(name.hashValue))
+        mix(&h)
+        return Key(hash: h, inline: 0)
+    }
+
+    /// The characters whose canonical decomposition is a single ASCII character.
+    private static let asciiSigns: [Unicode.Scalar: Unicode.Scalar] = ["\u{212A}": "K", "\u{037E}": ";", "\u{1FEF}": "`"]
+
+    /// `name` in ASCII if its non-ASCII characters are all ``asciiSigns``, else nil.
+    private static func asciiSpelling(_ name: String) -> String? {
+        var out = String.UnicodeScalarView()
+        for u in name.unicodeScalars {
+            if u.isASCII { out.append(u) } else if let a = asciiSigns[u] { out.append(a) } else { return nil }
         }
+        return String(out)
+    }
+
+    private static func mix(_ h: inout UInt64) {
+        h ^= h >> 33
+        h &*= 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
+        h &*= 0xc4ce_b9fe_1a85_ec53
+        h ^= h >> 33
+    }
+
+    /// The key of ASCII bytes; nil for bytes that are not all ASCII.
+    private static func asciiKey(_ bytes: UnsafeBufferPointer<UInt8>) -> Key? {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var high: UInt8 = 0
+        var inline: UInt64 = 0
+        for (n, b) in bytes.enumerated() {
+            h = (h ^ UInt64(b)) &* 0x100_0000_01b3
+            high |= b
+            if n < 7 { inline |= UInt64(b) << (8 * UInt64(n)) }
+        }
+        guard high < 0x80 else { return nil }
+        mix(&h)
+        let short = !bytes.isEmpty && bytes.count <= 7
+        return Key(hash: h, inline: short ? inline | UInt64(bytes.count) << 56 : 0)
     }
 }
 
