@@ -194,6 +194,8 @@ struct FieldValues: Sendable, Equatable {
         while i < entries.count && entries[i].field < field { i += 1 }
         if i < entries.count && entries[i].field == field {
             let old = entries[i].value
+            // Most writes of a cycle leave the value as it was: then nothing is written.
+            if old == value { return old }
             if value.isNull {
                 entries.remove(at: i)
             } else {
