@@ -10,9 +10,12 @@ public struct EventValidator: Sendable {
     }
 
     private var lastAt: Seconds = 0
-    private var accounts: Set<String> = []
-    private var deleted: Set<String> = []
-    private var contacts: Set<String> = []
+    /// Ids seen, as the projector keeps them (a fixed hash, no per-process seeded hashing: every
+    /// event of an import is checked here).
+    private var accounts = Interner()
+    /// By account id: whether an earlier event deleted it.
+    private var deleted: [Bool] = []
+    private var contacts = Interner()
 
     public init() {}
 
@@ -23,13 +26,13 @@ public struct EventValidator: Sendable {
         }
         switch event.kind {
         case .accountCreate(let a, _):
-            if accounts.contains(a) { throw Issue(key: "account", message: "account '\(a)' is created twice") }
+            if accounts.lookup(a) != nil { throw Issue(key: "account", message: "account '\(a)' is created twice") }
         case .accountUpdate(let a, _):
             try existingLive(a, doing: "update")
         case .accountDelete(let a):
             try existingLive(a, doing: "delete")
         case .contactCreate(let c, let a, _):
-            if contacts.contains(c) { throw Issue(key: "contact", message: "contact '\(c)' is created twice") }
+            if contacts.lookup(c) != nil { throw Issue(key: "contact", message: "contact '\(c)' is created twice") }
             if let a { try existingLive(a, doing: "create a contact in") }
         case .contactMove(let c, let a):
             try existingContact(c)
@@ -41,24 +44,26 @@ public struct EventValidator: Sendable {
         }
         lastAt = event.at
         switch event.kind {
-        case .accountCreate(let a, _): accounts.insert(a)
-        case .accountDelete(let a): deleted.insert(a)
-        case .contactCreate(let c, _, _): contacts.insert(c)
+        case .accountCreate(let a, _):
+            _ = accounts.id(a)
+            deleted.append(false)
+        case .accountDelete(let a): deleted[Int(accounts.lookup(a)!)] = true
+        case .contactCreate(let c, _, _): _ = contacts.id(c)
         default: break
         }
     }
 
     private func existingLive(_ a: String, doing what: String) throws(Issue) {
-        if !accounts.contains(a) {
+        guard let i = accounts.lookup(a) else {
             throw Issue(key: "account", message: "cannot \(what) account '\(a)': no earlier event created it")
         }
-        if deleted.contains(a) {
+        if deleted[Int(i)] {
             throw Issue(key: "account", message: "cannot \(what) account '\(a)': an earlier event deleted it")
         }
     }
 
     private func existingContact(_ c: String) throws(Issue) {
-        if !contacts.contains(c) {
+        if contacts.lookup(c) == nil {
             throw Issue(key: "contact", message: "contact '\(c)' is not created by any earlier event")
         }
     }
