@@ -44,10 +44,15 @@ extension EventLog {
     /// all of them, not the header), read inside one read transaction. The reading thread holds
     /// this log's connection until `body` returns, so `body` must not call this log's other
     /// methods (they would wait for it, and it for them).
-    public func withEvents<T>(after: Int = 0, _ body: (inout EventIterator) throws -> T) throws -> T {
+    /// `first`, if given, runs on the reading thread before it reads.
+    public func withEvents<T>(after: Int = 0, first: (@Sendable () -> Void)? = nil,
+                              _ body: (inout EventIterator) throws -> T) throws -> T {
         let pipe = BatchPipe<Event>()
         let (queue, path) = (self.queue, self.path)
-        let stop = pipe.start { pipe in Self.read(queue: queue, path: path, after: after, into: pipe) }
+        let stop = pipe.start { pipe in
+            first?()
+            Self.read(queue: queue, path: path, after: after, into: pipe)
+        }
         defer { stop() }
         var iterator = EventIterator(pipe: pipe, path: path)
         let result = try body(&iterator)
@@ -132,22 +137,38 @@ extension EventLog {
     /// The projector a checkpoint stands for. Its contacts decode on a second thread while
     /// this one decodes the rest.
     public func restore(_ checkpoint: Checkpoint) throws(StoreError) -> Projector {
-        let state = checkpoint.state
-        let pipe = BatchPipe<Projector.SnapshotContacts>(capacity: 1)
-        let stop = pipe.start { pipe in
-            if let part = Projector.snapshotContacts(state) { pipe.put([part]) }
+        let pipe = Self.contactsPipe()
+        let stop = pipe.start(Self.decodeContacts(of: checkpoint))
+        defer { stop() }
+        return try restore(checkpoint, contacts: pipe)
+    }
+
+    /// A pipe for the contacts of a checkpoint, decoded on another thread.
+    static func contactsPipe() -> BatchPipe<Projector.SnapshotContacts> { BatchPipe(capacity: 1) }
+
+    /// What decodes the contacts of `checkpoint` into a pipe (nothing if they do not decode).
+    static func decodeContacts(of checkpoint: Checkpoint?) -> @Sendable (BatchPipe<Projector.SnapshotContacts>) -> Void {
+        let state = checkpoint?.state
+        return { pipe in
+            if let state, let part = Projector.snapshotContacts(state) { pipe.put([part]) }
             pipe.finish(nil)
         }
-        defer { stop() }
-        let restored = Projector(snapshot: state, contacts: { pipe.take().batch?.first })
+    }
+
+    /// The projector a checkpoint stands for, with its contacts from `pipe` (decoded here if
+    /// the pipe has none).
+    func restore(_ checkpoint: Checkpoint, contacts pipe: BatchPipe<Projector.SnapshotContacts>) throws(StoreError) -> Projector {
+        let restored = Projector(snapshot: checkpoint.state, contacts: { pipe.take().batch?.first })
         guard let p = restored, p.lastSeq == checkpoint.seq else {
             throw .corrupt(path: path, seq: checkpoint.seq, reason: "its checkpoint does not decode")
         }
         return p
     }
 
-    /// The projection state at `instant`: from the latest checkpoint at or before it (decoded while
-    /// a second thread reads the events after it), then those events up to the instant. `rules`
+    /// The projection state at `instant`: from the latest checkpoint at or before it, then the
+    /// events after it up to the instant. A second thread decodes the checkpoint's contacts, then
+    /// reads those events, while this one decodes the rest of the checkpoint (two threads for two
+    /// cores: a third, for the contacts alone, only contended with them). `rules`
     /// are the log's own (checkpoints were taken under them). `progress` is told how many events
     /// there are after the checkpoint, and returns what to tell of each one applied.
     public func projector(at instant: Seconds, rules: SyncRules,
@@ -155,8 +176,10 @@ extension EventLog {
         let saved = try checkpointState(atOrBefore: instant)
         let after = saved?.seq ?? 0
         let folded = progress(try lastSeq() - after)
-        return try withEvents(after: after) { events in
-            let start = try saved.map(restore) ?? Projector(rules: rules)
+        let contacts = Self.contactsPipe()
+        let decode = Self.decodeContacts(of: saved)
+        return try withEvents(after: after, first: { decode(contacts) }) { events in
+            let start = try saved.map { c throws(StoreError) in try restore(c, contacts: contacts) } ?? Projector(rules: rules)
             var counted = CountingIterator(base: events, folded: folded)
             let projector = Simulation.fold(from: start, events: &counted, through: instant)
             events = counted.base  // hand back any read failure for `withEvents` to report

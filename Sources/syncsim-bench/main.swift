@@ -169,15 +169,10 @@ case "at":
         lap("open")
         let saved = try log.checkpointState(atOrBefore: instant)
         lap("checkpoint_read")
-        // As `show` does it: the checkpoint decodes while the reading thread starts on the events after it.
-        let from = saved?.seq ?? 0
-        let p = try log.withEvents(after: from) { events in
-            let restored = try saved.map(log.restore) ?? Projector(rules: rules)
-            lap("checkpoint_decode")
-            return Simulation.fold(from: restored, events: &events, through: instant)
-        }
-        lap("tail")
-        print("tail_events \(p.lastSeq - from)")
+        // As `show` does it (reading the checkpoint again): decoding it, then the events after it.
+        let p = try log.projector(at: instant, rules: rules)
+        lap("checkpoint_decode_and_tail")
+        print("tail_events \(p.lastSeq - (saved?.seq ?? 0))")
         guard let saved else { return }
         let rounds = Int(ProcessInfo.processInfo.environment["SYNCSIM_BENCH_ROUNDS"] ?? "1") ?? 1
         let start = try log.restore(saved)
