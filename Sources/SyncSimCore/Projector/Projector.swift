@@ -266,8 +266,15 @@ public struct Projector: Sendable {
 
     private mutating func begin(at start: Seconds) {
         let split = pending.firstIndex { $0.event.at >= start } ?? pending.count
-        let carried = Array(pending[..<split])
-        pending.removeFirst(split)
+        let carried: [Carried]
+        if split == pending.count {
+            // The usual case, everything pending: the array changes hands, no event is copied.
+            carried = pending
+            pending = []
+        } else {
+            carried = Array(pending[..<split])
+            pending.removeFirst(split)
+        }
         // By account id, its plan's index: sized by what the cycle carries, not by every account
         // (a cycle a second over a large log must not cost a pass over all accounts).
         var slot: [Int32: Int] = [:]
