@@ -143,20 +143,36 @@ struct Interner: Sendable {
         h ^= h >> 33
     }
 
-    /// The key of ASCII bytes; nil for bytes that are not all ASCII.
+    /// The key of ASCII bytes; nil for bytes that are not all ASCII. The bytes are taken eight
+    /// at a time; the last, partial word is zero-padded, and the length is mixed in, so no two
+    /// names share words.
     private static func asciiKey(_ bytes: UnsafeBufferPointer<UInt8>) -> Key? {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        var high: UInt8 = 0
-        var inline: UInt64 = 0
-        for (n, b) in bytes.enumerated() {
-            h = (h ^ UInt64(b)) &* 0x100_0000_01b3
-            high |= b
-            if n < 7 { inline |= UInt64(b) << (8 * UInt64(n)) }
+        let n = bytes.count
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(n)
+        var high: UInt64 = 0
+        var i = 0
+        let raw = UnsafeRawBufferPointer(bytes)
+        while i + 8 <= n {
+            let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            high |= w
+            h = (h ^ w) &* 0x9E37_79B9_7F4A_7C15
+            h ^= h >> 29
+            i += 8
         }
-        guard high < 0x80 else { return nil }
+        var last: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n {
+            last |= UInt64(bytes[i]) << shift
+            shift += 8
+            i += 1
+        }
+        high |= last
+        guard high & 0x8080_8080_8080_8080 == 0 else { return nil }
+        h = (h ^ last) &* 0x9E37_79B9_7F4A_7C15
         mix(&h)
-        let short = !bytes.isEmpty && bytes.count <= 7
-        return Key(hash: h, inline: short ? inline | UInt64(bytes.count) << 56 : 0)
+        // A name of 1 to 7 bytes is all in `last`.
+        let short = n > 0 && n <= 7
+        return Key(hash: h, inline: short ? last | UInt64(n) << 56 : 0)
     }
 }
 
