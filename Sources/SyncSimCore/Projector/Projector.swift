@@ -280,23 +280,25 @@ public struct Projector: Sendable {
         var slot: [Int32: Int] = [:]
         slot.reserveCapacity(carried.count)
         var plans: [Cycle.AccountPlan] = []
-        for c in carried where c.account >= 0 {
+        // By index: the carried events are read in place, not copied one by one.
+        for k in carried.indices where carried[k].account >= 0 {
+            let account = carried[k].account
             let i: Int
-            if let known = slot[c.account] {
+            if let known = slot[account] {
                 i = known
             } else {
                 i = plans.count
-                slot[c.account] = i
-                plans.append(Cycle.AccountPlan(account: c.account, deleted: false, createdHere: false, values: FieldValues(), named: []))
+                slot[account] = i
+                plans.append(Cycle.AccountPlan(account: account, deleted: false, createdHere: false, values: FieldValues(), named: []))
             }
-            switch c.event.kind {
+            switch carried[k].event.kind {
             case .accountCreate(_, let f), .accountUpdate(_, let f):
-                for k in f.keys {
-                    let fi = fieldID(k, among: f.keys)
+                for key in f.keys {
+                    let fi = fieldID(key, among: f.keys)
                     if !plans[i].named.contains(fi) { plans[i].named.append(fi) }
                     namedFields[Int(fi)] = true
                 }
-                if case .accountCreate = c.event.kind { plans[i].createdHere = true }
+                if case .accountCreate = carried[k].event.kind { plans[i].createdHere = true }
             default: break
             }
         }
@@ -332,9 +334,10 @@ public struct Projector: Sendable {
                 rank[i] = r
             }
         }
-        for plan in cycle.accounts {
-            let ai = plan.account
-            if plan.deleted {
+        // By index: each plan is read in place, not copied.
+        for p in cycle.accounts.indices {
+            let ai = cycle.accounts[p].account
+            if cycle.accounts[p].deleted {
                 if companies[Int(ai)] != nil {
                     if !companies[Int(ai)]!.deletedInDynamics {
                         companies[Int(ai)]!.deletedInDynamics = true
@@ -359,14 +362,14 @@ public struct Projector: Sendable {
             }
             let targets = rules.overwrite == .all
                 ? cycle.allTargets
-                : plan.named.filter { syncs[Int($0)] }.sorted { rank[Int($0)] < rank[Int($1)] }
+                : cycle.accounts[p].named.filter { syncs[Int($0)] }.sorted { rank[Int($0)] < rank[Int($1)] }
             var changes: [FieldChange] = []
             var matched: [(field: String, edit: LocalEdit)] = []
             var company = companies[Int(ai)].take()!
             defer { companies[Int(ai)] = company }
             for field in targets {
                 let lost = company.takeEdit(field)
-                let value = plan.values.value(field) ?? .null
+                let value = cycle.accounts[p].values.value(field) ?? .null
                 let w = write(field, value, to: &company, account: ai, at: cycle.end, source: .dynamics, limit: rules.activityLimit)
                 guard recording else { continue }
                 guard let w else {
@@ -380,7 +383,7 @@ public struct Projector: Sendable {
             var write = CycleReport.AccountWrite(account: accountNames[ai], status: isNew ? .created : .updated,
                                                  changes: changes, matchedEdits: matched)
             // Fields Dynamics changed that this cycle does not write, and why (R6, R7).
-            for field in plan.named.map({ fieldNames[$0] }).sorted(by: CanonicalJSON.utf8Less)
+            for field in cycle.accounts[p].named.map({ fieldNames[$0] }).sorted(by: CanonicalJSON.utf8Less)
             where !targets.contains(where: { fieldNames[$0] == field }) {
                 if rules.unreadable.contains(field) {
                     write.skipped.append((field, .unreadable))
@@ -391,9 +394,9 @@ public struct Projector: Sendable {
             writes.append(write)
         }
         var links: [CycleReport.Link] = []
-        for c in cycle.carried {
-            let (seq, e) = (c.seq, c.event)
-            switch e.kind {
+        for k in cycle.carried.indices {
+            let seq = cycle.carried[k].seq
+            switch cycle.carried[k].event.kind {
             case .contactCreate(let c, let a, _):
                 let ci = contactID(c)
                 contacts[Int(ci)] = MarketoContact()
