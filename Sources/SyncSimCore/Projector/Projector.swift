@@ -222,16 +222,20 @@ public struct Projector: Sendable {
             return reject(event, seq, "contact '\(c)' has no company in Marketo yet", contact: c)
         }
         var changes: [FieldChange] = []
-        let names = fields.count == 1 ? Array(fields.keys) : fields.keys.sorted(by: CanonicalJSON.utf8Less)
         var company = companies[Int(ai)].take()!
-        for field in names {
-            let value = fields[field]!
-            let fi = fieldID(field, among: names)
+        func set(_ field: String, _ value: Value) {
+            let fi = fieldID(field, among: fields.keys)
             company.recordEdit(fi, LocalEdit(seq: seq, at: at, contact: c, value: value))
             if let w = write(fi, value, to: &company, account: ai, at: at, source: .marketo, limit: rules.activityLimit), recording {
                 changes.append(FieldChange(account: accountNames[ai], field: field, old: w.old, new: value, contacts: w.members,
                                            activitiesLogged: w.logged, lostEdit: nil))
             }
+        }
+        // Fields in name order; most edits set one, taken straight from the dictionary.
+        if fields.count == 1, let (field, value) = fields.first {
+            set(field, value)
+        } else {
+            for (field, value) in fields.sorted(by: { CanonicalJSON.utf8Less($0.key, $1.key) }) { set(field, value) }
         }
         companies[Int(ai)] = company
         return .edited(changes, account: accountNames[ai])
