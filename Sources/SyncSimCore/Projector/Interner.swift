@@ -206,12 +206,18 @@ struct FieldValues: Sendable, Equatable {
     /// Sets a field (`null` removes it) and returns the value it had (`null` if none).
     @discardableResult
     mutating func set(_ field: Int32, _ value: Value) -> Value {
+        change(field, value) ?? value
+    }
+
+    /// Sets a field (`null` removes it) and returns the value it had (`null` if none), or nil
+    /// if it already had `value`: most writes of a cycle leave the value as it was, and then
+    /// nothing is written or copied.
+    mutating func change(_ field: Int32, _ value: Value) -> Value? {
         var i = 0
         while i < entries.count && entries[i].field < field { i += 1 }
         if i < entries.count && entries[i].field == field {
+            if entries[i].value == value { return nil }
             let old = entries[i].value
-            // Most writes of a cycle leave the value as it was: then nothing is written.
-            if old == value { return old }
             if value.isNull {
                 entries.remove(at: i)
             } else {
@@ -219,7 +225,8 @@ struct FieldValues: Sendable, Equatable {
             }
             return old
         }
-        if !value.isNull { entries.insert(Entry(field: field, value: value), at: i) }
+        if value.isNull { return nil }
+        entries.insert(Entry(field: field, value: value), at: i)
         return .null
     }
 

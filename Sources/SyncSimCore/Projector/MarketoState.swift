@@ -103,8 +103,7 @@ struct Company: Sendable {
     /// Sets a field. When the value changes, counts an activity-logging change for the current
     /// members, unless they are more than `limit` (R8, R9). Returns nil when nothing changed.
     mutating func set(_ field: Int32, _ value: Value, source: ActivitySource, limit: Int64) -> Write? {
-        let old = fields.set(field, value)
-        guard old != value else { return nil }
+        guard let old = fields.change(field, value) else { return nil }
         let count = members.count
         let logged = Int64(count) <= limit
         guard logged && count > 0 else { return Write(old: old, members: count, logged: logged, tallyBefore: nil) }
