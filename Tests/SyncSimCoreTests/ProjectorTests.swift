@@ -207,3 +207,34 @@ import Testing
         #expect(project(events, at: 900).activityCount(of: "bob") == 1)
     }
 }
+
+/// The projector's own hash tables agree with Swift's dictionaries.
+@Suite struct IDTableTests {
+    @Test func idIndexKeepsTheFirstValueOfEachID() {
+        var rng = SplitMix64(seed: 42)
+        var index = IDIndex(capacity: 600)
+        var expected: [Int32: Int] = [:]
+        for _ in 0..<1_000 {
+            let id = Int32(truncatingIfNeeded: rng.next() % 600) - 1  // -1 too, as no account
+            let v = index.value(of: id) { expected.count }
+            if expected[id] == nil { expected[id] = v }
+            #expect(v == expected[id])
+        }
+        #expect(expected.count > 300)
+        // The first id stored may be -1 with the value 0.
+        var edge = IDIndex(capacity: 2)
+        #expect(edge.value(of: -1) { 0 } == 0)
+        #expect(edge.value(of: -1) { 9 } == 0)
+        #expect(edge.value(of: Int32.max) { 1 } == 1)
+    }
+
+    @Test func internerNumbersNamesInFirstSeenOrder() {
+        var interner = Interner()
+        let names = (0..<5_000).map { $0 % 3 == 0 ? "c\($0)" : "a-longer-name-\($0)" }
+        for (i, name) in names.enumerated() { #expect(interner.id(name) == Int32(i)) }
+        for (i, name) in names.enumerated() { #expect(interner.id(name) == Int32(i)) }
+        #expect(interner.lookup("c1") == nil)
+        #expect(Interner(unique: names)?.lookup("a-longer-name-4999") == 4999)
+        #expect(Interner(unique: names + ["c0"]) == nil)
+    }
+}

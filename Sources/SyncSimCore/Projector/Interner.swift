@@ -176,6 +176,38 @@ struct Interner: Sendable {
     }
 }
 
+/// A map from ids to small integers, for a cycle's plans by account: open addressing with a
+/// multiplicative hash (Swift's dictionary hashes each id with a seeded SipHash). It holds at
+/// most the `capacity` it was made for, and does not grow.
+struct IDIndex {
+    /// By slot: the id's bits in the high 32 bits and the value + 1 in the low ones, 0 if empty.
+    private var slots: [UInt64]
+    private var count = 0
+
+    init(capacity: Int) {
+        var size = 16
+        while size < 2 * capacity { size *= 2 }
+        slots = Array(repeating: 0, count: size)
+    }
+
+    /// The value of `id`, or `make()` stored as its value if it has none.
+    mutating func value(of id: Int32, orAdd make: () -> Int) -> Int {
+        let mask = slots.count - 1
+        let key = UInt64(UInt32(bitPattern: id))
+        var i = Int(truncatingIfNeeded: ((key + 1) &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+        while slots[i] != 0 {
+            if slots[i] >> 32 == key { return Int(slots[i] & 0xFFFF_FFFF) - 1 }
+            i = (i + 1) & mask
+        }
+        precondition(count < slots.count / 2, "IDIndex holds at most the capacity it was made for")
+        let v = make()
+        precondition(v >= 0 && v < Int(UInt32.max), "IDIndex values are small integers")
+        slots[i] = key << 32 | UInt64(v + 1)
+        count += 1
+        return v
+    }
+}
+
 /// The fields of one account, few in number: a small vector sorted by field id, searched
 /// linearly (faster than hashing for the handful of fields an account has). Sorted, it has one
 /// form for one content, whatever order the fields were set in.

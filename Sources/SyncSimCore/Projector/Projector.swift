@@ -281,19 +281,14 @@ public struct Projector: Sendable {
         }
         // By account id, its plan's index: sized by what the cycle carries, not by every account
         // (a cycle a second over a large log must not cost a pass over all accounts).
-        var slot: [Int32: Int] = [:]
-        slot.reserveCapacity(carried.count)
+        var slot = IDIndex(capacity: carried.count)
         var plans: [Cycle.AccountPlan] = []
         // By index: the carried events are read in place, not copied one by one.
         for k in carried.indices where carried[k].account >= 0 {
             let account = carried[k].account
-            let i: Int
-            if let known = slot[account] {
-                i = known
-            } else {
-                i = plans.count
-                slot[account] = i
+            let i = slot.value(of: account) {
                 plans.append(Cycle.AccountPlan(account: account, deleted: false, createdHere: false, values: FieldValues(), named: []))
+                return plans.count - 1
             }
             switch carried[k].event.kind {
             case .accountCreate(_, let f), .accountUpdate(_, let f):
