@@ -115,8 +115,11 @@ struct Interner: Sendable {
     /// characters are signs canonically equal to an ASCII character is another spelling of an
     /// ASCII name, and is hashed as that name.
     static func key(_ name: String) -> Key {
-        var utf8 = name
-        if let key = utf8.withUTF8(asciiKey) { return key }
+        // Read in place (`withCString` needs no mutable copy of the string, as `withUTF8` does).
+        let n = name.utf8.count
+        if let key = name.withCString({ asciiKey(UnsafeBufferPointer(start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self), count: n)) }) {
+            return key
+        }
         if var ascii = asciiSpelling(name), let key = ascii.withUTF8(asciiKey) { return key }
         var h = UInt64(bitPattern: Int64(name.hashValue))
         mix(&h)
