@@ -150,7 +150,6 @@ public final class EventLog {
         }
     }
 
-    /// Number of events (not counting the header).
     /// The sequence number of the last event (0 if none): the event count of an intact log,
     /// read from the end of the table instead of counting every row.
     public func lastSeq() throws(StoreError) -> Int {
@@ -161,6 +160,7 @@ public final class EventLog {
         }
     }
 
+    /// Number of events (not counting the header).
     public func eventCount() throws(StoreError) -> Int {
         do {
             return try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE seq > 0") ?? 0 }

@@ -7,14 +7,8 @@ public enum HashChain {
     /// The hash before the first row.
     public static let genesis = [UInt8](repeating: 0, count: 32)
 
-    /// The hash of a row given the previous row's hash.
-    public static func hash(previous: [UInt8], seq: Int, payload: [UInt8], rejected: String?) -> [UInt8] {
-        var scratch: [UInt8] = []
-        return hash(previous: previous, seq: seq, payload: payload, rejected: rejected, scratch: &scratch)
-    }
-
-    /// The same, hashing the row's bytes gathered in `scratch` at once: one digest instead of
-    /// one update per part, and no buffers made per row (the writer and `verify` chain every row).
+    /// The hash of a row given the previous row's hash, over the row's bytes gathered in
+    /// `scratch` (kept by the caller between rows: the writer and `verify` chain every row).
     public static func hash<Payload: Sequence<UInt8>>(previous: [UInt8], seq: Int, payload: Payload, rejected: String?,
                                                       scratch: inout [UInt8]) -> [UInt8] {
         scratch.removeAll(keepingCapacity: true)
@@ -29,11 +23,5 @@ public enum HashChain {
             scratch.append(0x0A)
         }
         return SHA256.hash(data: scratch).withUnsafeBytes { Array($0) }
-    }
-
-    /// The hash of a row whose payload is text.
-    public static func hash(previous: [UInt8], seq: Int, payload: String, rejected: String?) -> [UInt8] {
-        var scratch: [UInt8] = []
-        return hash(previous: previous, seq: seq, payload: payload.utf8, rejected: rejected, scratch: &scratch)
     }
 }

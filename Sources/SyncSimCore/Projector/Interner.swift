@@ -5,8 +5,8 @@
 /// log always gives the same ids, and a projector restored from a snapshot gets the ids the
 /// full replay gave.
 ///
-/// Its table is open addressing over a fixed byte hash (FNV-1a with a final mix), not a Swift
-/// dictionary: per-process seeded hashing was the largest cost of replays and checkpoint loads.
+/// Its table is open addressing over a fixed hash of the name's bytes (see ``key(_:)``), not a
+/// Swift dictionary: per-process seeded hashing was the largest cost of replays and checkpoint loads.
 /// Names are compared as Swift strings (canonical equivalence), like the validator's and the
 /// outputs' maps of ids, so that every part of SyncSim agrees on which ids are the same.
 struct Interner: Sendable {
@@ -27,22 +27,7 @@ struct Interner: Sendable {
     /// A table of `names` in order; nil if a name repeats.
     init?(unique names: [String]) {
         self.names = names
-        var size = 16
-        while size < 2 * names.count { size *= 2 }
-        slots = Array(repeating: 0, count: 2 * size)
-        let mask = size - 1
-        // All hashes first, then a loop of independent probes, whose cache misses overlap.
-        let keys = names.map(Self.key)
-        for (id, k) in keys.enumerated() {
-            let tag = k.hash & 0xFFFF_FFFF_0000_0000
-            var i = Int(truncatingIfNeeded: k.hash) & mask
-            while slots[2 * i] != 0 {
-                if slots[2 * i] & 0xFFFF_FFFF_0000_0000 == tag, names[Int(slots[2 * i] & 0xFFFF_FFFF) - 1] == names[id] { return nil }
-                i = (i + 1) & mask
-            }
-            slots[2 * i] = Self.entry(Int32(id), k.hash)
-            slots[2 * i + 1] = k.inline
-        }
+        guard rebuild(size: Self.size(for: names.count), rejectingRepeats: true) else { return nil }
     }
 
     /// The id of `name`, assigning the next one if it is new.
@@ -86,20 +71,38 @@ struct Interner: Sendable {
 
     /// Makes room for `n` names without growing the table.
     mutating func reserve(_ n: Int) {
-        var size = max(16, slotCount)
-        while size < 2 * n { size *= 2 }
+        let size = Self.size(for: n)
         guard size > slotCount else { return }
         names.reserveCapacity(n)
+        // Hashes are worked out again here rather than kept: the table grows only log(n) times.
+        _ = rebuild(size: size, rejectingRepeats: false)
+    }
+
+    /// The slot count for `n` names: a power of two, at least twice `n`.
+    private static func size(for n: Int) -> Int {
+        var size = 16
+        while size < 2 * n { size *= 2 }
+        return size
+    }
+
+    /// Refills a table of `size` slots with ``names``; false if `rejectingRepeats` and a name
+    /// repeats. All keys first, then a loop of independent probes, whose cache misses overlap.
+    private mutating func rebuild(size: Int, rejectingRepeats: Bool) -> Bool {
         slots = Array(repeating: 0, count: 2 * size)
         let mask = size - 1
-        // Hashes are worked out again here rather than kept: the table grows only log(n) times.
-        for (id, name) in names.enumerated() {
-            let k = Self.key(name)
+        let keys = names.map(Self.key)
+        for (id, k) in keys.enumerated() {
+            let tag = k.hash & 0xFFFF_FFFF_0000_0000
             var i = Int(truncatingIfNeeded: k.hash) & mask
-            while slots[2 * i] != 0 { i = (i + 1) & mask }
+            while slots[2 * i] != 0 {
+                if rejectingRepeats, slots[2 * i] & 0xFFFF_FFFF_0000_0000 == tag,
+                   names[Int(slots[2 * i] & 0xFFFF_FFFF) - 1] == names[id] { return false }
+                i = (i + 1) & mask
+            }
             slots[2 * i] = Self.entry(Int32(id), k.hash)
             slots[2 * i + 1] = k.inline
         }
+        return true
     }
 
     /// A name's hash and inline word.
@@ -110,8 +113,8 @@ struct Interner: Sendable {
     }
 
     /// A hash that agrees with `String` equality (canonical equivalence, as every other map of
-    /// ids in SyncSim compares them): FNV-1a over the bytes of an ASCII name; Swift's own hash for
-    /// any other name. And the inline word of a short name. A name whose only non-ASCII
+    /// ids in SyncSim compares them): a fixed hash of the bytes of an ASCII name (``asciiKey(_:)``);
+    /// Swift's own hash for any other name. And the inline word of a short name. A name whose only non-ASCII
     /// characters are signs canonically equal to an ASCII character is another spelling of an
     /// ASCII name, and is hashed as that name.
     static func key(_ name: String) -> Key {

@@ -42,9 +42,8 @@ extension Projector {
             }
             if cache[keyPath: part].count > items.count { cache[keyPath: part] = .init() }
             var added = SnapshotWriter()
-            swap(&added.bytes, &cache[keyPath: part].bytes)
             for item in items[cache[keyPath: part].count...] { encode(&added, item) }
-            swap(&added.bytes, &cache[keyPath: part].bytes)
+            cache[keyPath: part].bytes += added.bytes
             cache[keyPath: part].count = items.count
             w.bytes.append(contentsOf: cache[keyPath: part].bytes)
         }
