@@ -234,10 +234,11 @@ extension EventLog {
         }
     }
 
-    /// The instant of the last event, nil for a log without events.
+    /// The instant of the last event, nil for a log without events (events are in non-decreasing
+    /// `at`, so it is also the latest).
     public func lastEventAt() throws(StoreError) -> Seconds? {
         do {
-            return try queue.read { db in try Seconds.fetchOne(db, sql: "SELECT max(at) FROM events WHERE seq > 0") }
+            return try queue.read { db in try Seconds.fetchOne(db, sql: "SELECT at FROM events WHERE seq > 0 ORDER BY seq DESC LIMIT 1") }
         } catch {
             throw .database(path: path, reason: Self.describe(error))
         }

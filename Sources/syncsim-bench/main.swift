@@ -51,7 +51,7 @@ func rawInsert(_ rows: [RawRow], into path: String) -> Double {
     unlink(path)
     var db: OpaquePointer?
     check(sqlite3_open(path, &db), db, "open")
-    check(sqlite3_exec(db, "PRAGMA page_size=65536; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=100; CREATE TABLE events (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, type TEXT NOT NULL, payload TEXT NOT NULL, rejected TEXT, hash BLOB NOT NULL); CREATE INDEX events_at ON events(at);", nil, nil, nil), db, "schema")
+    check(sqlite3_exec(db, "PRAGMA page_size=65536; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=100; CREATE TABLE events (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, type TEXT NOT NULL, payload TEXT NOT NULL, rejected TEXT, hash BLOB NOT NULL);", nil, nil, nil), db, "schema")
     var st: OpaquePointer?
     check(sqlite3_prepare_v2(db, "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)", -1, &st, nil), db, "prepare")
     let t0 = now()

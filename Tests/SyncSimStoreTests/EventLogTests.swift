@@ -92,6 +92,41 @@ func sampleLog(_ dir: String, seed: UInt64 = 7, events count: Int = 300) throws 
         #expect(report.problem?.seq == nil)
     }
 
+    /// Whether the log has SQLite's index on the events' instants (logs of the first schema do).
+    func hasInstantIndex(_ path: String) throws -> Bool {
+        let db = try DatabaseQueue(path: path)
+        defer { try? db.close() }
+        return try db.read { try Bool.fetchOne($0, sql: "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'events_at'") } ?? false
+    }
+
+    @Test func lastEventAtIsTheLastEventsInstantWithoutAnIndexOnInstants() throws {
+        let (path, events, _) = try sampleLog(tempDir())
+        #expect(try !hasInstantIndex(path))
+        #expect(try EventLog.open(path: path).lastEventAt() == events.last!.at)
+        #expect(events.last!.at > events.first!.at)
+    }
+
+    @Test func aLogWithTheEarlierIndexIsReadAsBeforeAndLosesItWhenAppendedTo() throws {
+        let (path, events, _) = try sampleLog(tempDir())
+        // As a log of the first schema: the index on instants, and no record of the migration that drops it.
+        let db = try DatabaseQueue(path: path)
+        try db.write { db in
+            try db.execute(sql: "CREATE INDEX events_at ON events(at); DELETE FROM grdb_migrations WHERE identifier = 'v3-no-events-at-index'")
+        }
+        try db.close()
+        #expect(try hasInstantIndex(path))
+        let log = try EventLog.open(path: path)
+        #expect(try log.lastEventAt() == events.last!.at)
+        #expect(try log.verify().intact)
+        let writer = try LogWriter(appendingTo: path, lock: LogWriter.lock(path))
+        try writer.append(Event(at: events.last!.at + 1, kind: .accountCreate(account: "appended", fields: ["name": .string("x")])), rejected: nil)
+        try writer.finish()
+        #expect(try !hasInstantIndex(path))
+        #expect(try EventLog.open(path: path).lastEventAt() == events.last!.at + 1)
+        let report = try EventLog.open(path: path).verify()
+        #expect(report.intact, "\(report)")
+    }
+
     @Test func anExistingFileIsNeverOverwritten() throws {
         let dir = tempDir()
         let path = dir + "/log.db"
