@@ -205,16 +205,17 @@ public final class LogWriter {
                 }
                 let statement = try db.cachedStatement(sql: "INSERT INTO events (seq, at, type, payload, rejected, hash) VALUES (?, ?, ?, ?, ?, ?)")
                 let s = statement.sqliteStatement
-                for row in rows {
-                    let hash = HashChain.hash(previous: previous, seq: row.seq, payload: row.payload, rejected: row.rejected, scratch: &scratch)
+                // By index: each row is read in place, not copied (retaining what it holds).
+                for i in rows.indices {
+                    let hash = HashChain.hash(previous: previous, seq: rows[i].seq, payload: rows[i].payload, rejected: rows[i].rejected, scratch: &scratch)
                     previous = hash
-                    sqlite3_bind_int64(s, 1, Int64(row.seq))
-                    sqlite3_bind_int64(s, 2, row.at)
-                    sqlite3_bind_text(s, 3, row.type, -1, SQLITE_TRANSIENT)
-                    let rc: Int32 = row.payload.withUnsafeBufferPointer { p in
+                    sqlite3_bind_int64(s, 1, Int64(rows[i].seq))
+                    sqlite3_bind_int64(s, 2, rows[i].at)
+                    sqlite3_bind_text(s, 3, rows[i].type, -1, SQLITE_TRANSIENT)
+                    let rc: Int32 = rows[i].payload.withUnsafeBufferPointer { p in
                         hash.withUnsafeBufferPointer { h in
                             sqlite3_bind_text(s, 4, UnsafeRawPointer(p.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(p.count), nil)
-                            if let r = row.rejected {
+                            if let r = rows[i].rejected {
                                 sqlite3_bind_text(s, 5, r, -1, SQLITE_TRANSIENT)
                             } else {
                                 sqlite3_bind_null(s, 5)

@@ -54,15 +54,19 @@ extension Projector {
         var section = SnapshotWriter()
         section.bytes.reserveCapacity(24 * contacts.count)
         list(contactNames.names, \.contactNames, to: &section) { $0.string($1) }
-        for c in contacts {
-            guard let c else { section.bytes.append(0); continue }
-            // 1: no account; 2: an account and its open link.
-            if let o = c.open {
-                section.bytes.append(2); section.uint(UInt64(o.account)); section.tally(o.from)
-            } else {
-                section.bytes.append(1)
+        // Through a buffer and by index, so each value is read in place: copying a contact or a
+        // company out of its array retains and releases all it holds.
+        contacts.withUnsafeBufferPointer { contacts in
+            for ci in contacts.indices {
+                guard contacts[ci] != nil else { section.bytes.append(0); continue }
+                // 1: no account; 2: an account and its open link.
+                if let o = contacts[ci]!.open {
+                    section.bytes.append(2); section.uint(UInt64(o.account)); section.tally(o.from)
+                } else {
+                    section.bytes.append(1)
+                }
+                section.tally(contacts[ci]!.closed)
             }
-            section.tally(c.closed)
         }
         w.uint(UInt64(section.bytes.count))
         w.bytes.append(contentsOf: section.bytes)
@@ -76,15 +80,18 @@ extension Projector {
         w.strings(fieldNames.names)
         for named in namedFields { w.bool(named) }
         list(accountNames.names, \.accountNames, to: &w) { $0.string($1) }
-        for ai in accountNames.names.indices {
-            w.bool(dynamicsAccounts[ai] != nil)
-            if let d = dynamicsAccounts[ai] { w.fields(d.fields); w.bool(d.deleted) }
-            w.bool(companies[ai] != nil)
-            if let c = companies[ai] {
-                w.fields(c.fields); w.bool(c.deletedInDynamics); w.tally(c.tally)
-                w.uint(UInt64(c.localEdits.count))
-                for e in c.localEdits {
-                    w.uint(UInt64(e.field)); w.uint(UInt64(e.edit.seq)); w.int(e.edit.at); w.string(e.edit.contact); w.value(e.edit.value)
+        dynamicsAccounts.withUnsafeBufferPointer { dynamics in
+            companies.withUnsafeBufferPointer { companies in
+                for ai in accountNames.names.indices {
+                    w.bool(dynamics[ai] != nil)
+                    if dynamics[ai] != nil { w.fields(dynamics[ai]!.fields); w.bool(dynamics[ai]!.deleted) }
+                    w.bool(companies[ai] != nil)
+                    guard companies[ai] != nil else { continue }
+                    w.fields(companies[ai]!.fields); w.bool(companies[ai]!.deletedInDynamics); w.tally(companies[ai]!.tally)
+                    w.uint(UInt64(companies[ai]!.localEdits.count))
+                    for e in companies[ai]!.localEdits {
+                        w.uint(UInt64(e.field)); w.uint(UInt64(e.edit.seq)); w.int(e.edit.at); w.string(e.edit.contact); w.value(e.edit.value)
+                    }
                 }
             }
         }
@@ -255,6 +262,10 @@ struct SnapshotWriter {
     var bytes: [UInt8] = []
 
     mutating func uint(_ v: UInt64) {
+        if v < 0x80 {
+            bytes.append(UInt8(v))  // most ids, counts and tags
+            return
+        }
         var v = v
         while v >= 0x80 {
             bytes.append(UInt8(v & 0x7F) | 0x80)
@@ -298,9 +309,11 @@ struct SnapshotWriter {
     /// Field values, in field id order (the order they are kept in).
     mutating func fields(_ f: FieldValues) {
         uint(UInt64(f.entries.count))
-        for e in f.entries {
-            uint(UInt64(e.field))
-            value(e.value)
+        f.entries.withUnsafeBufferPointer { entries in
+            for i in entries.indices {
+                uint(UInt64(entries[i].field))
+                value(entries[i].value)
+            }
         }
     }
     mutating func ids(_ list: [Int32]) {
