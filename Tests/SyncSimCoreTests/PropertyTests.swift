@@ -162,6 +162,7 @@ import Testing
             return
         }
         #expect(restored.snapshot() == bytes, "seed \(seed): snapshots are deterministic")
+        #expect(restored.projection() == head.projection(), "seed \(seed), cut \(cut): restored as it was")
         for _ in 0..<4 {
             let t = Seconds(rng.next() % UInt64((events.last?.at ?? 0) + 1200))
             guard t >= head.now else { continue }
@@ -188,6 +189,41 @@ import Testing
             }
         }
         #expect(taken > 5)
+    }
+
+    /// Marketo's fields are stored as their differences from Dynamics': every kind of difference
+    /// comes back, and a difference that changes nothing is refused (one form for one content).
+    @Test func companyFieldsAreStoredAsTheirDifferencesFromDynamics() throws {
+        func values(_ pairs: [(Int32, Value)]) -> FieldValues { FieldValues(sorted: pairs.map { .init(field: $0.0, value: $0.1) }) }
+        let base = values([(0, .string("a")), (1, .number(.int(1))), (3, .bool(true)), (5, .string("e"))])
+        let cases: [FieldValues] = [
+            base,                                                                   // no difference
+            values([(0, .string("a")), (1, .number(.double(1.5))), (3, .bool(true)), (5, .string("e"))]),  // changed
+            values([(1, .number(.int(1))), (3, .bool(true))]),                     // removed first and last
+            values([(0, .string("a")), (1, .number(.int(1))), (2, .string("b")), (3, .bool(true)),
+                    (5, .string("e")), (6, .string("f"))]),                       // added inside and after
+            values([(4, .string("only"))]),                                         // nothing in common
+            FieldValues(),                                                          // all removed
+        ]
+        for c in cases {
+            var w = SnapshotWriter()
+            w.fields(c, over: base)
+            var r = SnapshotReader(bytes: w.bytes)
+            #expect(try r.fields(8, over: base) == c)
+            #expect(r.atEnd)
+            if c == base { #expect(w.bytes == [0], "no difference: one byte") }
+        }
+        // Field 1 "changed" to the value it has, and field 2 "removed" though absent.
+        for bytes: [UInt8] in [[1, 1, 3, 2], [1, 2, 0]] {
+            var r = SnapshotReader(bytes: bytes)
+            #expect(throws: SnapshotReader.Malformed.self) { try r.fields(8, over: base) }
+        }
+        // Without Dynamics' fields, the values are stored whole.
+        var w = SnapshotWriter()
+        w.fields(cases[3], over: nil)
+        var whole = SnapshotWriter()
+        whole.fields(cases[3])
+        #expect(w.bytes == whole.bytes)
     }
 
     @Test func truncatedOrAlteredSnapshotsAreRefused() {

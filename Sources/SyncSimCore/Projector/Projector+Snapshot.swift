@@ -5,7 +5,7 @@
 /// Snapshots hold counts, not activity records: a restored projector does not keep them.
 extension Projector {
     /// Format version of snapshots.
-    static let snapshotVersion: UInt64 = 3
+    static let snapshotVersion: UInt64 = 4
 
     /// The state as bytes. Accounts, contacts and field names are written as tables in id order
     /// (the order the log first named them), so the same log gives the same bytes and a restored
@@ -87,7 +87,9 @@ extension Projector {
                     if dynamics[ai] != nil { w.fields(dynamics[ai]!.fields); w.bool(dynamics[ai]!.deleted) }
                     w.bool(companies[ai] != nil)
                     guard companies[ai] != nil else { continue }
-                    w.fields(companies[ai]!.fields); w.bool(companies[ai]!.deletedInDynamics); w.tally(companies[ai]!.tally)
+                    // Marketo's copy mostly holds what Dynamics holds: only the fields where they differ.
+                    w.fields(companies[ai]!.fields, over: dynamics[ai]?.fields)
+                    w.bool(companies[ai]!.deletedInDynamics); w.tally(companies[ai]!.tally)
                     w.uint(UInt64(companies[ai]!.localEdits.count))
                     for e in companies[ai]!.localEdits {
                         w.uint(UInt64(e.field)); w.uint(UInt64(e.edit.seq)); w.int(e.edit.at); w.string(e.edit.contact); w.value(e.edit.value)
@@ -194,7 +196,7 @@ extension Projector {
                 }
                 if try r.bool() {
                     var c = Company()
-                    c.fields = try r.fields(fieldCount)
+                    c.fields = try r.fields(fieldCount, over: dynamicsAccounts[ai]?.fields)
                     c.deletedInDynamics = try r.bool()
                     c.tally = try r.tally()
                     for _ in 0..<(try r.count()) {
@@ -316,6 +318,32 @@ struct SnapshotWriter {
             }
         }
     }
+    /// Field values as the changes that make them from `base` (none: no fields): in field id order,
+    /// each field whose value differs, with its value, `null` where `base` has a field they lack.
+    mutating func fields(_ f: FieldValues, over base: FieldValues?) {
+        guard let base, !base.isEmpty else { return fields(f) }
+        var diff: [(field: Int32, at: Int?)] = []  // `at`: the entry of `f`, nil for a removal
+        f.entries.withUnsafeBufferPointer { mine in
+            base.entries.withUnsafeBufferPointer { theirs in
+                var i = 0, j = 0
+                while i < mine.count || j < theirs.count {
+                    if j == theirs.count || (i < mine.count && mine[i].field < theirs[j].field) {
+                        diff.append((mine[i].field, i)); i += 1
+                    } else if i == mine.count || theirs[j].field < mine[i].field {
+                        diff.append((theirs[j].field, nil)); j += 1
+                    } else {
+                        if mine[i].value != theirs[j].value { diff.append((mine[i].field, i)) }
+                        i += 1; j += 1
+                    }
+                }
+            }
+        }
+        uint(UInt64(diff.count))
+        for d in diff {
+            uint(UInt64(d.field))
+            if let i = d.at { value(f.entries[i].value) } else { bytes.append(0) }
+        }
+    }
     mutating func ids(_ list: [Int32]) {
         uint(UInt64(list.count))
         for i in list { uint(UInt64(i)) }
@@ -416,6 +444,35 @@ struct SnapshotReader {
             entries.append(FieldValues.Entry(field: field, value: v))
             last = field
         }
+        return FieldValues(sorted: entries)
+    }
+    /// What ``SnapshotWriter/fields(_:over:)`` wrote: `base` with the changes applied.
+    mutating func fields(_ fieldCount: Int, over base: FieldValues?) throws -> FieldValues {
+        guard let base, !base.isEmpty else { return try fields(fieldCount) }
+        let n = try count()
+        var entries: [FieldValues.Entry] = []
+        entries.reserveCapacity(base.entries.count + n)
+        var j = 0
+        var last: Int32 = -1
+        for _ in 0..<n {
+            let field = try id(fieldCount)
+            let v = try value()
+            guard field > last else { throw Malformed() }
+            last = field
+            while j < base.entries.count && base.entries[j].field < field {
+                entries.append(base.entries[j]); j += 1
+            }
+            let inBase = j < base.entries.count && base.entries[j].field == field
+            // One form for one content: a change changes something.
+            if inBase {
+                guard v != base.entries[j].value else { throw Malformed() }
+                j += 1
+            } else if v.isNull {
+                throw Malformed()
+            }
+            if !v.isNull { entries.append(FieldValues.Entry(field: field, value: v)) }
+        }
+        entries.append(contentsOf: base.entries[j...])
         return FieldValues(sorted: entries)
     }
     mutating func tally() throws -> Tally { Tally(total: Int(try uint()), dynamics: Int(try uint())) }
