@@ -77,7 +77,7 @@ extension EventLog {
                     let rc = sqlite3_step(s)
                     if rc == SQLITE_DONE { break }
                     guard rc == SQLITE_ROW else {
-                        throw db.stepError(rc)
+                        throw db.sqliteError(rc)
                     }
                     guard Int(sqlite3_column_int64(s, 0)) == expected else {
                         failure = .corrupt(path: path, seq: expected, reason: "missing from the log")
@@ -210,7 +210,7 @@ extension EventLog {
         guard sqlite3_blob_open(db.sqliteConnection, "main", "checkpoints", "state", Int64(seq), 0, &blob) == SQLITE_OK, let blob else {
             sqlite3_blob_close(blob)
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM checkpoints WHERE seq = ?", arguments: [seq]) == nil else {
-                throw DatabaseError(resultCode: .SQLITE_ERROR, message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                throw db.sqliteError(SQLITE_ERROR)
             }
             return nil
         }
@@ -221,7 +221,7 @@ extension EventLog {
             rc = count == 0 ? SQLITE_OK : sqlite3_blob_read(blob, buffer.baseAddress, Int32(count), 0)
             initialized = rc == SQLITE_OK ? count : 0
         }
-        guard rc == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection))) }
+        guard rc == SQLITE_OK else { throw db.sqliteError(rc) }
         return bytes
     }
 

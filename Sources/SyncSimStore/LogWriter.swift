@@ -198,7 +198,7 @@ public final class LogWriter {
                             return sqlite3_step(s)
                         }
                         guard rc == SQLITE_DONE else {
-                            throw db.stepError(rc)
+                            throw db.sqliteError(rc)
                         }
                     }
                     sqlite3_clear_bindings(s)
@@ -227,7 +227,7 @@ public final class LogWriter {
                         }
                     }
                     guard rc == SQLITE_DONE else {
-                        throw db.stepError(rc)
+                        throw db.sqliteError(rc)
                     }
                 }
                 sqlite3_clear_bindings(s)
@@ -313,8 +313,9 @@ private final class Committer: @unchecked Sendable {
 }
 
 extension Database {
-    /// The error of a statement stepped through the C API that did not end as expected.
-    func stepError(_ rc: Int32) -> DatabaseError {
+    /// The error of a call through SQLite's C API (a statement's step, a blob's open or read)
+    /// that returned `rc`.
+    func sqliteError(_ rc: Int32) -> DatabaseError {
         DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqliteConnection)))
     }
 }
