@@ -322,26 +322,26 @@ struct SnapshotWriter {
     /// each field whose value differs, with its value, `null` where `base` has a field they lack.
     mutating func fields(_ f: FieldValues, over base: FieldValues?) {
         guard let base, !base.isEmpty else { return fields(f) }
-        var diff: [(field: Int32, at: Int?)] = []  // `at`: the entry of `f`, nil for a removal
+        var diff: [FieldValues.Entry] = []  // `null` for a field `base` has and `f` lacks
         f.entries.withUnsafeBufferPointer { mine in
             base.entries.withUnsafeBufferPointer { theirs in
                 var i = 0, j = 0
                 while i < mine.count || j < theirs.count {
                     if j == theirs.count || (i < mine.count && mine[i].field < theirs[j].field) {
-                        diff.append((mine[i].field, i)); i += 1
+                        diff.append(mine[i]); i += 1
                     } else if i == mine.count || theirs[j].field < mine[i].field {
-                        diff.append((theirs[j].field, nil)); j += 1
+                        diff.append(FieldValues.Entry(field: theirs[j].field, value: .null)); j += 1
                     } else {
-                        if mine[i].value != theirs[j].value { diff.append((mine[i].field, i)) }
+                        if mine[i].value != theirs[j].value { diff.append(mine[i]) }
                         i += 1; j += 1
                     }
                 }
             }
         }
         uint(UInt64(diff.count))
-        for d in diff {
-            uint(UInt64(d.field))
-            if let i = d.at { value(f.entries[i].value) } else { bytes.append(0) }
+        for e in diff {
+            uint(UInt64(e.field))
+            value(e.value)
         }
     }
     mutating func ids(_ list: [Int32]) {
