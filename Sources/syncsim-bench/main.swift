@@ -108,7 +108,7 @@ func median(rounds: Int, _ body: () -> Void) -> Double {
     return times.sorted()[times.count / 2]
 }
 
-let usage = "usage: syncsim-bench raw LOG | replay LOG | read LOG | fold LOG | at LOG SECONDS | encode LOG SECONDS"
+let usage = "usage: syncsim-bench raw LOG | replay LOG | read LOG | fold LOG | at LOG SECONDS"
 let args = CommandLine.arguments
 guard args.count >= 3 else {
     print(usage)
@@ -186,19 +186,6 @@ case "at":
         print("snapshot_decode_contacts_ms \(ms(median(rounds: rounds) { _ = Projector.snapshotContacts(saved.state) }))")
         let part = Projector.snapshotContacts(saved.state)
         print("snapshot_decode_rest_ms \(ms(median(rounds: rounds) { _ = Projector(snapshot: saved.state, contacts: { part }) }))")
-    }
-case "encode":
-    // Snapshots of the checkpoint's state taken as an import takes them, with a warm cache
-    // (median of SYNCSIM_BENCH_ROUNDS, default 10; for instruction counts under callgrind).
-    measure {
-        let log = try EventLog.open(path: args[2])
-        guard let saved = try log.checkpointState(atOrBefore: Int64(args.count > 3 ? args[3] : "0") ?? 0) else { return }
-        let start = try log.restore(saved)
-        let cache = Projector.SnapshotCache()
-        _ = start.snapshot(reusing: cache)
-        let rounds = Int(ProcessInfo.processInfo.environment["SYNCSIM_BENCH_ROUNDS"] ?? "10") ?? 10
-        let t = median(rounds: rounds) { precondition(start.snapshot(reusing: cache).count == saved.state.count) }
-        print("snapshot_encode_cached_ms \(String(format: "%.1f", t * 1000))")
     }
 default:
     print(usage)
