@@ -41,17 +41,18 @@ extension EventLog {
     }
 
     /// Runs `body` with an iterator over the events after sequence number `after` (by default
-    /// all of them, not the header), read inside one read transaction. The reading thread holds
+    /// all of them, not the header) and up to `through` (by default to the end), read inside one
+    /// read transaction. The reading thread holds
     /// this log's connection until `body` returns, so `body` must not call this log's other
     /// methods (they would wait for it, and it for them).
     /// `first`, if given, runs on the reading thread before it reads.
-    public func withEvents<T>(after: Int = 0, first: (@Sendable () -> Void)? = nil,
+    public func withEvents<T>(after: Int = 0, through: Int = .max, first: (@Sendable () -> Void)? = nil,
                               _ body: (inout EventIterator) throws -> T) throws -> T {
         let pipe = BatchPipe<Event>()
         let (queue, path) = (self.queue, self.path)
         let stop = pipe.start { pipe in
             first?()
-            Self.read(queue: queue, path: path, after: after, into: pipe)
+            Self.read(queue: queue, path: path, after: after, through: through, into: pipe)
         }
         defer { stop() }
         var iterator = EventIterator(pipe: pipe, path: path)
@@ -60,14 +61,16 @@ extension EventLog {
         return result
     }
 
-    /// Reads and decodes the events after `after` into `pipe`, checking that sequence numbers follow.
-    private static func read(queue: DatabaseQueue, path: String, after: Int, into pipe: BatchPipe<Event>) {
+    /// Reads and decodes the events after `after` and up to `through` into `pipe`, checking that
+    /// sequence numbers follow.
+    private static func read(queue: DatabaseQueue, path: String, after: Int, through: Int, into pipe: BatchPipe<Event>) {
         var failure: StoreError?
         do {
             try queue.read { db in
-                let statement = try db.makeStatement(sql: "SELECT seq, payload FROM events WHERE seq > ? ORDER BY seq")
+                let statement = try db.makeStatement(sql: "SELECT seq, payload FROM events WHERE seq > ? AND seq <= ? ORDER BY seq")
                 let s = statement.sqliteStatement
                 sqlite3_bind_int64(s, 1, Int64(after))
+                sqlite3_bind_int64(s, 2, Int64(through))
                 defer { sqlite3_reset(s) }
                 var expected = after + 1
                 var batch: [Event] = []
@@ -175,10 +178,13 @@ extension EventLog {
                           progress: (_ remaining: Int) -> (_ folded: Int) -> Void = { _ in { _ in } }) throws -> Projector {
         let saved = try checkpointState(atOrBefore: instant)
         let after = saved?.seq ?? 0
-        let folded = progress(try lastSeq() - after)
+        // Only the events up to the instant are read: the reading thread does not decode a
+        // few batches past it while the fold stops there.
+        let through = try lastSeq(atOrBefore: instant, after: after)
+        let folded = progress(through - after)
         let contacts = Self.contactsPipe()
         let decode = Self.decodeContacts(of: saved)
-        return try withEvents(after: after, first: { decode(contacts) }) { events in
+        return try withEvents(after: after, through: through, first: { decode(contacts) }) { events in
             let start = try saved.map { c throws(StoreError) in try restore(c, contacts: contacts) } ?? Projector(rules: rules)
             var counted = CountingIterator(base: events, folded: folded)
             let projector = Simulation.fold(from: start, events: &counted, through: instant)
@@ -231,6 +237,29 @@ extension EventLog {
         try queue.read { db in
             guard try db.tableExists("checkpoints") else { return [] }
             return try Int.fetchAll(db, sql: "SELECT seq FROM checkpoints ORDER BY seq")
+        }
+    }
+
+    /// The sequence number of the last event at or before `instant` (`after` if none after it
+    /// is): a binary search over the sequence numbers, since events are in non-decreasing `at`,
+    /// rather than a scan of every row after `after`.
+    public func lastSeq(atOrBefore instant: Seconds, after: Int = 0) throws(StoreError) -> Int {
+        do {
+            return try queue.read { db in
+                let statement = try db.makeStatement(sql: "SELECT at FROM events WHERE seq = ?")
+                let last = try Int.fetchOne(db, sql: "SELECT max(seq) FROM events") ?? 0
+                var low = after  // at or before the instant (or the start)
+                var high = last + 1  // past it
+                while high - low > 1 {
+                    let mid = low + (high - low) / 2
+                    // A log with a missing row is read to its end, so the reading finds the gap and reports it.
+                    guard let at = try Seconds.fetchOne(statement, arguments: [mid]) else { return last }
+                    if at <= instant { low = mid } else { high = mid }
+                }
+                return low
+            }
+        } catch {
+            throw .database(path: path, reason: Self.describe(error))
         }
     }
 

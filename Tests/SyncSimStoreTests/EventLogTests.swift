@@ -106,6 +106,36 @@ func sampleLog(_ dir: String, seed: UInt64 = 7, events count: Int = 300) throws 
         #expect(events.last!.at > events.first!.at)
     }
 
+    @Test func lastSeqAtOrBeforeAnInstantIsTheLastEventOfThatInstant() throws {
+        let (path, events, _) = try sampleLog(tempDir(), seed: 11, events: 400)
+        let log = try EventLog.open(path: path)
+        // Every instant of the log, the ones just before and after, and some before the start.
+        let instants = Set(events.flatMap { [$0.at - 1, $0.at, $0.at + 1] } + [-5, 0])
+        #expect(Set(events.map(\.at)).count < events.count, "the sample has instants with several events")
+        for t in instants.sorted() {
+            let expected = events.lastIndex { $0.at <= t }.map { $0 + 1 } ?? 0
+            #expect(try log.lastSeq(atOrBefore: t) == expected, "at \(t)")
+            // From a later start, as from a checkpoint: never before it.
+            for after in [0, 37, 200] {
+                #expect(try log.lastSeq(atOrBefore: t, after: after) == max(after, expected), "at \(t) after \(after)")
+            }
+        }
+    }
+
+    @Test func aGapBeforeTheInstantIsReportedNotPassedOver() throws {
+        let (path, events, header) = try sampleLog(tempDir())
+        try tamper(path, "DELETE FROM events WHERE seq = 150")
+        let log = try EventLog.open(path: path)
+        // The search meets the gap and reads to the end, where the reading names it.
+        #expect(try log.lastSeq(atOrBefore: events[200].at) == events.count)
+        #expect {
+            _ = try log.projector(at: events[200].at, rules: header.rules)
+        } throws: { error in
+            guard case StoreError.corrupt(_, let seq, _) = error else { return false }
+            return seq == 150
+        }
+    }
+
     @Test func aLogWithTheEarlierIndexIsReadAsBeforeAndLosesItWhenAppendedTo() throws {
         let (path, events, _) = try sampleLog(tempDir())
         // As a log of the first schema: the index on instants, and no record of the migration that drops it.
