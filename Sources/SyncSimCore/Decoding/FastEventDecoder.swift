@@ -7,8 +7,10 @@
 /// general path, which also produces the precise error.
 public enum FastEventDecoder {
     public static func decode(_ bytes: ArraySlice<UInt8>) -> Event? {
-        var p = Cursor(bytes: bytes, i: bytes.startIndex)
-        return p.event()
+        bytes.withUnsafeBufferPointer { bytes in
+            var p = Cursor(bytes: bytes, i: 0)
+            return p.event()
+        }
     }
 
     /// The event, and whether `bytes` already are its canonical JSON (``Event/canonicalBytes``),
@@ -16,9 +18,11 @@ public enum FastEventDecoder {
     /// writing it again. The answer errs only towards "no" (a property test holds a "yes" to the
     /// canonical bytes).
     public static func decodeNoticingCanonical(_ bytes: ArraySlice<UInt8>) -> (event: Event, isCanonical: Bool)? {
-        var p = Cursor(bytes: bytes, i: bytes.startIndex)
-        guard let e = p.event() else { return nil }
-        return (e, p.canonical)
+        bytes.withUnsafeBufferPointer { bytes in
+            var p = Cursor(bytes: bytes, i: 0)
+            guard let e = p.event() else { return nil }
+            return (e, p.canonical)
+        }
     }
 
     /// The keys of an event as bits, in canonical order (by their UTF-8 bytes): a key that
@@ -27,15 +31,37 @@ public enum FastEventDecoder {
         static let account = 1, at = 2, contact = 4, fields = 8, note = 16, type = 32
     }
 
+    /// The event types of the fast path (every one but `sync.configure`), matched by their bytes.
+    private enum FastType: CaseIterable {
+        case accountCreate, accountUpdate, accountDelete, contactCreate, contactMove, marketoEdit, marketoCreate
+
+        /// Made once (`allCases` makes a new array at every call).
+        static let all = allCases
+
+        var name: StaticString {
+            switch self {
+            case .accountCreate: return "dynamics.account.create"
+            case .accountUpdate: return "dynamics.account.update"
+            case .accountDelete: return "dynamics.account.delete"
+            case .contactCreate: return "dynamics.contact.create"
+            case .contactMove: return "dynamics.contact.move"
+            case .marketoEdit: return "marketo.account.edit"
+            case .marketoCreate: return "marketo.account.create"
+            }
+        }
+    }
+
+    /// Reads one line's bytes, lent to it for the length of a decode (read through a buffer:
+    /// an array slice's bounds checks cost a third of the decoding).
     private struct Cursor {
-        let bytes: ArraySlice<UInt8>
+        let bytes: UnsafeBufferPointer<UInt8>
         var i: Int
         /// False once anything was read that canonical JSON writes differently: white space,
         /// keys out of order, `-0`, a string the writer would escape (or non-ASCII, not checked
         /// further), an `account` of `null`, empty `fields` that canonical JSON leaves out.
         var canonical = true
 
-        init(bytes: ArraySlice<UInt8>, i: Int) {
+        init(bytes: UnsafeBufferPointer<UInt8>, i: Int) {
             self.bytes = bytes
             self.i = i
         }
@@ -53,8 +79,9 @@ public enum FastEventDecoder {
             return true
         }
 
-        /// A string without escapes or control characters, valid UTF-8.
-        mutating func string() -> String? {
+        /// The bytes of a string without escapes or control characters (between its quotes), and
+        /// whether they are ASCII; not yet checked as UTF-8.
+        mutating func rawString() -> (bytes: Range<Int>, ascii: Bool)? {
             ws()
             guard i < bytes.endIndex, bytes[i] == UInt8(ascii: "\"") else { return nil }
             let start = i + 1
@@ -63,18 +90,39 @@ public enum FastEventDecoder {
             while j < bytes.endIndex {
                 let b = bytes[j]
                 if b == UInt8(ascii: "\"") { break }
-                if b == UInt8(ascii: "\\") || b < 0x20 { return nil }
-                if b >= 0x80 { ascii = false }
-                if b == 0x7F { canonical = false }
+                if b == UInt8(ascii: "\\") { return nil }
+                // One test for the rare bytes: controls, DEL and non-ASCII.
+                if b &- 0x20 >= 0x5F {
+                    if b < 0x20 { return nil }
+                    if b == 0x7F { canonical = false } else { ascii = false }
+                }
                 j += 1
             }
             guard j < bytes.endIndex else { return nil }
             if !ascii { canonical = false }
             i = j + 1
+            return (start..<j, ascii)
+        }
+
+        /// A string without escapes or control characters, valid UTF-8.
+        mutating func string() -> String? {
+            guard let (range, ascii) = rawString() else { return nil }
             // ASCII needs no validation; anything else is checked as UTF-8.
-            return bytes[start..<j].withUnsafeBufferPointer {
-                ascii ? String(decoding: $0, as: UTF8.self) : String(validating: $0, as: UTF8.self)
+            let text = UnsafeBufferPointer(rebasing: bytes[range])
+            return ascii ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
+        }
+
+        /// Whether the bytes in `range` are `word`: keys and type names are matched as bytes,
+        /// without making strings of them.
+        func matches(_ range: Range<Int>, _ word: StaticString) -> Bool {
+            guard range.count == word.utf8CodeUnitCount else { return false }
+            let w = word.utf8Start
+            var k = 0
+            for j in range {
+                if bytes[j] != w[k] { return false }
+                k += 1
             }
+            return true
         }
 
         /// An integer that fits in 64 bits, in JSON syntax (no leading zeros, no fraction or exponent).
@@ -94,16 +142,15 @@ public enum FastEventDecoder {
                 j += 1
             }
             guard j > digitsStart, !(bytes[digitsStart] == 0x30 && j - digitsStart > 1) else { return nil }
-            if j < bytes.endIndex, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[j]) { return nil }
+            if j < bytes.endIndex, bytes[j] == UInt8(ascii: ".") || bytes[j] == UInt8(ascii: "e") || bytes[j] == UInt8(ascii: "E") { return nil }
             if negative && v == 0 { canonical = false }
             i = j
             return v
         }
 
         mutating func literal(_ word: StaticString) -> Bool {
-            let w = word.withUTF8Buffer { Array($0) }
-            guard i + w.count <= bytes.endIndex, bytes[i..<i + w.count].elementsEqual(w) else { return false }
-            i += w.count
+            guard i + word.utf8CodeUnitCount <= bytes.endIndex, matches(i..<i + word.utf8CodeUnitCount, word) else { return false }
+            i += word.utf8CodeUnitCount
             return true
         }
 
@@ -143,27 +190,34 @@ public enum FastEventDecoder {
 
         mutating func event() -> Event? {
             guard expect(UInt8(ascii: "{")) else { return nil }
-            var at: Int64?, type: String?, account: String?, contact: String?, note: String?
+            var at: Int64?, type: FastType?, account: String?, contact: String?, note: String?
             var fields: [String: Value]?
             var accountIsNull = false
             var seen = 0
             while true {
-                guard let key = string(), expect(UInt8(ascii: ":")) else { return nil }
+                guard let (key, _) = rawString(), expect(UInt8(ascii: ":")) else { return nil }
                 let bit: Int
-                switch key {
-                case "at": bit = Key.at; guard let v = integer(), v >= 0, v <= SimTime.maximum else { return nil }; at = v
-                case "type": bit = Key.type; type = string(); if type == nil { return nil }
-                case "account":
+                if matches(key, "at") {
+                    bit = Key.at; guard let v = integer(), v >= 0, v <= SimTime.maximum else { return nil }; at = v
+                } else if matches(key, "type") {
+                    bit = Key.type
+                    guard let (name, _) = rawString(), let t = FastType.all.first(where: { matches(name, $0.name) }) else { return nil }
+                    type = t
+                } else if matches(key, "account") {
                     bit = Key.account
                     ws()
                     if literal("null") { accountIsNull = true } else {
                         guard let v = string(), ValueDecoding.isValidID(v) else { return nil }
                         account = v
                     }
-                case "contact": bit = Key.contact; guard let v = string(), ValueDecoding.isValidID(v) else { return nil }; contact = v
-                case "fields": bit = Key.fields; fields = self.fields(); if fields == nil { return nil }
-                case "note": bit = Key.note; note = string(); if note == nil { return nil }
-                default: return nil
+                } else if matches(key, "contact") {
+                    bit = Key.contact; guard let v = string(), ValueDecoding.isValidID(v) else { return nil }; contact = v
+                } else if matches(key, "fields") {
+                    bit = Key.fields; fields = self.fields(); if fields == nil { return nil }
+                } else if matches(key, "note") {
+                    bit = Key.note; note = string(); if note == nil { return nil }
+                } else {
+                    return nil
                 }
                 if seen & bit != 0 { return nil }
                 if seen >= bit { canonical = false }
@@ -176,33 +230,31 @@ public enum FastEventDecoder {
             }
             ws()
             guard i == bytes.endIndex, let at, let type else { return nil }
-            if accountIsNull && type != "dynamics.contact.create" { return nil }
+            if accountIsNull && type != .contactCreate { return nil }
             if accountIsNull { canonical = false }
             // Which keys each type allows; `null` account and empty `fields` are left out of canonical JSON.
             let kind: Event.Kind
             switch type {
-            case "dynamics.account.create", "dynamics.account.update":
+            case .accountCreate, .accountUpdate:
                 guard seen & ~(Key.at | Key.type | Key.account | Key.fields | Key.note) == 0, let account, let fields else { return nil }
-                kind = type == "dynamics.account.create" ? .accountCreate(account: account, fields: fields) : .accountUpdate(account: account, fields: fields)
-            case "dynamics.account.delete":
+                kind = type == .accountCreate ? .accountCreate(account: account, fields: fields) : .accountUpdate(account: account, fields: fields)
+            case .accountDelete:
                 guard seen & ~(Key.at | Key.type | Key.account | Key.note) == 0, let account else { return nil }
                 kind = .accountDelete(account: account)
-            case "dynamics.contact.create":
+            case .contactCreate:
                 guard seen & ~(Key.at | Key.type | Key.account | Key.contact | Key.fields | Key.note) == 0, let contact else { return nil }
                 if fields?.isEmpty == true { canonical = false }
                 kind = .contactCreate(contact: contact, account: account, fields: fields ?? [:])
-            case "dynamics.contact.move":
+            case .contactMove:
                 guard seen & ~(Key.at | Key.type | Key.account | Key.contact | Key.note) == 0, let contact, let account else { return nil }
                 kind = .contactMove(contact: contact, account: account)
-            case "marketo.account.edit":
+            case .marketoEdit:
                 guard seen & ~(Key.at | Key.type | Key.contact | Key.fields | Key.note) == 0, let contact, let fields else { return nil }
                 kind = .marketoAccountEdit(contact: contact, fields: fields)
-            case "marketo.account.create":
+            case .marketoCreate:
                 guard seen & ~(Key.at | Key.type | Key.account | Key.fields | Key.note) == 0, let account else { return nil }
                 if fields?.isEmpty == true { canonical = false }
                 kind = .marketoAccountCreate(account: account, fields: fields ?? [:])
-            default:
-                return nil
             }
             return Event(at: at, kind: kind, note: note)
         }
