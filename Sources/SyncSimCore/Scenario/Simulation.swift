@@ -44,12 +44,16 @@ public struct Simulation: Sendable {
 
     /// Folds events up to and including `instant` (all of them if nil), keeping counts
     /// but not activity records, and returns the projector at that instant (or at the last event).
+    @inlinable
     public static func fold<I: IteratorProtocol<Event>>(rules: SyncRules, events: inout I, through instant: Seconds?) -> Projector {
         fold(from: Projector(rules: rules), events: &events, through: instant)
     }
 
     /// Continues folding from `projector` (a checkpoint, for instance) with the events that follow it.
     /// Consuming: a caller that hands over its only copy spares a copy of the whole state.
+    /// Inlinable, so a caller's iterator is specialized: through the generic witness, every event
+    /// was copied and destroyed by its type metadata (a seventh of a replay's instructions).
+    @inlinable
     public static func fold<I: IteratorProtocol<Event>>(from start: consuming Projector, events: inout I, through instant: Seconds?) -> Projector {
         var projector = start
         var seq = projector.lastSeq
