@@ -64,15 +64,6 @@ struct Company: Sendable {
         var edit: LocalEdit
     }
 
-    /// What one changed field write did.
-    struct Write {
-        var old: Value
-        var members: Int
-        var logged: Bool
-        /// The tally before the write, when the write logged activities.
-        var tallyBefore: Tally?
-    }
-
     var fields = FieldValues()
     var deletedInDynamics = false
     /// Contact ids of the members, in no particular order; each member knows its slot here,
@@ -100,17 +91,28 @@ struct Company: Sendable {
         return localEdits.remove(at: i).edit
     }
 
+    /// Removes the local edit of a field, if any, when nothing reports it: an unused
+    /// `LocalEdit?` is destroyed through its type's metadata, once per field a cycle writes.
+    mutating func dropEdit(_ field: Int32) {
+        guard !localEdits.isEmpty, let i = localEdits.firstIndex(where: { $0.field == field }) else { return }
+        localEdits.remove(at: i)
+    }
+
+    /// Whether a change of a field logs activities for the members now: not when they are more
+    /// than `limit` (R9). With no members it logs none, and counts none.
+    func logs(limit: Int64) -> Bool { Int64(members.count) <= limit }
+
     /// Sets a field. When the value changes, counts an activity-logging change for the current
-    /// members, unless they are more than `limit` (R8, R9). Returns nil when nothing changed.
-    mutating func set(_ field: Int32, _ value: Value, source: ActivitySource, limit: Int64) -> Write? {
+    /// members, unless they are more than `limit` (R8, R9). Returns the value it had (`null` if
+    /// none), or nil when nothing changed. (Only a value: a result holding more was destroyed
+    /// through its type's metadata, once per field a cycle writes.)
+    mutating func set(_ field: Int32, _ value: Value, source: ActivitySource, limit: Int64) -> Value? {
         guard let old = fields.change(field, value) else { return nil }
-        let count = members.count
-        let logged = Int64(count) <= limit
-        guard logged && count > 0 else { return Write(old: old, members: count, logged: logged, tallyBefore: nil) }
-        let before = tally
-        tally.total += 1
-        if source == .dynamics { tally.dynamics += 1 }
-        return Write(old: old, members: count, logged: logged, tallyBefore: before)
+        if logs(limit: limit) && !members.isEmpty {
+            tally.total += 1
+            if source == .dynamics { tally.dynamics += 1 }
+        }
+        return old
     }
 }
 

@@ -130,7 +130,7 @@ public struct Projector: Sendable {
                 land(inflight.take()!)
                 continue
             }
-            if inflight == nil, !pending.isEmpty {
+            if case .none = inflight, !pending.isEmpty {
                 let start = rules.cycleStart(after: pending[0].event.at)
                 if start <= instant {
                     begin(at: start)
@@ -144,7 +144,7 @@ public struct Projector: Sendable {
 
     /// When the next pending cycle lands, if one has work (for narration and bisection).
     public var nextCycleLanding: Seconds? {
-        if let c = inflight { return c.end }
+        if let end = inflight?.end { return end }
         if let first = pending.first { return rules.cycleStart(after: first.event.at) + rules.duration }
         return nil
     }
@@ -226,9 +226,9 @@ public struct Projector: Sendable {
         func set(_ field: String, _ value: Value) {
             let fi = fieldID(field, among: fields.keys)
             company.recordEdit(fi, LocalEdit(seq: seq, at: at, contact: c, value: value))
-            if let w = write(fi, value, to: &company, account: ai, at: at, source: .marketo, limit: rules.activityLimit), recording {
-                changes.append(FieldChange(account: accountNames[ai], field: field, old: w.old, new: value, contacts: w.members,
-                                           activitiesLogged: w.logged, lostEdit: nil))
+            if let old = write(fi, value, to: &company, account: ai, at: at, source: .marketo, limit: rules.activityLimit), recording {
+                changes.append(FieldChange(account: accountNames[ai], field: field, old: old, new: value, contacts: company.members.count,
+                                           activitiesLogged: company.logs(limit: rules.activityLimit), lostEdit: nil))
             }
         }
         // Fields in name order; most edits set one, taken straight from the dictionary.
@@ -245,22 +245,25 @@ public struct Projector: Sendable {
     /// company is within the activity limit (R8, R9).
     /// `company` is the account's, taken out of ``companies`` by the caller for the length of its
     /// writes: the projector's hottest loop then works on a local value.
+    @discardableResult
     private mutating func write(_ field: Int32, _ value: Value, to company: inout Company, account ai: Int32, at: Seconds,
-                                source: ActivitySource, limit: Int64) -> Company.Write? {
-        guard let w = company.set(field, value, source: source, limit: limit) else { return nil }
-        if keepsActivityRecords, w.tallyBefore != nil {
-            company.records.append(CompanyChange(field: fieldNames[field], old: w.old, new: value, at: at, source: source))
+                                source: ActivitySource, limit: Int64) -> Value? {
+        let before = company.tally
+        guard let old = company.set(field, value, source: source, limit: limit) else { return nil }
+        let logged = company.tally.total != before.total
+        if keepsActivityRecords, logged {
+            company.records.append(CompanyChange(field: fieldNames[field], old: old, new: value, at: at, source: source))
         }
-        if fingerprinting { fingerprintWrite(ai, field, value, w, source: source) }
-        return w
+        if fingerprinting { fingerprintWrite(ai, field, value, old: old, tallyBefore: logged ? before : nil, source: source) }
+        return old
     }
 
-    private mutating func fingerprintWrite(_ ai: Int32, _ fi: Int32, _ value: Value, _ w: Company.Write,
+    private mutating func fingerprintWrite(_ ai: Int32, _ fi: Int32, _ value: Value, old: Value, tallyBefore: Tally?,
                                            source: ActivitySource) {
         let (a, field) = (accountNames[ai], fieldNames[fi])
-        if !w.old.isNull { fingerprint.remove(.field(a, field, w.old)) }
+        if !old.isNull { fingerprint.remove(.field(a, field, old)) }
         if !value.isNull { fingerprint.add(.field(a, field, value)) }
-        if let before = w.tallyBefore {
+        if let before = tallyBefore {
             fingerprint.remove(.tally(a, before))
             fingerprint.add(.tally(a, Tally(total: before.total + 1, dynamics: before.dynamics + (source == .dynamics ? 1 : 0))))
         }
@@ -367,16 +370,20 @@ public struct Projector: Sendable {
             var company = companies[Int(ai)].take()!
             defer { companies[Int(ai)] = company }
             for field in targets {
-                let lost = company.takeEdit(field)
                 let value = cycle.accounts[p].values.value(field) ?? .null
-                let w = write(field, value, to: &company, account: ai, at: cycle.end, source: .dynamics, limit: rules.activityLimit)
-                guard recording else { continue }
-                guard let w else {
+                guard recording else {
+                    // Nothing reports the lost edit: it is dropped, not returned.
+                    company.dropEdit(field)
+                    write(field, value, to: &company, account: ai, at: cycle.end, source: .dynamics, limit: rules.activityLimit)
+                    continue
+                }
+                let lost = company.takeEdit(field)
+                guard let old = write(field, value, to: &company, account: ai, at: cycle.end, source: .dynamics, limit: rules.activityLimit) else {
                     if let lost { matched.append((fieldNames[field], lost)) }
                     continue
                 }
-                changes.append(FieldChange(account: accountNames[ai], field: fieldNames[field], old: w.old, new: value,
-                                           contacts: w.members, activitiesLogged: w.logged, lostEdit: lost))
+                changes.append(FieldChange(account: accountNames[ai], field: fieldNames[field], old: old, new: value,
+                                           contacts: company.members.count, activitiesLogged: company.logs(limit: rules.activityLimit), lostEdit: lost))
             }
             guard recording else { continue }
             var write = CycleReport.AccountWrite(account: accountNames[ai], status: isNew ? .created : .updated,
