@@ -41,7 +41,7 @@ public struct Narrator: Sendable {
         var details: [String] = []
         switch e.kind {
         case .accountCreate(let a, let f), .accountUpdate(let a, let f):
-            line += " \(a) \(TextFormat.fields(f))"
+            line += " \(a) \(TextFormat.fields(f.dictionary))"
         case .accountDelete(let a):
             line += " \(a)"
         case .contactCreate(let c, let a, _):
@@ -49,7 +49,7 @@ public struct Narrator: Sendable {
         case .contactMove(let c, let a):
             line += " \(c) to \(a)"
         case .marketoAccountEdit(let c, let f):
-            line += " on \(c) \(TextFormat.fields(f))"
+            line += " on \(c) \(TextFormat.fields(f.dictionary))"
         case .marketoAccountCreate(let a, _):
             line += " \(a)"
         case .configure(let change):

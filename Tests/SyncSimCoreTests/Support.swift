@@ -3,10 +3,10 @@ import SyncSimCore
 /// Builds events tersely for tests.
 enum E {
     static func s(_ v: String) -> Value { .string(v) }
-    static func create(_ at: Seconds, _ a: String, _ f: [String: Value] = [:]) -> Event {
+    static func create(_ at: Seconds, _ a: String, _ f: EventFields = [:]) -> Event {
         Event(at: at, kind: .accountCreate(account: a, fields: f))
     }
-    static func update(_ at: Seconds, _ a: String, _ f: [String: Value]) -> Event {
+    static func update(_ at: Seconds, _ a: String, _ f: EventFields) -> Event {
         Event(at: at, kind: .accountUpdate(account: a, fields: f))
     }
     static func delete(_ at: Seconds, _ a: String) -> Event { Event(at: at, kind: .accountDelete(account: a)) }
@@ -14,7 +14,7 @@ enum E {
         Event(at: at, kind: .contactCreate(contact: c, account: a, fields: [:]))
     }
     static func move(_ at: Seconds, _ c: String, _ a: String) -> Event { Event(at: at, kind: .contactMove(contact: c, account: a)) }
-    static func edit(_ at: Seconds, _ c: String, _ f: [String: Value]) -> Event {
+    static func edit(_ at: Seconds, _ c: String, _ f: EventFields) -> Event {
         Event(at: at, kind: .marketoAccountEdit(contact: c, fields: f))
     }
     static func mcreate(_ at: Seconds, _ a: String) -> Event { Event(at: at, kind: .marketoAccountCreate(account: a, fields: [:])) }

@@ -43,3 +43,37 @@ import Testing
         #expect(CanonicalJSON.digest(of: .object([:])) == "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a")
     }
 }
+
+@Suite struct EventFieldsTests {
+    @Test func fieldsAreInCanonicalOrderWhateverTheyWereGivenIn() {
+        let f = EventFields(["zeta": .number(.int(1)), "Alpha": .string("a"), "alpha": .null, "_x": .bool(true)])
+        #expect(f.map { $0.key } == ["Alpha", "_x", "alpha", "zeta"])
+        #expect(f["alpha"] == .null)
+        #expect(f["beta"] == nil)
+        #expect(f == EventFields(["alpha": .null, "zeta": .number(.int(1)), "_x": .bool(true), "Alpha": .string("a")]))
+        #expect(f != EventFields(["alpha": .null, "zeta": .number(.int(2)), "_x": .bool(true), "Alpha": .string("a")]))
+        #expect(f.dictionary == ["zeta": .number(.int(1)), "Alpha": .string("a"), "alpha": .null, "_x": .bool(true)])
+    }
+
+    @Test func theFastDecoderSortsFieldsOutOfOrderAndRefusesANameGivenTwice() throws {
+        let unordered = Array(#"{"account":"a1","at":0,"fields":{"b":2,"a":1,"c":3},"type":"dynamics.account.update"}"#.utf8)
+        let decoded = try #require(FastEventDecoder.decodeNoticingCanonical(unordered[...]))
+        #expect(!decoded.isCanonical)
+        #expect(decoded.event == Event(at: 0, kind: .accountUpdate(account: "a1", fields: ["a": .number(.int(1)), "b": .number(.int(2)), "c": .number(.int(3))])))
+        #expect(decoded.event.canonicalBytes == Array(#"{"account":"a1","at":0,"fields":{"a":1,"b":2,"c":3},"type":"dynamics.account.update"}"#.utf8))
+        for twice in [#"{"b":2,"a":1,"b":3}"#, #"{"a":1,"a":1}"#] {
+            let line = Array(#"{"account":"a1","at":0,"fields":\#(twice),"type":"dynamics.account.update"}"#.utf8)
+            #expect(FastEventDecoder.decode(line[...]) == nil, "\(twice)")
+            #expect(throws: (any Error).self) { try EventDecoder.decode(try JSONReader.parse(line)) }
+        }
+    }
+
+    @Test func theFastDecoderChecksFieldNamesAsTheGeneralOneDoes() {
+        for name in ["a", "_", "A9", "a_b", String(repeating: "x", count: 64), "9a", "", "a-b", "a b", "é", String(repeating: "x", count: 65), "a\u{7F}"] {
+            let line = Array("{\"account\":\"a1\",\"at\":0,\"fields\":{\"\(name)\":1},\"type\":\"dynamics.account.update\"}".utf8)
+            let fast = FastEventDecoder.decode(line[...])
+            #expect((fast != nil) == ValueDecoding.isValidFieldName(name), "\(name)")
+            if let fast { #expect(fast == (try? EventDecoder.decode(try JSONReader.parse(line)).event), "\(name)") }
+        }
+    }
+}

@@ -30,6 +30,11 @@ public indirect enum JSON: Sendable, Equatable {
         .object(fields.mapValues(JSON.init))
     }
 
+    /// A JSON object of an event's fields.
+    public static func fields(_ fields: EventFields) -> JSON {
+        .object(Dictionary(uniqueKeysWithValues: fields.lazy.map { ($0.key, JSON($0.value)) }))
+    }
+
     /// The member `key` of an object, if any.
     public subscript(key: String) -> JSON? {
         if case .object(let o) = self { return o[key] }

@@ -51,9 +51,9 @@ public enum EventDecoder {
         let note = try m.optional("note").map { n throws(DecodeError) in try ValueDecoding.text(n, what: "note") }
         func account() throws(DecodeError) -> String { try ValueDecoding.id(m.optional("account")!, what: "account") }
         func contact() throws(DecodeError) -> String { try ValueDecoding.id(m.optional("contact")!, what: "contact") }
-        func fields() throws(DecodeError) -> [String: Value] {
-            guard let f = m.optional("fields") else { return [:] }
-            return try ValueDecoding.fields(f)
+        func fields() throws(DecodeError) -> EventFields {
+            guard let f = m.optional("fields") else { return EventFields() }
+            return EventFields(try ValueDecoding.fields(f))
         }
         let kind: Event.Kind
         switch type {

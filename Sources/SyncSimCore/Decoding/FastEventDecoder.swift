@@ -32,11 +32,9 @@ public enum FastEventDecoder {
     }
 
     /// The event types of the fast path (every one but `sync.configure`), matched by their bytes.
-    private enum FastType: CaseIterable {
+    private enum FastType {
         case accountCreate, accountUpdate, accountDelete, contactCreate, contactMove, marketoEdit, marketoCreate
 
-        /// Made once (`allCases` makes a new array at every call).
-        static let all = allCases
 
         var name: StaticString {
             switch self {
@@ -112,6 +110,26 @@ public enum FastEventDecoder {
             return ascii ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
         }
 
+        /// The type the name in `range` names, if it is one of the fast path: the one it can be is
+        /// picked by its length and the bytes where the names differ, then matched whole.
+        func fastType(_ range: Range<Int>) -> FastType? {
+            let type: FastType
+            switch range.count {
+            case 23:  // dynamics.account.create/update/delete, dynamics.contact.create
+                guard bytes[range.lowerBound + 9] == UInt8(ascii: "a") else { type = .contactCreate; break }
+                switch bytes[range.lowerBound + 17] {
+                case UInt8(ascii: "c"): type = .accountCreate
+                case UInt8(ascii: "u"): type = .accountUpdate
+                default: type = .accountDelete
+                }
+            case 21: type = .contactMove
+            case 20: type = .marketoEdit
+            case 22: type = .marketoCreate
+            default: return nil
+            }
+            return matches(range, type.name) ? type : nil
+        }
+
         /// Whether the bytes in `range` are `word`: keys and type names are matched as bytes,
         /// without making strings of them.
         func matches(_ range: Range<Int>, _ word: StaticString) -> Bool {
@@ -166,32 +184,59 @@ public enum FastEventDecoder {
             }
         }
 
-        mutating func fields() -> [String: Value]? {
+        mutating func fields() -> EventFields? {
             guard expect(UInt8(ascii: "{")) else { return nil }
-            var out: [String: Value] = [:]
             ws()
-            if i < bytes.endIndex, bytes[i] == UInt8(ascii: "}") { i += 1; return out }
-            out.reserveCapacity(4)  // most events name a few fields: no rehashing as they are added
-            var previous: String?
+            if i < bytes.endIndex, bytes[i] == UInt8(ascii: "}") { i += 1; return EventFields() }
+            var out: [EventFields.Element] = []
+            out.reserveCapacity(4)  // most events name a few fields
+            var previous: Range<Int>?
+            var ordered = true
             while true {
-                guard let k = string(), ValueDecoding.isValidFieldName(k),
-                      expect(UInt8(ascii: ":")), let v = value() else { return nil }
-                if let previous, !CanonicalJSON.utf8Less(previous, k) { canonical = false }
+                // A field name is checked as bytes, and then needs no UTF-8 validation.
+                guard let (k, _) = rawString(), isFieldName(k), expect(UInt8(ascii: ":")), let v = value() else { return nil }
+                if let previous, !less(previous, k) { ordered = false }
                 previous = k
-                // One hash per key: a key given twice is refused.
-                guard out.updateValue(v, forKey: k) == nil else { return nil }
+                out.append((key: String(decoding: UnsafeBufferPointer(rebasing: bytes[k]), as: UTF8.self), value: v))
                 ws()
                 guard i < bytes.endIndex else { return nil }
                 if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                if bytes[i] == UInt8(ascii: "}") { i += 1; return out }
+                if bytes[i] == UInt8(ascii: "}") { i += 1; break }
                 return nil
             }
+            if ordered { return EventFields(sorted: out) }
+            canonical = false
+            // A name given twice is refused.
+            return EventFields(unique: out)
+        }
+
+        /// Whether the bytes in `range` are a field name (``ValueDecoding/isValidFieldName(_:)``):
+        /// 1 to 64 ASCII letters, digits or `_`, not starting with a digit.
+        func isFieldName(_ range: Range<Int>) -> Bool {
+            guard !range.isEmpty, range.count <= 64 else { return false }
+            for j in range {
+                let b = bytes[j]
+                let letter = (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") || b == UInt8(ascii: "_")
+                guard letter || (j != range.lowerBound && b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) else { return false }
+            }
+            return true
+        }
+
+        /// Whether the bytes in `a` come before those in `b` (canonical key order).
+        func less(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+            var (x, y) = (a.lowerBound, b.lowerBound)
+            while x < a.upperBound && y < b.upperBound {
+                if bytes[x] != bytes[y] { return bytes[x] < bytes[y] }
+                x += 1
+                y += 1
+            }
+            return x == a.upperBound && y < b.upperBound
         }
 
         mutating func event() -> Event? {
             guard expect(UInt8(ascii: "{")) else { return nil }
             var at: Int64?, type: FastType?, account: String?, contact: String?, note: String?
-            var fields: [String: Value]?
+            var fields: EventFields?
             var accountIsNull = false
             var seen = 0
             while true {
@@ -201,7 +246,7 @@ public enum FastEventDecoder {
                     bit = Key.at; guard let v = integer(), v >= 0, v <= SimTime.maximum else { return nil }; at = v
                 } else if matches(key, "type") {
                     bit = Key.type
-                    guard let (name, _) = rawString(), let t = FastType.all.first(where: { matches(name, $0.name) }) else { return nil }
+                    guard let (name, _) = rawString(), let t = fastType(name) else { return nil }
                     type = t
                 } else if matches(key, "account") {
                     bit = Key.account
@@ -244,7 +289,7 @@ public enum FastEventDecoder {
             case .contactCreate:
                 guard seen & ~(Key.at | Key.type | Key.account | Key.contact | Key.fields | Key.note) == 0, let contact else { return nil }
                 if fields?.isEmpty == true { canonical = false }
-                kind = .contactCreate(contact: contact, account: account, fields: fields ?? [:])
+                kind = .contactCreate(contact: contact, account: account, fields: fields ?? EventFields())
             case .contactMove:
                 guard seen & ~(Key.at | Key.type | Key.account | Key.contact | Key.note) == 0, let contact, let account else { return nil }
                 kind = .contactMove(contact: contact, account: account)
@@ -254,7 +299,7 @@ public enum FastEventDecoder {
             case .marketoCreate:
                 guard seen & ~(Key.at | Key.type | Key.account | Key.fields | Key.note) == 0, let account else { return nil }
                 if fields?.isEmpty == true { canonical = false }
-                kind = .marketoAccountCreate(account: account, fields: fields ?? [:])
+                kind = .marketoAccountCreate(account: account, fields: fields ?? EventFields())
             }
             return Event(at: at, kind: kind, note: note)
         }

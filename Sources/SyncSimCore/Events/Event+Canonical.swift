@@ -4,16 +4,16 @@ extension Event {
     /// because every recorded event passes through here.
     public func writeCanonical(to w: inout JSONWriter) {
         w.byte(UInt8(ascii: "{"))
-        func fields(_ f: [String: Value]) {
+        func fields(_ f: EventFields) {
             w.key("fields")
             w.byte(UInt8(ascii: "{"))
             var first = true
-            for k in f.keys.sorted(by: CanonicalJSON.utf8Less) {
+            for (k, v) in f {  // already in canonical order
                 if !first { w.byte(UInt8(ascii: ",")) }
                 first = false
                 w.string(k)
                 w.byte(UInt8(ascii: ":"))
-                w.value(f[k]!)
+                w.value(v)
             }
             w.byte(UInt8(ascii: "}"))
             w.byte(UInt8(ascii: ","))

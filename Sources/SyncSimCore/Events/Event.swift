@@ -15,13 +15,13 @@ public struct Event: Sendable, Equatable {
 
     /// The event types of the format.
     public enum Kind: Sendable, Equatable {
-        case accountCreate(account: String, fields: [String: Value])
-        case accountUpdate(account: String, fields: [String: Value])
+        case accountCreate(account: String, fields: EventFields)
+        case accountUpdate(account: String, fields: EventFields)
         case accountDelete(account: String)
-        case contactCreate(contact: String, account: String?, fields: [String: Value])
+        case contactCreate(contact: String, account: String?, fields: EventFields)
         case contactMove(contact: String, account: String)
-        case marketoAccountEdit(contact: String, fields: [String: Value])
-        case marketoAccountCreate(account: String, fields: [String: Value])
+        case marketoAccountEdit(contact: String, fields: EventFields)
+        case marketoAccountCreate(account: String, fields: EventFields)
         case configure(RuleChange)
     }
 

@@ -113,7 +113,7 @@ public struct Projector: Sendable {
     }
 
     /// Event fields as field values (`null`s dropped).
-    private mutating func fieldValues(_ f: [String: Value]) -> FieldValues {
+    private mutating func fieldValues(_ f: EventFields) -> FieldValues {
         var out = FieldValues()
         for (k, v) in f where !v.isNull { out.set(fieldID(k, among: f.keys), v) }
         return out
@@ -212,7 +212,7 @@ public struct Projector: Sendable {
 
     // MARK: - Marketo edits (R2, R3)
 
-    private mutating func edit(contact c: String, fields: [String: Value], seq: Int, at: Seconds) -> EventReport.Outcome {
+    private mutating func edit(contact c: String, fields: EventFields, seq: Int, at: Seconds) -> EventReport.Outcome {
         guard let ci = contactNames.lookup(c), let mc = contacts[Int(ci)] else {
             let event = Event(at: at, kind: .marketoAccountEdit(contact: c, fields: fields))
             return reject(event, seq, "contact '\(c)' is not in Marketo yet: it arrives with the next sync cycle", contact: c)
@@ -231,12 +231,7 @@ public struct Projector: Sendable {
                                            activitiesLogged: company.logs(limit: rules.activityLimit), lostEdit: nil))
             }
         }
-        // Fields in name order; most edits set one, taken straight from the dictionary.
-        if fields.count == 1, let (field, value) = fields.first {
-            set(field, value)
-        } else {
-            for (field, value) in fields.sorted(by: { CanonicalJSON.utf8Less($0.key, $1.key) }) { set(field, value) }
-        }
+        for (field, value) in fields { set(field, value) }  // in name order
         companies[Int(ai)] = company
         return .edited(changes, account: accountNames[ai])
     }

@@ -45,10 +45,10 @@ public struct RandomStream: Sendable {
         var nextContact = 0
         let values: [Value] = [.string("A"), .string("B"), .string(""), .number(.int(1)), .number(.double(1.0)),
                                .number(.double(2.5)), .bool(true), .null, .string("1")]
-        func someFields(_ n: Int) -> [String: Value] {
+        func someFields(_ n: Int) -> EventFields {
             var f: [String: Value] = [:]
             for _ in 0..<n { f[pick(fieldNames)] = pick(values) }
-            return f
+            return EventFields(f)
         }
         while out.count < events {
             if chance(40) { now += Seconds(rng.next() % UInt64(maxGap + 1)) }
