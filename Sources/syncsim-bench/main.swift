@@ -108,7 +108,7 @@ func median(rounds: Int, _ body: () -> Void) -> Double {
     return times.sorted()[times.count / 2]
 }
 
-let usage = "usage: syncsim-bench raw LOG | replay LOG | read LOG | fold LOG | at LOG SECONDS"
+let usage = "usage: syncsim-bench raw LOG | replay LOG | read LOG | fold LOG | snapshots LOG | at LOG SECONDS"
 let args = CommandLine.arguments
 guard args.count >= 3 else {
     print(usage)
@@ -153,6 +153,29 @@ case "fold":
             precondition(Simulation.fold(rules: rules, events: &it, through: nil).lastSeq == events.count)
         }
         print("fold_events_per_s \(Int(Double(events.count) / t))")
+    }
+case "snapshots":
+    // The snapshots an import takes (one per 20,000 events, reusing what the last one encoded),
+    // timed apart from the fold between them.
+    measure {
+        let log = try EventLog.open(path: args[2])
+        let rules = try log.header().rules
+        let events = try log.events()
+        var projector = Projector(rules: rules)
+        let cache = Projector.SnapshotCache()
+        var (taken, bytes, seconds) = (0, 0, 0.0)
+        for (i, e) in events.enumerated() {
+            projector.apply(e, seq: i + 1)
+            if (i + 1) % 20_000 == 0 {
+                let t0 = now()
+                bytes += projector.snapshot(reusing: cache).count
+                seconds += now() - t0
+                taken += 1
+            }
+        }
+        print("snapshots \(taken)")
+        print("snapshot_bytes \(bytes)")
+        print("snapshots_ms \(String(format: "%.1f", seconds * 1000))")
     }
 case "at":
     // The stages of `show --at T`, then the checkpoint's encoding and decoding on their own

@@ -14,11 +14,17 @@ extension Projector {
         snapshot(reusing: nil)
     }
 
-    /// The encoded parts of a projector's state that only ever grow (the names of contacts and
-    /// accounts, the rejections), kept between snapshots of one projector as it goes on, so each
-    /// snapshot encodes only what was added since the last one. The bytes are the same.
+    /// The encoded parts of a projector's state kept between snapshots of one projector as it goes
+    /// on, so each snapshot encodes only what changed since the last one: of the lists that only
+    /// grow (the names of contacts and accounts, the rejections), what was added; of the accounts,
+    /// those whose version changed. The bytes are the same.
     public final class SnapshotCache {
         var contactNames = Part(), accountNames = Part(), rejections = Part()
+        /// The accounts as the last snapshot wrote them: account `ai`'s bytes are
+        /// `accounts[offsets[ai]..<offsets[ai + 1]]`, written at version `versions[ai]`.
+        var accounts: [UInt8] = []
+        var offsets: [Int] = [0]
+        var versions: [UInt64] = []
 
         /// Encoded items `0..<count` of a list.
         struct Part {
@@ -80,22 +86,51 @@ extension Projector {
         w.strings(fieldNames.names)
         for named in namedFields { w.bool(named) }
         list(accountNames.names, \.accountNames, to: &w) { $0.string($1) }
+        // The accounts: those unchanged since the cache's snapshot are copied from it, in runs.
+        var accounts = SnapshotWriter()
+        var offsets: [Int] = []
+        let reused = cache.map { $0.versions.count } ?? 0
+        accounts.bytes.reserveCapacity(cache?.accounts.count ?? 0)
+        offsets.reserveCapacity(accountNames.count + 1)
+        var run: Int?  // the first account of the current run of unchanged ones
+        func copyRun(upTo end: Int) {
+            guard let start = run, let cache else { return }
+            accounts.bytes.append(contentsOf: cache.accounts[cache.offsets[start]..<cache.offsets[end]])
+            run = nil
+        }
         dynamicsAccounts.withUnsafeBufferPointer { dynamics in
             companies.withUnsafeBufferPointer { companies in
                 for ai in accountNames.names.indices {
-                    w.bool(dynamics[ai] != nil)
-                    if dynamics[ai] != nil { w.fields(dynamics[ai]!.fields); w.bool(dynamics[ai]!.deleted) }
-                    w.bool(companies[ai] != nil)
+                    if ai < reused, cache!.versions[ai] == accountVersions[ai] {
+                        // Where its bytes will be once the run is copied.
+                        offsets.append(accounts.bytes.count + cache!.offsets[ai] - cache!.offsets[run ?? ai])
+                        if run == nil { run = ai }
+                        continue
+                    }
+                    copyRun(upTo: ai)
+                    offsets.append(accounts.bytes.count)
+                    accounts.bool(dynamics[ai] != nil)
+                    if dynamics[ai] != nil { accounts.fields(dynamics[ai]!.fields); accounts.bool(dynamics[ai]!.deleted) }
+                    accounts.bool(companies[ai] != nil)
                     guard companies[ai] != nil else { continue }
                     // Marketo's copy mostly holds what Dynamics holds: only the fields where they differ.
-                    w.fields(companies[ai]!.fields, over: dynamics[ai]?.fields)
-                    w.bool(companies[ai]!.deletedInDynamics); w.tally(companies[ai]!.tally)
-                    w.uint(UInt64(companies[ai]!.localEdits.count))
+                    accounts.fields(companies[ai]!.fields, over: dynamics[ai]?.fields)
+                    accounts.bool(companies[ai]!.deletedInDynamics); accounts.tally(companies[ai]!.tally)
+                    accounts.uint(UInt64(companies[ai]!.localEdits.count))
                     for e in companies[ai]!.localEdits {
-                        w.uint(UInt64(e.field)); w.uint(UInt64(e.edit.seq)); w.int(e.edit.at); w.string(e.edit.contact); w.value(e.edit.value)
+                        accounts.uint(UInt64(e.field)); accounts.uint(UInt64(e.edit.seq)); accounts.int(e.edit.at)
+                        accounts.string(e.edit.contact); accounts.value(e.edit.value)
                     }
                 }
             }
+        }
+        copyRun(upTo: accountNames.count)
+        offsets.append(accounts.bytes.count)
+        w.bytes.append(contentsOf: accounts.bytes)
+        if let cache {
+            cache.accounts = accounts.bytes
+            cache.offsets = offsets
+            cache.versions = accountVersions
         }
         w.events(pending)
         w.bool(inflight != nil)
@@ -190,6 +225,7 @@ extension Projector {
             accountNames = accounts
             companies = Array(repeating: nil, count: accounts.count)
             dynamicsAccounts = Array(repeating: nil, count: accounts.count)
+            accountVersions = Array(repeating: 0, count: accounts.count)
             for ai in accountNames.names.indices {
                 if try r.bool() {
                     dynamicsAccounts[ai] = DynamicsAccount(fields: try r.fields(fieldCount), deleted: try r.bool())
@@ -352,12 +388,15 @@ struct SnapshotWriter {
     mutating func rules(_ r: SyncRules) { string(CanonicalJSON.string(for: r.json)) }
     mutating func events(_ list: [Projector.Carried]) {
         uint(UInt64(list.count))
-        for c in list {
-            let (seq, e) = (c.seq, c.event)
-            uint(UInt64(seq))
-            let b = e.canonicalBytes
-            uint(UInt64(b.count))
-            bytes.append(contentsOf: b)
+        // Each event's canonical JSON is written into one buffer, reused: a snapshot holds
+        // thousands of waiting events, and an array of its own for each cost as much as the writing.
+        var json = JSONWriter(capacity: 256)
+        for i in list.indices {
+            uint(UInt64(list[i].seq))
+            json.bytes.removeAll(keepingCapacity: true)
+            list[i].event.writeCanonical(to: &json)
+            uint(UInt64(json.bytes.count))
+            bytes.append(contentsOf: json.bytes)
         }
     }
 }

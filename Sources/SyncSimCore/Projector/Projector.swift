@@ -36,6 +36,11 @@ public struct Projector: Sendable {
     var companies: [Company?] = []
     /// By contact id: the contacts in Marketo.
     var contacts: [MarketoContact?] = []
+    /// By account id: how many times what a snapshot holds of the account (its Dynamics account
+    /// and its company, members aside) has changed, so that a snapshot re-encodes only the
+    /// accounts that changed since the last one (see ``SnapshotCache``). Every change of
+    /// ``dynamicsAccounts`` or ``companies`` but their members goes through ``touch(_:)``.
+    var accountVersions: [UInt64] = []
     /// By field id: whether a carried Dynamics account event has named it (`fields: all`).
     var namedFields: [Bool] = []
     var pending: [Carried] = []
@@ -90,8 +95,14 @@ public struct Projector: Sendable {
         if Int(i) == companies.count {
             companies.append(nil)
             dynamicsAccounts.append(nil)
+            accountVersions.append(0)
         }
         return i
+    }
+
+    /// Notes a change of an account's Dynamics record or company (members aside).
+    mutating func touch(_ ai: Int32) {
+        accountVersions[Int(ai)] &+= 1
     }
 
     /// The id of a contact, assigned on first sight.
@@ -168,6 +179,7 @@ public struct Projector: Sendable {
             } else if dynamicsAccounts[Int(ai)] != nil {
                 // In place: copying the account's fields for every update would dominate a bulk replay.
                 for (k, v) in f { dynamicsAccounts[Int(ai)]!.fields.set(fieldID(k, among: f.keys), v) }
+                touch(ai)
             }
             outcome = queue(event, seq, account: ai)
         case .accountDelete(let a):
@@ -195,6 +207,7 @@ public struct Projector: Sendable {
             fingerprint.add(.dynamics(a, d.fields.named(fieldNames), deleted: d.deleted))
         }
         dynamicsAccounts[Int(ai)] = d
+        touch(ai)
     }
 
     private mutating func queue(_ event: Event, _ seq: Int, account: Int32) -> EventReport.Outcome {
@@ -223,6 +236,7 @@ public struct Projector: Sendable {
         }
         var changes: [FieldChange] = []
         var company = companies[Int(ai)].take()!
+        touch(ai)
         func set(_ field: String, _ value: Value) {
             let fi = fieldID(field, among: fields.keys)
             company.recordEdit(fi, LocalEdit(seq: seq, at: at, contact: c, value: value))
@@ -338,6 +352,7 @@ public struct Projector: Sendable {
                 if companies[Int(ai)] != nil {
                     if !companies[Int(ai)]!.deletedInDynamics {
                         companies[Int(ai)]!.deletedInDynamics = true
+                        touch(ai)
                         if fingerprinting {
                             fingerprint.remove(.company(accountNames[ai], deleted: false))
                             fingerprint.add(.company(accountNames[ai], deleted: true))
@@ -364,6 +379,7 @@ public struct Projector: Sendable {
             var matched: [(field: String, edit: LocalEdit)] = []
             var company = companies[Int(ai)].take()!
             defer { companies[Int(ai)] = company }
+            touch(ai)
             for field in targets {
                 let value = cycle.accounts[p].values.value(field) ?? .null
                 guard recording else {
