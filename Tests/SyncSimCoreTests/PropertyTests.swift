@@ -193,6 +193,37 @@ import Testing
         #expect(taken > 20)
     }
 
+    /// A rejection's type and reason are written once per snapshot, then by number, and read back
+    /// the same; a number beyond the texts read so far is malformed.
+    @Test func repeatedRejectionTextsAreWrittenOnce() throws {
+        var p = Projector(rules: SyncRules())
+        for i in 0..<300 {
+            let kind: Event.Kind = i % 3 == 0 ? .marketoAccountEdit(contact: "c\(i)", fields: ["x": .string("y")])
+                                              : .marketoAccountCreate(account: "a\(i)", fields: [:])
+            p.apply(Event(at: Int64(i), kind: kind), seq: i + 1)
+        }
+        #expect(p.rejections.count == 300)
+        let bytes = p.snapshot()
+        func occurrences(_ text: String) -> Int {
+            let t = Array(text.utf8)
+            return (0...(bytes.count - t.count)).filter { bytes[$0..<$0 + t.count].elementsEqual(t) }.count
+        }
+        #expect(occurrences("Marketo cannot create accounts in Dynamics (R5)") == 1)
+        #expect(occurrences("marketo.account.create") == 1)
+        #expect(occurrences("is not in Marketo yet") == 100)  // each names its contact
+        let restored = try #require(Projector(snapshot: bytes))
+        #expect(restored.rejections == p.rejections)
+
+        var w = SnapshotWriter()
+        var table: [[UInt8]: Int] = [:]
+        for t in ["a", "b", "a", "a", "b", "c"] { w.text(t, &table) }
+        w.uint(4)  // a fourth text, never written
+        var r = SnapshotReader(bytes: w.bytes)
+        var read: [String] = []
+        #expect(try (0..<6).map { _ in try r.text(&read) } == ["a", "b", "a", "a", "b", "c"])
+        #expect(throws: SnapshotReader.Malformed.self) { try r.text(&read) }
+    }
+
     /// Marketo's fields are stored as their differences from Dynamics': every kind of difference
     /// comes back, and a difference that changes nothing is refused (one form for one content).
     @Test func companyFieldsAreStoredAsTheirDifferencesFromDynamics() throws {

@@ -5,7 +5,7 @@
 /// Snapshots hold counts, not activity records: a restored projector does not keep them.
 extension Projector {
     /// Format version of snapshots.
-    static let snapshotVersion: UInt64 = 4
+    static let snapshotVersion: UInt64 = 5
 
     /// The state as bytes. Accounts, contacts and field names are written as tables in id order
     /// (the order the log first named them), so the same log gives the same bytes and a restored
@@ -20,6 +20,8 @@ extension Projector {
     /// those whose version changed. The bytes are the same.
     public final class SnapshotCache {
         var contactNames = Part(), accountNames = Part(), rejections = Part()
+        /// The numbers of the rejections' texts written so far (see ``SnapshotWriter/text(_:_:)``).
+        var rejectionTexts: [[UInt8]: Int] = [:]
         /// The accounts as the last snapshot wrote them: account `ai`'s bytes are
         /// `accounts[offsets[ai]..<offsets[ai + 1]]`, written at version `versions[ai]`.
         var accounts: [UInt8] = []
@@ -79,10 +81,15 @@ extension Projector {
         w.rules(rules)
         w.int(now)
         w.uint(UInt64(lastSeq))
+        // A rejection's type and reason are a few dozen texts, each repeated thousands of times:
+        // written once, then by number. The numbering goes on from the cached rejections.
+        var texts = cache?.rejectionTexts ?? [:]
+        if let cache, cache.rejections.count > rejections.count { texts = [:] }  // `list` starts the cache over
         list(rejections, \.rejections, to: &w) { w, r in
-            w.uint(UInt64(r.seq)); w.int(r.at); w.string(r.type); w.string(r.reason)
+            w.uint(UInt64(r.seq)); w.int(r.at); w.text(r.type, &texts); w.text(r.reason, &texts)
             w.optionalString(r.account); w.optionalString(r.contact)
         }
+        cache?.rejectionTexts = texts
         w.strings(fieldNames.names)
         for named in namedFields { w.bool(named) }
         list(accountNames.names, \.accountNames, to: &w) { $0.string($1) }
@@ -213,8 +220,9 @@ extension Projector {
         do {
             now = try r.int()
             lastSeq = Int(try r.uint())
+            var texts: [String] = []
             for _ in 0..<(try r.count()) {
-                rejections.append(Rejection(seq: Int(try r.uint()), at: try r.int(), type: try r.string(), reason: try r.string(),
+                rejections.append(Rejection(seq: Int(try r.uint()), at: try r.int(), type: try r.text(&texts), reason: try r.text(&texts),
                                             account: try r.optionalString(), contact: try r.optionalString()))
             }
             guard let fields = Interner(unique: try r.strings()) else { return nil }
@@ -319,6 +327,18 @@ struct SnapshotWriter {
             uint(UInt64(utf8.count))
             bytes.append(contentsOf: utf8)
         }
+    }
+    /// A text that repeats: once numbered in `table`, its number + 1; before, 0 and the text, which
+    /// takes the next number. Texts are told apart by their bytes.
+    mutating func text(_ s: String, _ table: inout [[UInt8]: Int]) {
+        let key = Array(s.utf8)
+        if let n = table[key] {
+            uint(UInt64(n + 1))
+            return
+        }
+        table[key] = table.count
+        uint(0)
+        string(s)
     }
     mutating func optionalString(_ s: String?) {
         bool(s != nil)
@@ -449,6 +469,17 @@ struct SnapshotReader {
         let s = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[i..<i + n]), as: UTF8.self) }
         i += n
         return s
+    }
+    /// What ``SnapshotWriter/text(_:_:)`` wrote, with the texts read so far in `table`.
+    mutating func text(_ table: inout [String]) throws -> String {
+        let n = try uint()
+        guard n > 0 else {
+            let s = try string()
+            table.append(s)
+            return s
+        }
+        guard n <= table.count else { throw Malformed() }
+        return table[Int(n - 1)]
     }
     mutating func optionalString() throws -> String? { try bool() ? try string() : nil }
     mutating func strings() throws -> [String] { try (0..<count()).map { _ in try string() } }
