@@ -21,7 +21,7 @@ extension Projector {
     public final class SnapshotCache {
         var contactNames = Part(), accountNames = Part(), rejections = Part()
         /// The numbers of the rejections' texts written so far (see ``SnapshotWriter/text(_:_:)``).
-        var rejectionTexts: [[UInt8]: Int] = [:]
+        var rejectionTexts = SnapshotWriter.TextTable()
         /// The accounts as the last snapshot wrote them: account `ai`'s bytes are
         /// `accounts[offsets[ai]..<offsets[ai + 1]]`, written at version `versions[ai]`.
         var accounts: [UInt8] = []
@@ -83,8 +83,8 @@ extension Projector {
         w.uint(UInt64(lastSeq))
         // A rejection's type and reason are a few dozen texts, each repeated thousands of times:
         // written once, then by number. The numbering goes on from the cached rejections.
-        var texts = cache?.rejectionTexts ?? [:]
-        if let cache, cache.rejections.count > rejections.count { texts = [:] }  // `list` starts the cache over
+        var texts = cache?.rejectionTexts ?? SnapshotWriter.TextTable()
+        if let cache, cache.rejections.count > rejections.count { texts = SnapshotWriter.TextTable() }  // `list` starts the cache over
         list(rejections, \.rejections, to: &w) { w, r in
             w.uint(UInt64(r.seq)); w.int(r.at); w.text(r.type, &texts); w.text(r.reason, &texts)
             w.optionalString(r.account); w.optionalString(r.contact)
@@ -328,15 +328,22 @@ struct SnapshotWriter {
             bytes.append(contentsOf: utf8)
         }
     }
+    /// The texts ``text(_:_:)`` wrote, numbered in the order written.
+    struct TextTable {
+        var numbers: [String: Int] = [:]
+        var count = 0
+    }
+
     /// A text that repeats: once numbered in `table`, its number + 1; before, 0 and the text, which
-    /// takes the next number. Texts are told apart by their bytes.
-    mutating func text(_ s: String, _ table: inout [[UInt8]: Int]) {
-        let key = Array(s.utf8)
-        if let n = table[key] {
-            uint(UInt64(n + 1))
+    /// takes the next number. Texts are told apart by their bytes: a text equal as a `String` to a
+    /// numbered one but spelled otherwise is written out, and numbered, each time.
+    mutating func text(_ s: String, _ table: inout TextTable) {
+        if let n = table.numbers.index(forKey: s), table.numbers.keys[n].utf8.elementsEqual(s.utf8) {
+            uint(UInt64(table.numbers.values[n] + 1))
             return
         }
-        table[key] = table.count
+        if table.numbers[s] == nil { table.numbers[s] = table.count }
+        table.count += 1
         uint(0)
         string(s)
     }
