@@ -35,7 +35,6 @@ public enum FastEventDecoder {
     private enum FastType {
         case accountCreate, accountUpdate, accountDelete, contactCreate, contactMove, marketoEdit, marketoCreate
 
-
         var name: StaticString {
             switch self {
             case .accountCreate: return "dynamics.account.create"
