@@ -37,8 +37,9 @@ extension Projector {
         public init() {}
     }
 
-    /// ``snapshot()``, encoding only what was added since `cache` last saw this projector.
-    /// A cache serves one projector, from its first snapshot on.
+    /// ``snapshot()``, encoding only what was added or changed since `cache` last saw this
+    /// projector. A cache serves one projector (and the projector it becomes as it goes on),
+    /// from its first snapshot on.
     public func snapshot(reusing cache: SnapshotCache?) -> [UInt8] {
         /// Writes a list's count, then its encoded items, from the cache when there is one.
         func list<T>(_ items: [T], _ part: ReferenceWritableKeyPath<SnapshotCache, SnapshotCache.Part>, to w: inout SnapshotWriter,
