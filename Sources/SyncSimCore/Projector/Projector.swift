@@ -161,15 +161,19 @@ public struct Projector: Sendable {
     }
 
     /// Applies the event with sequence number `seq`; cycles due before it run first.
-    public mutating func apply(_ event: Event, seq: Int) {
+    /// Consuming: a Dynamics event waits in ``pending``, and a caller that hands over its own
+    /// event (a replay's fold) spares its copy there.
+    public mutating func apply(_ event: consuming Event, seq: Int) {
         advance(to: event.at)
         lastSeq = seq
-        let outcome: EventReport.Outcome
+        var outcome: EventReport.Outcome?
+        // The account id a Dynamics event waits with (-1: not an account event); nil: it does not wait.
+        var waits: Int32?
         switch event.kind {
         case .accountCreate(let a, let f):
             let ai = accountID(a)
             setDynamics(ai, DynamicsAccount(fields: fieldValues(f)))
-            outcome = queue(event, seq, account: ai)
+            waits = ai
         case .accountUpdate(let a, let f):
             let ai = accountID(a)
             if fingerprinting {
@@ -181,14 +185,14 @@ public struct Projector: Sendable {
                 for (k, v) in f { dynamicsAccounts[Int(ai)]!.fields.set(fieldID(k, among: f.keys), v) }
                 touch(ai)
             }
-            outcome = queue(event, seq, account: ai)
+            waits = ai
         case .accountDelete(let a):
             let ai = accountID(a)
             setDynamics(ai, DynamicsAccount(deleted: true))
-            outcome = queue(event, seq, account: ai)
+            waits = ai
         case .contactCreate, .contactMove:
             // Contacts change Marketo only when a cycle carries them (step 2 of `land`).
-            outcome = queue(event, seq, account: -1)
+            waits = -1
         case .marketoAccountEdit(let c, let f):
             outcome = edit(contact: c, fields: f, seq: seq, at: event.at)
         case .marketoAccountCreate(let a, _):
@@ -197,7 +201,12 @@ public struct Projector: Sendable {
             rules.apply(change)
             outcome = .configured(rules)
         }
-        if recording { steps.append(.event(EventReport(seq: seq, event: event, outcome: outcome))) }
+        if recording {
+            let outcome = outcome ?? .pending(cycleStart: rules.cycleStart(after: event.at))
+            steps.append(.event(EventReport(seq: seq, event: copy event, outcome: outcome)))
+        }
+        // Last, so that the event moves into the queue.
+        if let account = waits { pending.append(Carried(seq: seq, event: event, account: account)) }
     }
 
     private mutating func setDynamics(_ ai: Int32, _ d: DynamicsAccount) {
@@ -208,11 +217,6 @@ public struct Projector: Sendable {
         }
         dynamicsAccounts[Int(ai)] = d
         touch(ai)
-    }
-
-    private mutating func queue(_ event: Event, _ seq: Int, account: Int32) -> EventReport.Outcome {
-        pending.append(Carried(seq: seq, event: event, account: account))
-        return .pending(cycleStart: rules.cycleStart(after: event.at))
     }
 
     private mutating func reject(_ event: Event, _ seq: Int, _ reason: String,
