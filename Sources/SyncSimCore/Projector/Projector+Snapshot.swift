@@ -181,11 +181,17 @@ extension Projector {
             guard r.i + length <= bytes.count else { return nil }
             let end = r.i + length
             guard let names = Interner(unique: try r.strings()) else { return nil }
-            var contacts: [MarketoContact?] = Array(repeating: nil, count: names.count)
+            // Appended in id order, each moved in (filling the array with nil first, then
+            // replacing each, copied every contact twice).
+            var contacts: [MarketoContact?] = []
+            contacts.reserveCapacity(names.count)
             var members: [[Int32]] = []
             for ci in names.names.indices {
                 let tag = try r.byte()
-                guard tag != 0 else { continue }
+                guard tag != 0 else {
+                    contacts.append(nil)
+                    continue
+                }
                 var c = MarketoContact()
                 switch tag {
                 case 1: break
@@ -200,7 +206,7 @@ extension Projector {
                 default: return nil
                 }
                 c.closed = try r.tally()
-                contacts[ci] = c
+                contacts.append(c)
             }
             guard r.i == end else { return nil }
             return SnapshotContacts(names: names, contacts: contacts, members: members)
