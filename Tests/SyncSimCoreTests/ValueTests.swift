@@ -77,3 +77,39 @@ import Testing
         }
     }
 }
+
+@Suite struct FastDecoderStringTests {
+    /// A byte that the fast decoder must stop at, or note, is found wherever it stands in a
+    /// string, whatever the string's length.
+    @Test func everyKindOfByteIsFoundAtEveryPosition() throws {
+        let specials: [(name: String, bytes: [UInt8])] = [
+            ("backslash", [0x5C]), ("tab", [0x09]), ("newline", [0x0A]), ("nul", [0x00]), ("DEL", [0x7F]),
+            ("é", [0xC3, 0xA9]), ("broken UTF-8", [0xFF]), ("quote", [0x22]),
+        ]
+        for length in 0...20 {
+            for position in 0...length {
+                for special in specials {
+                    var text = Array(String(repeating: "x", count: length).utf8)
+                    text.insert(contentsOf: special.bytes, at: position)
+                    let line = Array(#"{"account":"a1","at":0,"fields":{"f":""#.utf8) + text + Array(#""},"type":"dynamics.account.update"}"#.utf8)
+                    let fast = FastEventDecoder.decodeNoticingCanonical(line[...])
+                    let general = try? EventDecoder.decode(try JSONReader.parse(line)).event
+                    let what = "\(special.name) at \(position) of \(length)"
+                    if let fast {
+                        #expect(fast.event == general, "\(what)")
+                        // Only plain ASCII is taken for canonical JSON.
+                        #expect(!fast.isCanonical, "\(what)")
+                    } else {
+                        // Refused by the fast path: only what needs the general one (escapes, broken UTF-8) may be accepted there.
+                        #expect(["backslash", "broken UTF-8", "quote", "tab", "newline", "nul"].contains(special.name) || general == nil, "\(what)")
+                    }
+                }
+                let plain = Array(#"{"account":"a1","at":0,"fields":{"f":""#.utf8) + Array(String(repeating: "x", count: length).utf8)
+                    + Array(#""},"type":"dynamics.account.update"}"#.utf8)
+                let decoded = try #require(FastEventDecoder.decodeNoticingCanonical(plain[...]))
+                #expect(decoded.isCanonical)
+                #expect(decoded.event.canonicalBytes == plain)
+            }
+        }
+    }
+}

@@ -101,12 +101,21 @@ public enum FastEventDecoder {
             return (start..<j, ascii)
         }
 
+        /// The bytes in `range`.
+        func text(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: bytes[range]) }
+
+        /// An account or contact id (``ValueDecoding/isValidID(_:)``), checked as bytes before it
+        /// is made a string.
+        mutating func id() -> String? {
+            guard let (range, _) = rawString(), ValueDecoding.isValidID(utf8: text(range)) else { return nil }
+            return String(decoding: text(range), as: UTF8.self)
+        }
+
         /// A string without escapes or control characters, valid UTF-8.
         mutating func string() -> String? {
             guard let (range, ascii) = rawString() else { return nil }
             // ASCII needs no validation; anything else is checked as UTF-8.
-            let text = UnsafeBufferPointer(rebasing: bytes[range])
-            return ascii ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
+            return ascii ? String(decoding: text(range), as: UTF8.self) : String(validating: text(range), as: UTF8.self)
         }
 
         /// The type the name in `range` names, if it is one of the fast path: the one it can be is
@@ -193,10 +202,11 @@ public enum FastEventDecoder {
             var ordered = true
             while true {
                 // A field name is checked as bytes, and then needs no UTF-8 validation.
-                guard let (k, _) = rawString(), isFieldName(k), expect(UInt8(ascii: ":")), let v = value() else { return nil }
+                guard let (k, _) = rawString(), ValueDecoding.isValidFieldName(utf8: text(k)),
+                      expect(UInt8(ascii: ":")), let v = value() else { return nil }
                 if let previous, !less(previous, k) { ordered = false }
                 previous = k
-                out.append((key: String(decoding: UnsafeBufferPointer(rebasing: bytes[k]), as: UTF8.self), value: v))
+                out.append((key: String(decoding: text(k), as: UTF8.self), value: v))
                 ws()
                 guard i < bytes.endIndex else { return nil }
                 if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -207,18 +217,6 @@ public enum FastEventDecoder {
             canonical = false
             // A name given twice is refused.
             return EventFields(unique: out)
-        }
-
-        /// Whether the bytes in `range` are a field name (``ValueDecoding/isValidFieldName(_:)``):
-        /// 1 to 64 ASCII letters, digits or `_`, not starting with a digit.
-        func isFieldName(_ range: Range<Int>) -> Bool {
-            guard !range.isEmpty, range.count <= 64 else { return false }
-            for j in range {
-                let b = bytes[j]
-                let letter = (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") || b == UInt8(ascii: "_")
-                guard letter || (j != range.lowerBound && b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) else { return false }
-            }
-            return true
         }
 
         /// Whether the bytes in `a` come before those in `b` (canonical key order).
@@ -241,26 +239,28 @@ public enum FastEventDecoder {
             while true {
                 guard let (key, _) = rawString(), expect(UInt8(ascii: ":")) else { return nil }
                 let bit: Int
-                if matches(key, "at") {
+                // The key by its length and first byte, then matched whole.
+                switch (key.count, key.isEmpty ? 0 : bytes[key.lowerBound]) {
+                case (2, UInt8(ascii: "a")) where matches(key, "at"):
                     bit = Key.at; guard let v = integer(), v >= 0, v <= SimTime.maximum else { return nil }; at = v
-                } else if matches(key, "type") {
+                case (4, UInt8(ascii: "t")) where matches(key, "type"):
                     bit = Key.type
                     guard let (name, _) = rawString(), let t = fastType(name) else { return nil }
                     type = t
-                } else if matches(key, "account") {
+                case (7, UInt8(ascii: "a")) where matches(key, "account"):
                     bit = Key.account
                     ws()
                     if literal("null") { accountIsNull = true } else {
-                        guard let v = string(), ValueDecoding.isValidID(v) else { return nil }
+                        guard let v = id() else { return nil }
                         account = v
                     }
-                } else if matches(key, "contact") {
-                    bit = Key.contact; guard let v = string(), ValueDecoding.isValidID(v) else { return nil }; contact = v
-                } else if matches(key, "fields") {
+                case (7, UInt8(ascii: "c")) where matches(key, "contact"):
+                    bit = Key.contact; guard let v = id() else { return nil }; contact = v
+                case (6, UInt8(ascii: "f")) where matches(key, "fields"):
                     bit = Key.fields; fields = self.fields(); if fields == nil { return nil }
-                } else if matches(key, "note") {
+                case (4, UInt8(ascii: "n")) where matches(key, "note"):
                     bit = Key.note; note = string(); if note == nil { return nil }
-                } else {
+                default:
                     return nil
                 }
                 if seen & bit != 0 { return nil }

@@ -25,21 +25,27 @@ public enum ValueDecoding {
     }
 
     /// Whether `s` is a valid account or contact id.
-    public static func isValidID(_ s: String) -> Bool {
-        let u = s.utf8
-        guard !u.isEmpty, u.count <= 64 else { return false }
-        return u.allSatisfy { b in
+    public static func isValidID(_ s: String) -> Bool { isValidID(utf8: s.utf8) }
+
+    /// Whether UTF-8 `bytes` are a valid account or contact id: 1 to 64 letters, digits, `_`,
+    /// `.`, `:` or `-` (read as bytes by the fast decoder, before it makes a string of them).
+    static func isValidID<C: Collection<UInt8>>(utf8 bytes: C) -> Bool {
+        guard !bytes.isEmpty, bytes.count <= 64 else { return false }
+        return bytes.allSatisfy { b in
             (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
                 || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") || b == UInt8(ascii: ":") || b == UInt8(ascii: "-")
         }
     }
 
     /// Whether `s` is a valid field name.
-    public static func isValidFieldName(_ s: String) -> Bool {
-        let u = s.utf8  // read in place: every field of every event is checked here
-        guard let first = u.first, u.count <= 64 else { return false }
+    public static func isValidFieldName(_ s: String) -> Bool { isValidFieldName(utf8: s.utf8) }
+
+    /// Whether UTF-8 `bytes` are a valid field name: 1 to 64 ASCII letters, digits or `_`, not
+    /// starting with a digit.
+    static func isValidFieldName<C: Collection<UInt8>>(utf8 bytes: C) -> Bool {
+        guard let first = bytes.first, bytes.count <= 64 else { return false }
         func letter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == UInt8(ascii: "_") }
-        return letter(first) && u.dropFirst().allSatisfy { letter($0) || ($0 >= 0x30 && $0 <= 0x39) }
+        return letter(first) && bytes.dropFirst().allSatisfy { letter($0) || ($0 >= 0x30 && $0 <= 0x39) }
     }
 
     /// An account or contact id: 1 to 64 letters, digits, `_`, `.`, `:` or `-`.
