@@ -75,7 +75,6 @@ extension EventLog {
                 var expected = after + 1
                 var batch: [Event] = []
                 batch.reserveCapacity(BatchPipe<Event>.batchSize)
-                var bytes: [UInt8] = []
                 while true {
                     let rc = sqlite3_step(s)
                     if rc == SQLITE_DONE { break }
@@ -86,13 +85,12 @@ extension EventLog {
                         failure = .corrupt(path: path, seq: expected, reason: "missing from the log")
                         break
                     }
-                    let n = Int(sqlite3_column_bytes(s, 1))
-                    bytes.removeAll(keepingCapacity: true)
-                    if n > 0, let p = sqlite3_column_blob(s, 1) {
-                        bytes.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n))
-                    }
+                    // Decoded in place, from SQLite's buffer (valid until the next step).
+                    let blob = sqlite3_column_blob(s, 1)
+                    let payload = UnsafeBufferPointer(start: blob?.assumingMemoryBound(to: UInt8.self),
+                                                      count: blob == nil ? 0 : Int(sqlite3_column_bytes(s, 1)))
                     do throws(DecodeError) {
-                        batch.append(try Event(canonicalUTF8: bytes))
+                        batch.append(try Event(canonicalUTF8: payload))
                     } catch {
                         failure = .corrupt(path: path, seq: expected, reason: "bad payload: \(error.message)")
                         break

@@ -7,10 +7,13 @@
 /// general path, which also produces the precise error.
 public enum FastEventDecoder {
     public static func decode(_ bytes: ArraySlice<UInt8>) -> Event? {
-        bytes.withUnsafeBufferPointer { bytes in
-            var p = Cursor(bytes: bytes, i: 0)
-            return p.event()
-        }
+        bytes.withUnsafeBufferPointer(decode)
+    }
+
+    /// ``decode(_:)`` of bytes lent for the call.
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> Event? {
+        var p = Cursor(bytes: bytes, i: 0)
+        return p.event()
     }
 
     /// The event, and whether `bytes` already are its canonical JSON (``Event/canonicalBytes``),

@@ -31,7 +31,12 @@ extension Event {
     /// An event from the UTF-8 bytes of its JSON text (as a log stores it): the fast decoder
     /// for plain JSON, the general one (with its precise errors) for anything else.
     public init(canonicalUTF8 bytes: [UInt8]) throws(DecodeError) {
-        if let fast = FastEventDecoder.decode(bytes[...]) {
+        self = try bytes.withUnsafeBufferPointer { b throws(DecodeError) in try Event(canonicalUTF8: b) }
+    }
+
+    /// ``init(canonicalUTF8:)`` from bytes lent for the call (a row's column, read in place).
+    public init(canonicalUTF8 bytes: UnsafeBufferPointer<UInt8>) throws(DecodeError) {
+        if let fast = FastEventDecoder.decode(bytes) {
             self = fast
         } else {
             self = try EventDecoder.decode(try JSONReader.parse(String(decoding: bytes, as: UTF8.self))).event
