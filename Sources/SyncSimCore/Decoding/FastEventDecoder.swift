@@ -107,18 +107,24 @@ public enum FastEventDecoder {
         /// The bytes in `range`.
         func text(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: bytes[range]) }
 
+        /// The ASCII bytes in `range` as a string, copied into its storage (for the short strings
+        /// of events, faster than `String(decoding:as:)`).
+        func ascii(_ range: Range<Int>) -> String {
+            String(unsafeUninitializedCapacity: range.count) { $0.initialize(fromContentsOf: text(range)) }
+        }
+
         /// An account or contact id (``ValueDecoding/isValidID(_:)``), checked as bytes before it
         /// is made a string.
         mutating func id() -> String? {
             guard let (range, _) = rawString(), ValueDecoding.isValidID(utf8: text(range)) else { return nil }
-            return String(decoding: text(range), as: UTF8.self)
+            return ascii(range)
         }
 
         /// A string without escapes or control characters, valid UTF-8.
         mutating func string() -> String? {
             guard let (range, ascii) = rawString() else { return nil }
             // ASCII needs no validation; anything else is checked as UTF-8.
-            return ascii ? String(decoding: text(range), as: UTF8.self) : String(validating: text(range), as: UTF8.self)
+            return ascii ? self.ascii(range) : String(validating: text(range), as: UTF8.self)
         }
 
         /// The type the name in `range` names, if it is one of the fast path: the one it can be is
@@ -143,6 +149,7 @@ public enum FastEventDecoder {
 
         /// Whether the bytes in `range` are `word`: keys and type names are matched as bytes,
         /// without making strings of them.
+        @inline(__always)
         func matches(_ range: Range<Int>, _ word: StaticString) -> Bool {
             guard range.count == word.utf8CodeUnitCount else { return false }
             let w = word.utf8Start
@@ -209,7 +216,7 @@ public enum FastEventDecoder {
                       expect(UInt8(ascii: ":")), let v = value() else { return nil }
                 if let previous, !less(previous, k) { ordered = false }
                 previous = k
-                out.append((key: String(decoding: text(k), as: UTF8.self), value: v))
+                out.append((key: ascii(k), value: v))
                 ws()
                 guard i < bytes.endIndex else { return nil }
                 if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
