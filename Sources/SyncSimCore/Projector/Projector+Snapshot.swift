@@ -181,8 +181,8 @@ extension Projector {
             guard r.i + length <= bytes.count else { return nil }
             let end = r.i + length
             guard let names = Interner(unique: try r.strings()) else { return nil }
-            // Appended in id order, each moved in (filling the array with nil first, then
-            // replacing each, copied every contact twice).
+            // Appended in id order, each moved in (rather than filled with nil and then replaced
+            // one by one, which copies every contact twice).
             var contacts: [MarketoContact?] = []
             contacts.reserveCapacity(names.count)
             var members: [[Int32]] = []
