@@ -16,22 +16,28 @@ extension Projector {
 
     /// The encoded parts of a projector's state kept between snapshots of one projector as it goes
     /// on, so each snapshot encodes only what changed since the last one: of the lists that only
-    /// grow (the names of contacts and accounts, the rejections), what was added; of the accounts,
-    /// those whose version changed. The bytes are the same.
+    /// grow (the names of contacts and accounts, the rejections), what was added; of the accounts
+    /// and the contacts, the pieces whose version changed. The bytes are the same.
     public final class SnapshotCache {
         var contactNames = Part(), accountNames = Part(), rejections = Part()
         /// The numbers of the rejections' texts written so far (see ``SnapshotWriter/text(_:_:)``).
         var rejectionTexts = SnapshotWriter.TextTable()
-        /// The accounts as the last snapshot wrote them: account `ai`'s bytes are
-        /// `accounts[offsets[ai]..<offsets[ai + 1]]`, written at version `versions[ai]`.
-        var accounts: [UInt8] = []
-        var offsets: [Int] = [0]
-        var versions: [UInt64] = []
+        /// The accounts, one piece each, and the contacts, a piece per ``Projector/contactChunk``,
+        /// as the last snapshot wrote them.
+        var accounts = Pieces(), contacts = Pieces()
 
         /// Encoded items `0..<count` of a list.
         struct Part {
             var count = 0
             var bytes: [UInt8] = []
+        }
+
+        /// Encoded pieces of a section: piece `k` is `bytes[offsets[k]..<offsets[k + 1]]`, written
+        /// at version `versions[k]`.
+        struct Pieces {
+            var bytes: [UInt8] = []
+            var offsets: [Int] = [0]
+            var versions: [UInt64] = []
         }
 
         public init() {}
@@ -56,6 +62,41 @@ extension Projector {
             cache[keyPath: part].count = items.count
             w.bytes.append(contentsOf: cache[keyPath: part].bytes)
         }
+        /// Writes pieces `0..<versions.count` of a section: with a cache, those whose version it
+        /// holds are copied from it (consecutive ones at once) and only the others are encoded.
+        func pieces(_ versions: [UInt64], _ part: ReferenceWritableKeyPath<SnapshotCache, SnapshotCache.Pieces>,
+                    to w: inout SnapshotWriter, _ encode: (Int, inout SnapshotWriter) -> Void) {
+            guard let cache else {
+                for k in versions.indices { encode(k, &w) }
+                return
+            }
+            let old = cache[keyPath: part]
+            var out = SnapshotWriter()
+            out.bytes.reserveCapacity(old.bytes.count)
+            var offsets: [Int] = []
+            offsets.reserveCapacity(versions.count + 1)
+            var run: Int?  // the first piece of the current run of unchanged ones
+            func copyRun(upTo end: Int) {
+                guard let start = run else { return }
+                out.bytes.append(contentsOf: old.bytes[old.offsets[start]..<old.offsets[end]])
+                run = nil
+            }
+            for k in versions.indices {
+                if k < old.versions.count, old.versions[k] == versions[k] {
+                    // Where its bytes will be once the run is copied.
+                    offsets.append(out.bytes.count + old.offsets[k] - old.offsets[run ?? k])
+                    if run == nil { run = k }
+                    continue
+                }
+                copyRun(upTo: k)
+                offsets.append(out.bytes.count)
+                encode(k, &out)
+            }
+            copyRun(upTo: versions.count)
+            offsets.append(out.bytes.count)
+            w.bytes.append(contentsOf: out.bytes)
+            cache[keyPath: part] = SnapshotCache.Pieces(bytes: out.bytes, offsets: offsets, versions: versions)
+        }
         var w = SnapshotWriter()
         w.bytes.reserveCapacity(64 + 24 * contacts.count + 64 * companies.count)
         w.uint(Self.snapshotVersion)
@@ -66,15 +107,17 @@ extension Projector {
         // Through a buffer and by index, so each value is read in place: copying a contact or a
         // company out of its array retains and releases all it holds.
         contacts.withUnsafeBufferPointer { contacts in
-            for ci in contacts.indices {
-                guard contacts[ci] != nil else { section.bytes.append(0); continue }
-                // 1: no account; 2: an account and its open link.
-                if let o = contacts[ci]!.open {
-                    section.bytes.append(2); section.uint(UInt64(o.account)); section.tally(o.from)
-                } else {
-                    section.bytes.append(1)
+            pieces(contactChunkVersions, \.contacts, to: &section) { chunk, w in
+                for ci in chunk * Self.contactChunk..<min(contacts.count, (chunk + 1) * Self.contactChunk) {
+                    guard contacts[ci] != nil else { w.bytes.append(0); continue }
+                    // 1: no account; 2: an account and its open link.
+                    if let o = contacts[ci]!.open {
+                        w.bytes.append(2); w.uint(UInt64(o.account)); w.tally(o.from)
+                    } else {
+                        w.bytes.append(1)
+                    }
+                    w.tally(contacts[ci]!.closed)
                 }
-                section.tally(contacts[ci]!.closed)
             }
         }
         w.uint(UInt64(section.bytes.count))
@@ -94,51 +137,23 @@ extension Projector {
         w.strings(fieldNames.names)
         for named in namedFields { w.bool(named) }
         list(accountNames.names, \.accountNames, to: &w) { $0.string($1) }
-        // The accounts: those unchanged since the cache's snapshot are copied from it, in runs.
-        var accounts = SnapshotWriter()
-        var offsets: [Int] = []
-        let reused = cache.map { $0.versions.count } ?? 0
-        accounts.bytes.reserveCapacity(cache?.accounts.count ?? 0)
-        offsets.reserveCapacity(accountNames.count + 1)
-        var run: Int?  // the first account of the current run of unchanged ones
-        func copyRun(upTo end: Int) {
-            guard let start = run, let cache else { return }
-            accounts.bytes.append(contentsOf: cache.accounts[cache.offsets[start]..<cache.offsets[end]])
-            run = nil
-        }
+        // The accounts, each a piece.
         dynamicsAccounts.withUnsafeBufferPointer { dynamics in
             companies.withUnsafeBufferPointer { companies in
-                for ai in accountNames.names.indices {
-                    if ai < reused, cache!.versions[ai] == accountVersions[ai] {
-                        // Where its bytes will be once the run is copied.
-                        offsets.append(accounts.bytes.count + cache!.offsets[ai] - cache!.offsets[run ?? ai])
-                        if run == nil { run = ai }
-                        continue
-                    }
-                    copyRun(upTo: ai)
-                    offsets.append(accounts.bytes.count)
-                    accounts.bool(dynamics[ai] != nil)
-                    if dynamics[ai] != nil { accounts.fields(dynamics[ai]!.fields); accounts.bool(dynamics[ai]!.deleted) }
-                    accounts.bool(companies[ai] != nil)
-                    guard companies[ai] != nil else { continue }
+                pieces(accountVersions, \.accounts, to: &w) { ai, w in
+                    w.bool(dynamics[ai] != nil)
+                    if dynamics[ai] != nil { w.fields(dynamics[ai]!.fields); w.bool(dynamics[ai]!.deleted) }
+                    w.bool(companies[ai] != nil)
+                    guard companies[ai] != nil else { return }
                     // Marketo's copy mostly holds what Dynamics holds: only the fields where they differ.
-                    accounts.fields(companies[ai]!.fields, over: dynamics[ai]?.fields)
-                    accounts.bool(companies[ai]!.deletedInDynamics); accounts.tally(companies[ai]!.tally)
-                    accounts.uint(UInt64(companies[ai]!.localEdits.count))
+                    w.fields(companies[ai]!.fields, over: dynamics[ai]?.fields)
+                    w.bool(companies[ai]!.deletedInDynamics); w.tally(companies[ai]!.tally)
+                    w.uint(UInt64(companies[ai]!.localEdits.count))
                     for e in companies[ai]!.localEdits {
-                        accounts.uint(UInt64(e.field)); accounts.uint(UInt64(e.edit.seq)); accounts.int(e.edit.at)
-                        accounts.string(e.edit.contact); accounts.value(e.edit.value)
+                        w.uint(UInt64(e.field)); w.uint(UInt64(e.edit.seq)); w.int(e.edit.at); w.string(e.edit.contact); w.value(e.edit.value)
                     }
                 }
             }
-        }
-        copyRun(upTo: accountNames.count)
-        offsets.append(accounts.bytes.count)
-        w.bytes.append(contentsOf: accounts.bytes)
-        if let cache {
-            cache.accounts = accounts.bytes
-            cache.offsets = offsets
-            cache.versions = accountVersions
         }
         w.events(pending)
         w.bool(inflight != nil)
@@ -262,6 +277,7 @@ extension Projector {
             guard let part = decodedContacts() ?? Self.snapshotContacts(bytes) else { return nil }
             contactNames = part.names
             contacts = part.contacts
+            contactChunkVersions = Array(repeating: 0, count: (contacts.count + Self.contactChunk - 1) / Self.contactChunk)
             // Join the halves: each company takes the list of the contacts that link to it.
             guard part.members.count <= companies.count else { return nil }
             for (ai, list) in part.members.enumerated() where !list.isEmpty {

@@ -41,6 +41,13 @@ public struct Projector: Sendable {
     /// accounts that changed since the last one (see ``SnapshotCache``). Every change of
     /// ``dynamicsAccounts`` or ``companies`` but their members goes through ``touch(_:)``.
     var accountVersions: [UInt64] = []
+    /// By chunk of ``contactChunk`` contact ids: how many times what a snapshot holds of those
+    /// contacts (whether each is in Marketo, its open link, its closed tally) has changed, as
+    /// ``accountVersions`` does for accounts. Contacts change only when a cycle lands their create
+    /// or move, which calls ``touchContact(_:)``.
+    var contactChunkVersions: [UInt64] = []
+    /// Contacts per piece of a snapshot's contact section.
+    static let contactChunk = 64
     /// By field id: whether a carried Dynamics account event has named it (`fields: all`).
     var namedFields: [Bool] = []
     var pending: [Carried] = []
@@ -108,8 +115,16 @@ public struct Projector: Sendable {
     /// The id of a contact, assigned on first sight.
     mutating func contactID(_ c: String) -> Int32 {
         let i = contactNames.id(c)
-        if Int(i) == contacts.count { contacts.append(nil) }
+        if Int(i) == contacts.count {
+            contacts.append(nil)
+            if Int(i) / Self.contactChunk == contactChunkVersions.count { contactChunkVersions.append(0) }
+        }
         return i
+    }
+
+    /// Notes a change of what a snapshot holds of a contact.
+    mutating func touchContact(_ ci: Int32) {
+        contactChunkVersions[Int(ci) / Self.contactChunk] &+= 1
     }
 
     /// The id of a field name. Names seen for the first time are numbered in name order with the
@@ -421,6 +436,7 @@ public struct Projector: Sendable {
             case .contactCreate(let c, let a, _):
                 let ci = contactID(c)
                 contacts[Int(ci)] = MarketoContact()
+                touchContact(ci)  // a contact record changes only here and in the move below
                 if fingerprinting {
                     fingerprint.add(.contact(c, nil))
                     fingerprint.add(.closed(c, Tally()))
@@ -429,6 +445,7 @@ public struct Projector: Sendable {
                 if recording { links.append(.init(seq: seq, contact: c, from: nil, to: to, created: true)) }
             case .contactMove(let c, let a):
                 let ci = contactID(c)
+                touchContact(ci)
                 let from = unlink(ci)
                 let to = link(ci, to: a)
                 if recording { links.append(.init(seq: seq, contact: c, from: from, to: to, created: false)) }
