@@ -34,21 +34,13 @@ public enum FastEventDecoder {
         static let account = 1, at = 2, contact = 4, fields = 8, note = 16, type = 32
     }
 
-    /// The event types of the fast path (every one but `sync.configure`), matched by their bytes.
-    private enum FastType {
+    /// The event types of the fast path (every one but `sync.configure`), matched by their bytes;
+    /// each is its name's index in ``Event/Kind/typeNames``.
+    private enum FastType: Int {
         case accountCreate, accountUpdate, accountDelete, contactCreate, contactMove, marketoEdit, marketoCreate
 
-        var name: StaticString {
-            switch self {
-            case .accountCreate: return "dynamics.account.create"
-            case .accountUpdate: return "dynamics.account.update"
-            case .accountDelete: return "dynamics.account.delete"
-            case .contactCreate: return "dynamics.contact.create"
-            case .contactMove: return "dynamics.contact.move"
-            case .marketoEdit: return "marketo.account.edit"
-            case .marketoCreate: return "marketo.account.create"
-            }
-        }
+        /// The UTF-8 bytes of each type's name, by raw value.
+        static let names = Event.Kind.typeNames.map { Array($0.utf8) }
     }
 
     /// Reads one line's bytes, lent to it for the length of a decode (read through a buffer:
@@ -144,15 +136,19 @@ public enum FastEventDecoder {
             case 22: type = .marketoCreate
             default: return nil
             }
-            return matches(range, type.name) ? type : nil
+            return FastType.names[type.rawValue].withUnsafeBufferPointer { matches(range, $0) } ? type : nil
         }
 
         /// Whether the bytes in `range` are `word`: keys and type names are matched as bytes,
         /// without making strings of them.
         @inline(__always)
         func matches(_ range: Range<Int>, _ word: StaticString) -> Bool {
-            guard range.count == word.utf8CodeUnitCount else { return false }
-            let w = word.utf8Start
+            matches(range, UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
+        }
+
+        @inline(__always)
+        func matches(_ range: Range<Int>, _ w: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard range.count == w.count else { return false }
             var k = 0
             for j in range {
                 if bytes[j] != w[k] { return false }
