@@ -78,7 +78,7 @@ struct Company: Sendable {
 
     /// Records a local edit, replacing an earlier one of the same field.
     mutating func recordEdit(_ field: Int32, _ edit: LocalEdit) {
-        if let i = localEdits.firstIndex(where: { $0.field == field }) {
+        if let i = editIndex(field) {
             localEdits[i].edit = edit
         } else {
             localEdits.append(FieldEdit(field: field, edit: edit))
@@ -87,15 +87,18 @@ struct Company: Sendable {
 
     /// Removes and returns the local edit of a field, if any.
     mutating func takeEdit(_ field: Int32) -> LocalEdit? {
-        guard !localEdits.isEmpty, let i = localEdits.firstIndex(where: { $0.field == field }) else { return nil }
-        return localEdits.remove(at: i).edit
+        editIndex(field).map { localEdits.remove(at: $0).edit }
     }
 
     /// Removes the local edit of a field, if any, when nothing reports it: an unused
     /// `LocalEdit?` is destroyed through its type's metadata, once per field a cycle writes.
     mutating func dropEdit(_ field: Int32) {
-        guard !localEdits.isEmpty, let i = localEdits.firstIndex(where: { $0.field == field }) else { return }
-        localEdits.remove(at: i)
+        if let i = editIndex(field) { localEdits.remove(at: i) }
+    }
+
+    /// Where the local edit of a field is in ``localEdits``, if it has one (most companies have none).
+    private func editIndex(_ field: Int32) -> Int? {
+        localEdits.isEmpty ? nil : localEdits.firstIndex { $0.field == field }
     }
 
     /// Whether a change of a field logs activities for the members now: not when they are more

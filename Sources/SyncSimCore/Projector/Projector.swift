@@ -256,7 +256,7 @@ public struct Projector: Sendable {
         var changes: [FieldChange] = []
         var company = companies[Int(ai)].take()!
         touch(ai)
-        func set(_ field: String, _ value: Value) {
+        for (field, value) in fields {  // in name order
             let fi = fieldID(field, among: fields.keys)
             company.recordEdit(fi, LocalEdit(seq: seq, at: at, contact: c, value: value))
             if let old = write(fi, value, to: &company, account: ai, at: at, source: .marketo, limit: rules.activityLimit), recording {
@@ -264,7 +264,6 @@ public struct Projector: Sendable {
                                            activitiesLogged: company.logs(limit: rules.activityLimit), lostEdit: nil))
             }
         }
-        for (field, value) in fields { set(field, value) }  // in name order
         companies[Int(ai)] = company
         return .edited(changes, account: accountNames[ai])
     }
