@@ -242,10 +242,10 @@ extension EventLog {
     /// is): a binary search over the sequence numbers, since events are in non-decreasing `at`,
     /// rather than a scan of every row after `after`.
     public func lastSeq(atOrBefore instant: Seconds, after: Int = 0) throws(StoreError) -> Int {
+        let last = try lastSeq()
         do {
             return try queue.read { db in
                 let statement = try db.makeStatement(sql: "SELECT at FROM events WHERE seq = ?")
-                let last = try Int.fetchOne(db, sql: "SELECT max(seq) FROM events") ?? 0
                 var low = after  // at or before the instant (or the start)
                 var high = last + 1  // past it
                 while high - low > 1 {

@@ -31,9 +31,7 @@ public indirect enum JSON: Sendable, Equatable {
     }
 
     /// A JSON object of an event's fields.
-    public static func fields(_ fields: EventFields) -> JSON {
-        .object(Dictionary(uniqueKeysWithValues: fields.lazy.map { ($0.key, JSON($0.value)) }))
-    }
+    public static func fields(_ fields: EventFields) -> JSON { .fields(fields.dictionary) }
 
     /// The member `key` of an object, if any.
     public subscript(key: String) -> JSON? {
