@@ -14,19 +14,46 @@ public final class LogWriter {
     private let chain = Chain()
     /// Sequence number of the last row appended.
     public private(set) var seq = 0
-    private var batch: [Row] = []
+    private var batch = Rows()
     private let committer = Committer()
     private var checkpoints: [(seq: Int, at: Seconds, state: [UInt8])] = []
     private var finished = false
     /// Whether this writer created the file (and so may remove it).
     private var ownsFile = false
 
-    struct Row: Sendable {
-        var seq: Int
-        var at: Seconds
-        var type: String
-        var payload: [UInt8]
-        var rejected: String?
+    /// Rows with consecutive sequence numbers, column by column, their payloads end to end in
+    /// one buffer: a batch is a few allocations, not one per event (made on the reading thread
+    /// and freed on the commit thread, those contended for the allocator's locks).
+    struct Rows: Sendable {
+        /// The sequence number of the first row.
+        var first = 0
+        var at: [Seconds] = []
+        var type: [String] = []
+        /// Where each row's payload ends in `payloads`.
+        var ends: [Int] = []
+        var payloads: [UInt8] = []
+        /// The rejected rows (by index in the batch) and their reasons, in order.
+        var rejected: [(row: Int, reason: String)] = []
+
+        var count: Int { at.count }
+
+        init() {}
+
+        init(capacity: Int) {
+            at.reserveCapacity(capacity)
+            type.reserveCapacity(capacity)
+            ends.reserveCapacity(capacity)
+        }
+
+        mutating func append(seq: Int, at instant: Seconds, type name: String, payload: some Collection<UInt8>, rejected reason: String?) {
+            if at.isEmpty { first = seq }
+            precondition(seq == first + count, "rows of a batch have consecutive sequence numbers")
+            if let reason { rejected.append((count, reason)) }
+            at.append(instant)
+            type.append(name)
+            payloads.append(contentsOf: payload)
+            ends.append(payloads.count)
+        }
     }
 
     /// The hash of the last row, touched only by commits (which run one after another).
@@ -76,8 +103,7 @@ public final class LogWriter {
             abandon()
             throw .database(path: path, reason: "cannot create the log: \(EventLog.describe(error))")
         }
-        let payload = Array(CanonicalJSON.string(for: header.json).utf8)
-        add(Row(seq: 0, at: 0, type: "log.header", payload: payload, rejected: nil))
+        batch.append(seq: 0, at: 0, type: "log.header", payload: CanonicalJSON.string(for: header.json).utf8, rejected: nil)
         // The header is a transaction of its own, so every later commit holds whole batches of events.
         do {
             try flush()
@@ -139,20 +165,15 @@ public final class LogWriter {
         if !finished { abandon() }
     }
 
-    private func add(_ row: Row) {
-        seq = row.seq
-        batch.append(row)
-    }
-
     /// Appends an event; `rejected` is the reason if the rules reject it.
     public func append(_ event: Event, rejected: String?) throws(StoreError) {
-        try append(event, payload: event.canonicalBytes, rejected: rejected)
+        try append(event, payload: event.canonicalBytes[...], rejected: rejected)
     }
 
-    /// Appends an event whose canonical JSON bytes (``Event/canonicalBytes``) are already made.
-    public func append(_ event: Event, payload: [UInt8], rejected: String?) throws(StoreError) {
-        let s = seq + 1
-        add(Row(seq: s, at: event.at, type: event.typeName, payload: payload, rejected: rejected))
+    /// Appends an event whose canonical JSON bytes (``Event/canonicalBytes``) are already made (they are copied).
+    public func append(_ event: Event, payload: ArraySlice<UInt8>, rejected: String?) throws(StoreError) {
+        seq += 1
+        batch.append(seq: seq, at: event.at, type: event.typeName, payload: payload, rejected: rejected)
         if batch.count >= EventLog.batchSize { try flush() }
     }
 
@@ -166,11 +187,10 @@ public final class LogWriter {
     /// Commits the rows appended since the last commit, in one transaction. The commit runs on
     /// the writer's commit thread while the caller goes on; a failure is thrown by a later call.
     public func flush() throws(StoreError) {
-        guard !batch.isEmpty || !checkpoints.isEmpty, let queue else { return }
+        guard batch.count > 0 || !checkpoints.isEmpty, let queue else { return }
         let rows = batch
         let snapshots = checkpoints
-        batch = []
-        batch.reserveCapacity(EventLog.batchSize)
+        batch = Rows(capacity: EventLog.batchSize)
         checkpoints.removeAll()
         let (path, chain) = (self.path, self.chain)
         try committer.submit { () throws(StoreError) in
@@ -179,7 +199,7 @@ public final class LogWriter {
     }
 
     /// Chains and inserts `rows` and inserts `snapshots`, in one transaction.
-    private static func commit(_ rows: [Row], _ snapshots: [(seq: Int, at: Seconds, state: [UInt8])], chain: Chain,
+    private static func commit(_ rows: Rows, _ snapshots: [(seq: Int, at: Seconds, state: [UInt8])], chain: Chain,
                                to queue: DatabaseQueue, path: String) throws(StoreError) {
         var previous = chain.previous
         var scratch: [UInt8] = []
@@ -205,29 +225,37 @@ public final class LogWriter {
                 }
                 let statement = try db.cachedStatement(sql: "INSERT INTO events (seq, at, type, payload, rejected, hash) VALUES (?, ?, ?, ?, ?, ?)")
                 let s = statement.sqliteStatement
-                // By index: each row is read in place, not copied (retaining what it holds).
-                for i in rows.indices {
-                    let hash = HashChain.hash(previous: previous, seq: rows[i].seq, payload: rows[i].payload, rejected: rows[i].rejected, scratch: &scratch)
-                    previous = hash
-                    sqlite3_bind_int64(s, 1, Int64(rows[i].seq))
-                    sqlite3_bind_int64(s, 2, rows[i].at)
-                    sqlite3_bind_text(s, 3, rows[i].type, -1, SQLITE_TRANSIENT)
-                    let rc: Int32 = rows[i].payload.withUnsafeBufferPointer { p in
-                        hash.withUnsafeBufferPointer { h in
-                            sqlite3_bind_text(s, 4, UnsafeRawPointer(p.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(p.count), nil)
-                            if let r = rows[i].rejected {
-                                sqlite3_bind_text(s, 5, r, -1, SQLITE_TRANSIENT)
-                            } else {
-                                sqlite3_bind_null(s, 5)
-                            }
+                var nextRejected = 0  // in rows.rejected
+                try rows.payloads.withUnsafeBufferPointer { payloads in
+                    for i in 0..<rows.count {
+                        let payload = UnsafeBufferPointer(rebasing: payloads[(i == 0 ? 0 : rows.ends[i - 1])..<rows.ends[i]])
+                        var rejected: String?
+                        if nextRejected < rows.rejected.count, rows.rejected[nextRejected].row == i {
+                            rejected = rows.rejected[nextRejected].reason
+                            nextRejected += 1
+                        }
+                        let seq = rows.first + i
+                        let hash = HashChain.hash(previous: previous, seq: seq, payload: payload, rejected: rejected, scratch: &scratch)
+                        previous = hash
+                        sqlite3_bind_int64(s, 1, Int64(seq))
+                        sqlite3_bind_int64(s, 2, rows.at[i])
+                        sqlite3_bind_text(s, 3, rows.type[i], -1, SQLITE_TRANSIENT)
+                        // Every payload is a JSON object, so the buffer has an address.
+                        sqlite3_bind_text(s, 4, UnsafeRawPointer(payload.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(payload.count), nil)
+                        if let rejected {
+                            sqlite3_bind_text(s, 5, rejected, -1, SQLITE_TRANSIENT)
+                        } else {
+                            sqlite3_bind_null(s, 5)
+                        }
+                        let rc: Int32 = hash.withUnsafeBufferPointer { h in
                             sqlite3_bind_blob(s, 6, h.baseAddress, Int32(h.count), nil)
                             let rc = sqlite3_step(s)
                             sqlite3_reset(s)
                             return rc
                         }
-                    }
-                    guard rc == SQLITE_DONE else {
-                        throw db.sqliteError(rc)
+                        guard rc == SQLITE_DONE else {
+                            throw db.sqliteError(rc)
+                        }
                     }
                 }
                 sqlite3_clear_bindings(s)

@@ -46,11 +46,33 @@ enum Importer {
         return Summary(events: seq, rejected: projector.rejections.count, alreadyRecorded: 0)
     }
 
-    /// An event read from the stream with its canonical bytes, made on the reading thread.
-    struct Item: Sendable {
-        var event: Event
-        var payload: [UInt8]
-        var bytesRead: Int
+    /// Events read from the stream with their canonical bytes, made on the reading thread. The
+    /// bytes are end to end in one buffer: one allocation per batch, not one per event.
+    struct Batch: Sendable {
+        var events: [Event] = []
+        /// Where each event's bytes end in `payloads`.
+        var ends: [Int] = []
+        var payloads: [UInt8] = []
+        /// Bytes of the stream read once each event was read.
+        var bytesRead: [Int] = []
+
+        var count: Int { events.count }
+
+        init(capacity: Int) {
+            events.reserveCapacity(capacity)
+            ends.reserveCapacity(capacity)
+            bytesRead.reserveCapacity(capacity)
+        }
+
+        mutating func append(_ event: Event, payload: some Collection<UInt8>, bytesRead read: Int) {
+            events.append(event)
+            payloads.append(contentsOf: payload)
+            ends.append(payloads.count)
+            bytesRead.append(read)
+        }
+
+        /// The bytes of event `i`.
+        func payload(_ i: Int) -> ArraySlice<UInt8> { payloads[(i == 0 ? 0 : ends[i - 1])..<ends[i]] }
     }
 
     /// Hands a reader to the thread that reads; it is used there only.
@@ -63,26 +85,32 @@ enum Importer {
     /// them on a thread of its own.
     static func appendAll(from reader: EventStreamReader, first: Event?, seq: inout Int, to writer: LogWriter,
                           projector: inout Projector, checkpointEvery: Int, progress: Progress) throws {
-        let pipe = BatchPipe<Item>()
+        // Each put is one batch (a pipe's element): the pipe's own batching is not needed.
+        let pipe = BatchPipe<Batch>()
         let handoff = Handoff(reader: reader)
+        let size = BatchPipe<Batch>.batchSize
         let stop = pipe.start { pipe in
-            var batch: [Item] = []
+            var batch = Batch(capacity: size)
             do {
                 var next = first
                 // The first event was read before: its line is gone.
                 var line: ArraySlice<UInt8>? = nil
                 while let event = next {
                     // A line that already is canonical JSON is stored as it is.
-                    batch.append(Item(event: event, payload: line.map(Array.init) ?? event.canonicalBytes, bytesRead: handoff.reader.bytesRead))
+                    if let line {
+                        batch.append(event, payload: line, bytesRead: handoff.reader.bytesRead)
+                    } else {
+                        batch.append(event, payload: event.canonicalBytes, bytesRead: handoff.reader.bytesRead)
+                    }
                     line = nil  // not kept while the reader refills the buffer it points into
-                    if batch.count == BatchPipe<Item>.batchSize {
-                        guard pipe.put(batch) else { return }
-                        batch = []
+                    if batch.count == size {
+                        guard pipe.put([batch]) else { return }
+                        batch = Batch(capacity: size)
                     }
                     next = try handoff.reader.next()?.event
                     line = handoff.reader.canonicalLine
                 }
-                if !batch.isEmpty { pipe.put(batch) }
+                if batch.count > 0 { pipe.put([batch]) }
                 pipe.finish(nil)
             } catch {
                 pipe.finish(error)
@@ -91,17 +119,17 @@ enum Importer {
         defer { stop() }
         let snapshots = Projector.SnapshotCache()
         while true {
-            let (batch, failure) = pipe.take()
-            guard let batch else {
+            let (batches, failure) = pipe.take()
+            guard let batch = batches?.first else {
                 if let failure { throw failure }
                 return
             }
-            // By index, so the items are lent to `append`, not copied.
-            for i in batch.indices {
+            // By index, so the events are lent to `append`, not copied.
+            for i in 0..<batch.count {
                 seq += 1
-                try append(batch[i].event, payload: batch[i].payload, seq: seq, to: writer, projector: &projector,
+                try append(batch.events[i], payload: batch.payload(i), seq: seq, to: writer, projector: &projector,
                            checkpointEvery: checkpointEvery, snapshots: snapshots)
-                progress.update(done: batch[i].bytesRead, events: seq)
+                progress.update(done: batch.bytesRead[i], events: seq)
             }
         }
     }
@@ -112,7 +140,7 @@ enum Importer {
 
     /// Appends an event; every `checkpointEvery` events, also a snapshot of the projection,
     /// committed with the batch of events it covers.
-    static func append(_ event: Event, payload: [UInt8], seq: Int, to writer: LogWriter, projector: inout Projector,
+    static func append(_ event: Event, payload: ArraySlice<UInt8>, seq: Int, to writer: LogWriter, projector: inout Projector,
                        checkpointEvery: Int, snapshots: Projector.SnapshotCache) throws {
         try writer.append(event, payload: payload, rejected: rejection(&projector, event, seq))
         if seq % checkpointEvery == 0 {

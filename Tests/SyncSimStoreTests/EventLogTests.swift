@@ -43,6 +43,32 @@ func sampleLog(_ dir: String, seed: UInt64 = 7, events count: Int = 300) throws 
         #expect(try log.verify().events == events.count)
     }
 
+    /// A batch keeps its rows column by column (payloads end to end, rejections apart): each
+    /// stored row has its own event, instant, type and rejection, in every batch.
+    @Test func rowsKeepTheirOwnPayloadTypeAndRejection() throws {
+        let dir = tempDir()
+        var stream = RandomStream(seed: 12)
+        stream.events = EventLog.batchSize + 500
+        let events = stream.generate()
+        let outcome = Simulation.run(rules: stream.rules(), events: events, recording: false)
+        var rejections: [Int: String] = [:]
+        for r in outcome.rejections { rejections[r.seq] = r.reason }
+        #expect(rejections.keys.contains { $0 < EventLog.batchSize } && rejections.keys.contains { $0 > EventLog.batchSize })
+        let header = LogHeader(scenario: "s", title: "S", sourceFile: "s.jsonl", sourceDigest: "sha256:00", rules: stream.rules(), overrides: [])
+        try EventLog.create(at: dir + "/log.db", header: header, events: events, rejections: rejections)
+        var rows: [EventLog.Row] = []
+        try EventLog.open(path: dir + "/log.db").forEachRow { rows.append($0) }
+        #expect(rows.count == events.count + 1)
+        #expect(rows[0].type == "log.header")
+        for (i, event) in events.enumerated() {
+            let row = rows[i + 1]
+            #expect(row.seq == i + 1)
+            #expect(row.at == event.at && row.type == event.typeName)
+            #expect(row.payload == CanonicalJSON.string(for: event.json))
+            #expect(row.rejected == rejections[i + 1], "row \(i + 1)")
+        }
+    }
+
     @Test func updateAndDeleteFailWhoeverIssuesThem() throws {
         let (path, _, _) = try sampleLog(tempDir())
         let db = try DatabaseQueue(path: path)
