@@ -28,7 +28,8 @@ public final class LogWriter {
         /// The sequence number of the first row.
         var first = 0
         var at: [Seconds] = []
-        var type: [String] = []
+        /// The index of each row's type in ``LogWriter/typeNames``.
+        var type: [UInt8] = []
         /// Where each row's payload ends in `payloads`.
         var ends: [Int] = []
         var payloads: [UInt8] = []
@@ -45,12 +46,12 @@ public final class LogWriter {
             ends.reserveCapacity(capacity)
         }
 
-        mutating func append(seq: Int, at instant: Seconds, type name: String, payload: some Collection<UInt8>, rejected reason: String?) {
+        mutating func append(seq: Int, at instant: Seconds, type index: Int, payload: some Collection<UInt8>, rejected reason: String?) {
             if at.isEmpty { first = seq }
             precondition(seq == first + count, "rows of a batch have consecutive sequence numbers")
             if let reason { rejected.append((count, reason)) }
             at.append(instant)
-            type.append(name)
+            type.append(UInt8(index))
             payloads.append(contentsOf: payload)
             ends.append(payloads.count)
         }
@@ -60,6 +61,12 @@ public final class LogWriter {
     final class Chain: @unchecked Sendable {
         var previous = HashChain.genesis
     }
+
+    /// The `type` column's texts: the event types' (``Event/Kind/typeNames``, by index), then the
+    /// header's, as C strings made once (binding a Swift string converts it on every row).
+    /// Never freed nor written to after they are made, so shared by every thread.
+    nonisolated(unsafe) static let typeNames: [UnsafePointer<CChar>] = (Event.Kind.typeNames + ["log.header"]).map { UnsafePointer(strdup($0)!) }
+    static let headerType = Event.Kind.typeNames.count
 
     /// The lock that keeps a second writer out of a log while this one writes.
     private var lockFD: Int32 = -1
@@ -103,7 +110,7 @@ public final class LogWriter {
             abandon()
             throw .database(path: path, reason: "cannot create the log: \(EventLog.describe(error))")
         }
-        batch.append(seq: 0, at: 0, type: "log.header", payload: CanonicalJSON.string(for: header.json).utf8, rejected: nil)
+        batch.append(seq: 0, at: 0, type: Self.headerType, payload: CanonicalJSON.string(for: header.json).utf8, rejected: nil)
         // The header is a transaction of its own, so every later commit holds whole batches of events.
         do {
             try flush()
@@ -173,7 +180,7 @@ public final class LogWriter {
     /// Appends an event whose canonical JSON bytes (``Event/canonicalBytes``) are already made (they are copied).
     public func append(_ event: Event, payload: ArraySlice<UInt8>, rejected: String?) throws(StoreError) {
         seq += 1
-        batch.append(seq: seq, at: event.at, type: event.typeName, payload: payload, rejected: rejected)
+        batch.append(seq: seq, at: event.at, type: event.kind.typeIndex, payload: payload, rejected: rejected)
         if batch.count >= EventLog.batchSize { try flush() }
     }
 
@@ -235,11 +242,10 @@ public final class LogWriter {
                             nextRejected += 1
                         }
                         let seq = rows.first + i
-                        let hash = HashChain.hash(previous: previous, seq: seq, payload: payload, rejected: rejected, scratch: &scratch)
-                        previous = hash
+                        HashChain.advance(&previous, seq: seq, payload: payload, rejected: rejected, scratch: &scratch)
                         sqlite3_bind_int64(s, 1, Int64(seq))
                         sqlite3_bind_int64(s, 2, rows.at[i])
-                        sqlite3_bind_text(s, 3, rows.type[i], -1, SQLITE_TRANSIENT)
+                        sqlite3_bind_text(s, 3, LogWriter.typeNames[Int(rows.type[i])], -1, nil)
                         // Every payload is a JSON object, so the buffer has an address.
                         sqlite3_bind_text(s, 4, UnsafeRawPointer(payload.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(payload.count), nil)
                         if let rejected {
@@ -247,7 +253,7 @@ public final class LogWriter {
                         } else {
                             sqlite3_bind_null(s, 5)
                         }
-                        let rc: Int32 = hash.withUnsafeBufferPointer { h in
+                        let rc: Int32 = previous.withUnsafeBufferPointer { h in
                             sqlite3_bind_blob(s, 6, h.baseAddress, Int32(h.count), nil)
                             let rc = sqlite3_step(s)
                             sqlite3_reset(s)

@@ -69,6 +69,18 @@ func sampleLog(_ dir: String, seed: UInt64 = 7, events count: Int = 300) throws 
         }
     }
 
+    /// The chain spells sequence numbers as `String(n)` does, without making a string per row.
+    @Test func chainSpellsSequenceNumbersInDecimal() {
+        var numbers = [0, 1, 9, 10, 11, 99, 100, 101, 999_999, 1_000_000, 1_234_567, Int.max]
+        var random = SplitMix64(seed: 4)
+        for _ in 0..<1000 { numbers.append(Int(random.next() >> (1 + random.next() % 63))) }
+        for n in numbers {
+            var bytes: [UInt8] = [7]
+            HashChain.appendDecimal(n, to: &bytes)
+            #expect(bytes == [7] + Array(String(n).utf8), "\(n)")
+        }
+    }
+
     @Test func updateAndDeleteFailWhoeverIssuesThem() throws {
         let (path, _, _) = try sampleLog(tempDir())
         let db = try DatabaseQueue(path: path)

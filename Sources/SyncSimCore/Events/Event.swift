@@ -65,16 +65,19 @@ extension Event.Kind {
     ]
 
     /// The type name used in files.
-    public var typeName: String {
+    public var typeName: String { Self.typeNames[typeIndex] }
+
+    /// The index of this event's type in ``typeNames``.
+    public var typeIndex: Int {
         switch self {
-        case .accountCreate: return "dynamics.account.create"
-        case .accountUpdate: return "dynamics.account.update"
-        case .accountDelete: return "dynamics.account.delete"
-        case .contactCreate: return "dynamics.contact.create"
-        case .contactMove: return "dynamics.contact.move"
-        case .marketoAccountEdit: return "marketo.account.edit"
-        case .marketoAccountCreate: return "marketo.account.create"
-        case .configure: return "sync.configure"
+        case .accountCreate: return 0
+        case .accountUpdate: return 1
+        case .accountDelete: return 2
+        case .contactCreate: return 3
+        case .contactMove: return 4
+        case .marketoAccountEdit: return 5
+        case .marketoAccountCreate: return 6
+        case .configure: return 7
         }
     }
 }
