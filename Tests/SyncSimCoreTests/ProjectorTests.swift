@@ -237,4 +237,25 @@ import Testing
         #expect(Interner(unique: names)?.lookup("a-longer-name-4999") == 4999)
         #expect(Interner(unique: names + ["c0"]) == nil)
     }
+
+    /// A cached lookup finds what a lookup finds, for names met again and again: small strings,
+    /// literals, heap strings (never cached), other spellings of a name and names never interned,
+    /// more of them than the cache has slots.
+    @Test func cachedLookupsAgreeWithLookups() {
+        var interner = Interner()
+        let known = ["name", "city", "phone", "website", "industry", "owner", "a-field-name-longer-than-fifteen",
+                     "caf\u{E9}"] + (0..<200).map { "f\($0)" }
+        for name in known { _ = interner.id(name) }
+        var probes = known + ["cafe\u{301}", "missing", "a-field-name-longer-than-fifteen-not-known", ""]
+        // The same texts made at run time, as heap or small strings of their own.
+        probes += known.map { String(decoding: Array($0.utf8), as: UTF8.self) }
+        probes += known.map { String(repeating: "x", count: 20) + $0 }.map { String($0.dropFirst(20)) }
+        var random = SplitMix64(seed: 11)
+        for _ in 0..<20_000 {
+            let name = probes[Int(random.next() % UInt64(probes.count))]
+            #expect(interner.cachedLookup(name) == interner.lookup(name), "\(name)")
+        }
+        #expect(interner.cachedLookup("caf\u{E9}") == interner.cachedLookup("cafe\u{301}"))
+        #expect(interner.cachedLookup("website") == 3)
+    }
 }

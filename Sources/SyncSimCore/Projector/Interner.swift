@@ -51,6 +51,35 @@ struct Interner: Sendable {
 
     subscript(id: Int32) -> String { names[Int(id)] }
 
+    /// A few names looked up lately, by their `String`'s two raw words, with their ids: three words
+    /// per slot (the raw words, then the id + 1; 0: empty). Empty until ``cachedLookup(_:)`` is used.
+    private var recent: [UInt64] = []
+    private static let recentSlots = 64
+
+    /// ``lookup(_:)`` for a table of few names looked up very often (the field names of every
+    /// event): a name met lately is found by its raw representation, without hashing its bytes.
+    /// Only names whose representation is their content, or a text that is never freed, are kept:
+    /// a small string (up to 15 UTF-8 bytes, held in the two words themselves) or a literal, both
+    /// marked immortal (the top bit of the second word). Two such strings with the same words are
+    /// the same string; a heap string's words hold an address that a freed string's successor may
+    /// reuse, so it is always looked up.
+    mutating func cachedLookup(_ name: String) -> Int32? {
+        let (count, object) = unsafeBitCast(name, to: (UInt64, UInt64).self)
+        guard object >> 63 == 1 else { return lookup(name) }
+        if recent.isEmpty { recent = Array(repeating: 0, count: 3 * Self.recentSlots) }
+        var h = (count ^ object) &* 0x9E37_79B9_7F4A_7C15
+        h ^= h >> 32
+        let slot = 3 * Int(truncatingIfNeeded: h & UInt64(Self.recentSlots - 1))
+        if recent[slot + 2] != 0, recent[slot] == count, recent[slot + 1] == object {
+            return Int32(truncatingIfNeeded: recent[slot + 2] - 1)
+        }
+        guard let id = lookup(name) else { return nil }
+        recent[slot] = count
+        recent[slot + 1] = object
+        recent[slot + 2] = UInt64(id) + 1
+        return id
+    }
+
     private static func entry(_ id: Int32, _ h: UInt64) -> UInt64 { (h & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(id) + 1) }
 
     private func find(_ name: String, _ k: Key) -> (slot: Int, id: Int32?) {

@@ -130,7 +130,7 @@ public struct Projector: Sendable {
     /// The id of a field name. Names seen for the first time are numbered in name order with the
     /// other new names of `batch`, so ids never follow a dictionary's hash order.
     mutating func fieldID<S: Sequence<String>>(_ name: String, among batch: S) -> Int32 {
-        if let i = fieldNames.lookup(name) { return i }
+        if let i = fieldNames.cachedLookup(name) { return i }
         for k in batch.sorted(by: CanonicalJSON.utf8Less) where fieldNames.lookup(k) == nil {
             _ = fieldNames.id(k)
             namedFields.append(false)
