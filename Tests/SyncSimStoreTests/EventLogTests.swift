@@ -69,6 +69,23 @@ func sampleLog(_ dir: String, seed: UInt64 = 7, events count: Int = 300) throws 
         }
     }
 
+    /// A new log is written without waiting for the disk and made durable when it is finished;
+    /// a log that already holds events is appended to waiting for it, as before.
+    @Test func onlyANewLogIsWrittenWithoutWaitingForTheDisk() throws {
+        let dir = tempDir()
+        let (path, events, _) = try sampleLog(dir)
+        let header = LogHeader(scenario: "s", title: "S", sourceFile: "s.jsonl", sourceDigest: "sha256:00", rules: SyncRules(), overrides: [])
+        let fresh = try LogWriter(path: dir + "/new.db", header: header)
+        #expect(fresh.synchronous == 0)
+        try fresh.finish()
+        let appending = try LogWriter(appendingTo: path, lock: try LogWriter.lock(path))
+        #expect(appending.synchronous == 1)
+        try appending.append(Event(at: events.last!.at + 1, kind: .accountCreate(account: "late", fields: [:])), rejected: nil)
+        try appending.finish()
+        #expect(try EventLog.open(path: dir + "/new.db").verify().intact)
+        #expect(try EventLog.open(path: path).verify().events == events.count + 1)
+    }
+
     /// The chain spells sequence numbers as `String(n)` does, without making a string per row.
     @Test func chainSpellsSequenceNumbersInDecimal() {
         var numbers = [0, 1, 9, 10, 11, 99, 100, 101, 999_999, 1_000_000, 1_234_567, Int.max]
