@@ -60,7 +60,7 @@ extension Projector {
             for item in items[cache[keyPath: part].count...] { encode(&added, item) }
             cache[keyPath: part].bytes += added.bytes
             cache[keyPath: part].count = items.count
-            w.bytes.append(contentsOf: cache[keyPath: part].bytes)
+            w.append(cache[keyPath: part].bytes)
         }
         /// Writes pieces `0..<versions.count` of a section: with a cache, those whose version it
         /// holds are copied from it (consecutive ones at once) and only the others are encoded.
@@ -71,57 +71,54 @@ extension Projector {
                 return
             }
             let old = cache[keyPath: part]
-            var out = SnapshotWriter()
-            out.bytes.reserveCapacity(old.bytes.count)
+            var out = SnapshotWriter(capacity: old.bytes.count + 1024)
             var offsets: [Int] = []
             offsets.reserveCapacity(versions.count + 1)
             var run: Int?  // the first piece of the current run of unchanged ones
-            func copyRun(upTo end: Int) {
+            func copyRun(upTo end: Int, into out: inout SnapshotWriter) {
                 guard let start = run else { return }
-                out.bytes.append(contentsOf: old.bytes[old.offsets[start]..<old.offsets[end]])
+                out.append(old.bytes[old.offsets[start]..<old.offsets[end]])
                 run = nil
             }
             for k in versions.indices {
                 if k < old.versions.count, old.versions[k] == versions[k] {
                     // Where its bytes will be once the run is copied.
-                    offsets.append(out.bytes.count + old.offsets[k] - old.offsets[run ?? k])
+                    offsets.append(out.count + old.offsets[k] - old.offsets[run ?? k])
                     if run == nil { run = k }
                     continue
                 }
-                copyRun(upTo: k)
-                offsets.append(out.bytes.count)
+                copyRun(upTo: k, into: &out)
+                offsets.append(out.count)
                 encode(k, &out)
             }
-            copyRun(upTo: versions.count)
-            offsets.append(out.bytes.count)
-            w.bytes.append(contentsOf: out.bytes)
+            copyRun(upTo: versions.count, into: &out)
+            offsets.append(out.count)
+            w.append(out)
             cache[keyPath: part] = SnapshotCache.Pieces(bytes: out.bytes, offsets: offsets, versions: versions)
         }
-        var w = SnapshotWriter()
-        w.bytes.reserveCapacity(64 + 24 * contacts.count + 64 * companies.count)
+        var w = SnapshotWriter(capacity: 64 + 24 * contacts.count + 64 * companies.count)
         w.uint(Self.snapshotVersion)
         // The contacts first, behind their length, so that they can be decoded on their own.
-        var section = SnapshotWriter()
-        section.bytes.reserveCapacity(24 * contacts.count)
+        var section = SnapshotWriter(capacity: 24 * contacts.count)
         list(contactNames.names, \.contactNames, to: &section) { $0.string($1) }
         // Through a buffer and by index, so each value is read in place: copying a contact or a
         // company out of its array retains and releases all it holds.
         contacts.withUnsafeBufferPointer { contacts in
             pieces(contactChunkVersions, \.contacts, to: &section) { chunk, w in
                 for ci in chunk * Self.contactChunk..<min(contacts.count, (chunk + 1) * Self.contactChunk) {
-                    guard contacts[ci] != nil else { w.bytes.append(0); continue }
+                    guard contacts[ci] != nil else { w.byte(0); continue }
                     // 1: no account; 2: an account and its open link.
                     if let o = contacts[ci]!.open {
-                        w.bytes.append(2); w.uint(UInt64(o.account)); w.tally(o.from)
+                        w.byte(2); w.uint(UInt64(o.account)); w.tally(o.from)
                     } else {
-                        w.bytes.append(1)
+                        w.byte(1)
                     }
                     w.tally(contacts[ci]!.closed)
                 }
             }
         }
-        w.uint(UInt64(section.bytes.count))
-        w.bytes.append(contentsOf: section.bytes)
+        w.uint(UInt64(section.count))
+        w.append(section)
         w.rules(rules)
         w.int(now)
         w.uint(UInt64(lastSeq))
@@ -327,28 +324,101 @@ extension Projector {
 }
 
 /// Appends snapshot fields: varints, zigzag integers, length-prefixed UTF-8.
-struct SnapshotWriter {
-    var bytes: [UInt8] = []
+///
+/// Into a buffer of its own, written through a pointer: a snapshot is millions of writes of a
+/// byte or a few, and an array's append (a uniqueness check and a capacity check, a call for a
+/// run of bytes) cost more than the writing. Not copyable: the buffer has one owner, which frees it.
+struct SnapshotWriter: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    /// Bytes written so far.
+    private(set) var count = 0
+    private var capacity: Int
 
+    init(capacity: Int = 256) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The bytes written so far (a copy).
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// Makes room for `n` more bytes.
+    @inline(__always)
+    private mutating func reserve(_ n: Int) {
+        if count + n > capacity { grow(to: count + n) }
+    }
+
+    private mutating func grow(to needed: Int) {
+        var size = capacity * 2
+        while size < needed { size *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+        bigger.update(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        capacity = size
+    }
+
+    mutating func byte(_ b: UInt8) {
+        reserve(1)
+        base[count] = b
+        count += 1
+    }
+
+    mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
+        guard let source = buffer.baseAddress, !buffer.isEmpty else { return }
+        reserve(buffer.count)
+        if buffer.count <= 16 {
+            // Most strings of a snapshot (ids, short values): a loop costs less than a call to memmove.
+            for i in 0..<buffer.count { base[count + i] = source[i] }
+        } else {
+            (base + count).update(from: source, count: buffer.count)
+        }
+        count += buffer.count
+    }
+
+    mutating func append(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { append($0) } }
+    mutating func append(_ bytes: ArraySlice<UInt8>) { bytes.withUnsafeBufferPointer { append($0) } }
+    mutating func append(_ other: borrowing SnapshotWriter) {
+        append(UnsafeBufferPointer(start: other.base, count: other.count))
+    }
+
+    @inline(__always)
     mutating func uint(_ v: UInt64) {
+        reserve(10)
         if v < 0x80 {
-            bytes.append(UInt8(v))  // most ids, counts and tags
+            base[count] = UInt8(v)  // most ids, counts and tags
+            count += 1
             return
         }
+        longUInt(v)
+    }
+
+    private mutating func longUInt(_ v: UInt64) {
         var v = v
         while v >= 0x80 {
-            bytes.append(UInt8(v & 0x7F) | 0x80)
+            base[count] = UInt8(v & 0x7F) | 0x80
+            count += 1
             v >>= 7
         }
-        bytes.append(UInt8(v))
+        base[count] = UInt8(v)
+        count += 1
     }
     mutating func int(_ v: Int64) { uint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
-    mutating func bool(_ b: Bool) { bytes.append(b ? 1 : 0) }
+    mutating func bool(_ b: Bool) { byte(b ? 1 : 0) }
     mutating func string(_ s: String) {
+        // Read in place where the string allows it (a native string's storage, a small string on the stack).
+        if let done: Void = s.utf8.withContiguousStorageIfAvailable({ utf8 in
+            uint(UInt64(utf8.count))
+            append(utf8)
+        }) {
+            return done
+        }
         var s = s
         s.withUTF8 { utf8 in
             uint(UInt64(utf8.count))
-            bytes.append(contentsOf: utf8)
+            append(utf8)
         }
     }
     /// The texts ``text(_:_:)`` wrote, numbered in the order written.
@@ -380,18 +450,18 @@ struct SnapshotWriter {
     }
     mutating func value(_ v: Value) {
         switch v {
-        case .null: bytes.append(0)
-        case .bool(let b): bytes.append(b ? 2 : 1)
-        case .number(.int(let i)): bytes.append(3); int(i)
+        case .null: byte(0)
+        case .bool(let b): byte(b ? 2 : 1)
+        case .number(.int(let i)): byte(3); int(i)
         case .number(.double(let d)):
             // As in canonical JSON, an integral double is the integer: a log's stored events
             // read back `1.0` as `1`, and the snapshot must not tell them apart.
             if d == d.rounded(), abs(d) < 9_007_199_254_740_992 {
-                bytes.append(3); int(Int64(d))
+                byte(3); int(Int64(d))
             } else {
-                bytes.append(4); uint(d.bitPattern)
+                byte(4); uint(d.bitPattern)
             }
-        case .string(let s): bytes.append(5); string(s)
+        case .string(let s): byte(5); string(s)
         }
     }
     /// Field values, in field id order (the order they are kept in).
@@ -446,7 +516,7 @@ struct SnapshotWriter {
             json.bytes.removeAll(keepingCapacity: true)
             list[i].event.writeCanonical(to: &json)
             uint(UInt64(json.bytes.count))
-            bytes.append(contentsOf: json.bytes)
+            append(json.bytes)
         }
     }
 }
