@@ -206,14 +206,26 @@ enum Importer {
         (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     }
 
-    /// `sha256:` digest of a file, read in chunks.
+    /// `sha256:` digest of a file, read in chunks into one buffer (the digest comes before
+    /// anything else of an import: a `Data` per chunk cost as much as the hashing).
     static func fileDigest(_ path: String) throws -> String {
-        guard let h = FileHandle(forReadingAtPath: path) else {
-            throw LoadError(file: path, position: nil, message: "cannot read the file")
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw LoadError(file: path, position: nil, message: "cannot read the file: \(String(cString: strerror(errno)))")
         }
-        defer { try? h.close() }
+        defer { close(fd) }
         var sha = SHA256()
-        while let data = try h.read(upToCount: 1 << 20), !data.isEmpty { sha.update(data: data) }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+        defer { buffer.deallocate() }
+        while true {
+            let n = read(fd, buffer.baseAddress, buffer.count)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw LoadError(file: path, position: nil, message: "cannot read the file: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            sha.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[..<n]))
+        }
         return "sha256:" + CanonicalJSON.hex(sha.finalize())
     }
 }
