@@ -13,8 +13,8 @@ public final class LogWriter {
     /// The hash of the last committed row: the chain is computed on the commit thread, in order.
     private let chain = Chain()
     /// Sequence number of the last row appended.
-    public private(set) var seq = 0
-    private var batch = Rows()
+    public var seq: Int { batch.last }
+    private var batch = Rows(after: -1, capacity: 1)
     private let committer = Committer()
     private var checkpoints: [(seq: Int, at: Seconds, state: [UInt8])] = []
     private var finished = false
@@ -25,8 +25,10 @@ public final class LogWriter {
     /// one buffer: a batch is a few allocations, not one per event (made on the reading thread
     /// and freed on the commit thread, those contended for the allocator's locks).
     struct Rows: Sendable {
-        /// The sequence number of the first row.
-        var first = 0
+        /// The sequence number of the first row, and of the last (while there is none, of the
+        /// last row of the rows before).
+        var first: Int
+        var last: Int
         var at: [Seconds] = []
         /// The index of each row's type in ``LogWriter/typeNames``.
         var type: [UInt8] = []
@@ -38,17 +40,19 @@ public final class LogWriter {
 
         var count: Int { at.count }
 
-        init() {}
-
-        init(capacity: Int) {
+        /// Rows that follow the row with sequence number `last`.
+        init(after last: Int, capacity: Int) {
+            self.last = last
+            first = last + 1
             at.reserveCapacity(capacity)
             type.reserveCapacity(capacity)
             ends.reserveCapacity(capacity)
+            payloads.reserveCapacity(128 * capacity)  // a little more than most events take
         }
 
-        mutating func append(seq: Int, at instant: Seconds, type index: Int, payload: some Collection<UInt8>, rejected reason: String?) {
-            if at.isEmpty { first = seq }
-            precondition(seq == first + count, "rows of a batch have consecutive sequence numbers")
+        /// Appends the row that follows the last.
+        mutating func append(at instant: Seconds, type index: Int, payload: UnsafeBufferPointer<UInt8>, rejected reason: String?) {
+            last += 1
             if let reason { rejected.append((count, reason)) }
             at.append(instant)
             type.append(UInt8(index))
@@ -120,7 +124,9 @@ public final class LogWriter {
             abandon()
             throw .database(path: path, reason: "cannot create the log: \(EventLog.describe(error))")
         }
-        batch.append(seq: 0, at: 0, type: Self.headerType, payload: CanonicalJSON.string(for: header.json).utf8, rejected: nil)
+        Array(CanonicalJSON.string(for: header.json).utf8).withUnsafeBufferPointer { payload in
+            batch.append(at: 0, type: Self.headerType, payload: payload, rejected: nil)
+        }
         // The header is a transaction of its own, so every later commit holds whole batches of events.
         do {
             try flush()
@@ -165,7 +171,7 @@ public final class LogWriter {
             guard let last = try q.read({ db in try GRDB.Row.fetchOne(db, sql: "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1") }) else {
                 throw StoreError.corrupt(path: path, seq: 0, reason: "the log has no header")
             }
-            seq = last[0]
+            batch = Rows(after: last[0], capacity: EventLog.batchSize)
             let hash: Data = last[1]
             chain.previous = Array(hash)
             try q.writeWithoutTransaction { db in try db.execute(sql: Self.writerPragmas) }
@@ -194,8 +200,10 @@ public final class LogWriter {
 
     /// Appends an event whose canonical JSON bytes (``Event/canonicalBytes``) are already made (they are copied).
     public func append(_ event: Event, payload: ArraySlice<UInt8>, rejected: String?) throws(StoreError) {
-        seq += 1
-        batch.append(seq: seq, at: event.at, type: event.kind.typeIndex, payload: payload, rejected: rejected)
+        let (at, type) = (event.at, event.kind.typeIndex)
+        payload.withUnsafeBufferPointer { payload in
+            batch.append(at: at, type: type, payload: payload, rejected: rejected)
+        }
         if batch.count >= EventLog.batchSize { try flush() }
     }
 
@@ -212,7 +220,7 @@ public final class LogWriter {
         guard batch.count > 0 || !checkpoints.isEmpty, let queue else { return }
         let rows = batch
         let snapshots = checkpoints
-        batch = Rows(capacity: EventLog.batchSize)
+        batch = Rows(after: rows.last, capacity: EventLog.batchSize)
         checkpoints.removeAll()
         let (path, chain) = (self.path, self.chain)
         try committer.submit { () throws(StoreError) in
