@@ -7,23 +7,36 @@ import SyncSimCore
 public final class EventStreamReader {
     public let file: String
     /// The stream's `sync` rules: its leading `sync.configure` line without `at`, if any.
-    public private(set) var sync = RuleChange()
+    public var sync: RuleChange { state.sync }
     /// Events returned so far.
-    public private(set) var count = 0
+    public var count: Int { state.count }
     /// Bytes of the stream read into lines so far (for progress).
-    public private(set) var bytesRead = 0
+    public var bytesRead: Int { state.bytesRead }
     /// The line of the event last returned when it already is that event's canonical JSON
     /// (``Event/canonicalBytes``), else nil.
-    public private(set) var canonicalLine: ArraySlice<UInt8>?
+    public var canonicalLine: ArraySlice<UInt8>? { state.canonicalLine }
 
     private let handle: FileHandle?
-    private var buffer: [UInt8]
-    private var start = 0
-    private var atEnd: Bool
-    private var line = 0
-    private var validator = EventValidator()
-    private var sawFirst = false
-    private static let chunk = 1 << 20
+    /// Everything that changes as the stream is read, in one value: each event is read in one
+    /// access to it (each access to a class's stored property is checked for exclusivity at
+    /// run time, and reading an event touched eight of them).
+    private var state: State
+
+    fileprivate struct State {
+        let file: String
+        var sync = RuleChange()
+        var count = 0
+        var bytesRead = 0
+        var canonicalLine: ArraySlice<UInt8>?
+        var buffer: [UInt8]
+        var start = 0
+        var atEnd: Bool
+        var line = 0
+        var validator = EventValidator()
+        var sawFirst = false
+    }
+
+    fileprivate static let chunk = 1 << 20
 
     /// Opens the stream at `path`.
     public init(path: String) throws(LoadError) {
@@ -34,24 +47,33 @@ public final class EventStreamReader {
             throw LoadError(file: path, position: nil, message: "cannot read the file (\(exists ? (isDir.boolValue ? "is a directory" : "permission denied") : "no such file"))")
         }
         handle = h
-        buffer = []
-        atEnd = false
+        state = State(file: path, buffer: [], atEnd: false)
     }
 
     /// Reads a stream held in memory; `file` names it in errors.
     public init(bytes: [UInt8], file: String) {
         self.file = file
         handle = nil
-        buffer = bytes
-        atEnd = true
+        state = State(file: file, buffer: bytes, atEnd: true)
     }
 
     deinit { try? handle?.close() }
 
-    /// The next line's bytes (without its newline) and its number, or nil at the end.
-    private func nextLine() throws(LoadError) -> ArraySlice<UInt8>? {
+    /// The next event and where it stands, or nil at the end of the stream.
+    public func next() throws(LoadError) -> (event: Event, position: SourcePosition)? {
+        try state.next(handle)
+    }
+}
+
+extension EventStreamReader.State {
+    /// The next line's bytes (without its newline), or nil at the end.
+    private mutating func nextLine(_ handle: FileHandle?) throws(LoadError) -> ArraySlice<UInt8>? {
         while true {
-            if let nl = buffer[start...].firstIndex(of: 0x0A) {
+            let newline = buffer.withUnsafeBufferPointer { b -> Int? in
+                guard start < b.count, let p = memchr(b.baseAddress! + start, 0x0A, b.count - start) else { return nil }
+                return UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self) - b.baseAddress!
+            }
+            if let nl = newline {
                 let lineBytes = buffer[start..<nl]
                 bytesRead += nl + 1 - start
                 start = nl + 1
@@ -71,7 +93,7 @@ public final class EventStreamReader {
                 start = 0
             }
             do {
-                let data = try handle!.read(upToCount: Self.chunk) ?? Data()
+                let data = try handle!.read(upToCount: EventStreamReader.chunk) ?? Data()
                 if data.isEmpty { atEnd = true } else { buffer.append(contentsOf: data) }
             } catch {
                 throw LoadError(file: file, position: SourcePosition(line: line + 1, column: 1), message: "cannot read the file (\(error.localizedDescription))")
@@ -79,11 +101,10 @@ public final class EventStreamReader {
         }
     }
 
-    /// The next event and where it stands, or nil at the end of the stream.
-    public func next() throws(LoadError) -> (event: Event, position: SourcePosition)? {
+    mutating func next(_ handle: FileHandle?) throws(LoadError) -> (event: Event, position: SourcePosition)? {
         // Let go of the last line first: holding it, the buffer would be copied to be refilled.
         canonicalLine = nil
-        while var bytes = try nextLine() {
+        while var bytes = try nextLine(handle) {
             if bytes.last == 0x0D { bytes = bytes.dropLast() }
             // A UTF-8 byte order mark at the start of the stream is not part of the first line.
             if line == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }

@@ -64,7 +64,7 @@ enum Importer {
             bytesRead.reserveCapacity(capacity)
         }
 
-        mutating func append(_ event: Event, payload: some Collection<UInt8>, bytesRead read: Int) {
+        mutating func append(_ event: consuming Event, payload: some Collection<UInt8>, bytesRead read: Int) {
             events.append(event)
             payloads.append(contentsOf: payload)
             ends.append(payloads.count)
@@ -95,12 +95,14 @@ enum Importer {
                 var next = first
                 // The first event was read before: its line is gone.
                 var line: ArraySlice<UInt8>? = nil
-                while let event = next {
+                // Taken out of `next`, so that each event moves into the batch rather than being copied.
+                while let event = next.take() {
                     // A line that already is canonical JSON is stored as it is.
                     if let line {
                         batch.append(event, payload: line, bytesRead: handoff.reader.bytesRead)
                     } else {
-                        batch.append(event, payload: event.canonicalBytes, bytesRead: handoff.reader.bytesRead)
+                        let payload = event.canonicalBytes
+                        batch.append(event, payload: payload, bytesRead: handoff.reader.bytesRead)
                     }
                     line = nil  // not kept while the reader refills the buffer it points into
                     if batch.count == size {
