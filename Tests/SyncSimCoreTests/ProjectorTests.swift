@@ -257,5 +257,12 @@ import Testing
         }
         #expect(interner.cachedLookup("caf\u{E9}") == interner.cachedLookup("cafe\u{301}"))
         #expect(interner.cachedLookup("website") == 3)
+        // What the cache relies on: small strings and literals are marked immortal (the top bit
+        // of the second word), strings on the heap are not (their words hold a reusable address).
+        func immortal(_ s: String) -> Bool { unsafeBitCast(s, to: (UInt64, UInt64).self).1 >> 63 == 1 }
+        #expect(immortal("city") && immortal("a-literal-longer-than-fifteen-bytes"))
+        #expect(immortal(String(decoding: Array("city".utf8), as: UTF8.self)))
+        #expect(!immortal(String(repeating: "x", count: 40)))
+        #expect(!immortal(String(decoding: Array("a-field-name-longer-than-fifteen".utf8), as: UTF8.self)))
     }
 }
