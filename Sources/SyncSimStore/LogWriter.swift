@@ -25,29 +25,25 @@ public final class LogWriter {
     /// one buffer: a batch is a few allocations, not one per event (made on the reading thread
     /// and freed on the commit thread, those contended for the allocator's locks).
     struct Rows: Sendable {
-        /// The sequence number of the first row, and of the last (while there is none, of the
-        /// last row of the rows before).
-        var first: Int
+        /// The sequence number of the last row (while there is none, of the last row of the rows before).
         var last: Int
         var at: [Seconds] = []
         /// The index of each row's type in ``LogWriter/typeNames``.
         var type: [UInt8] = []
-        /// Where each row's payload ends in `payloads`.
-        var ends: [Int] = []
-        var payloads: [UInt8] = []
+        var payloads: PackedBytes
         /// The rejected rows (by index in the batch) and their reasons, in order.
         var rejected: [(row: Int, reason: String)] = []
 
         var count: Int { at.count }
+        /// The sequence number of the first row.
+        var first: Int { last - count + 1 }
 
         /// Rows that follow the row with sequence number `last`.
         init(after last: Int, capacity: Int) {
             self.last = last
-            first = last + 1
             at.reserveCapacity(capacity)
             type.reserveCapacity(capacity)
-            ends.reserveCapacity(capacity)
-            payloads.reserveCapacity(128 * capacity)  // a little more than most events take
+            payloads = PackedBytes(count: capacity, bytes: 128 * capacity)  // a little more than most events take
         }
 
         /// Appends the row that follows the last.
@@ -56,8 +52,7 @@ public final class LogWriter {
             if let reason { rejected.append((count, reason)) }
             at.append(instant)
             type.append(UInt8(index))
-            payloads.append(contentsOf: payload)
-            ends.append(payloads.count)
+            payloads.append(payload)
         }
     }
 
@@ -256,9 +251,9 @@ public final class LogWriter {
                 let statement = try db.cachedStatement(sql: "INSERT INTO events (seq, at, type, payload, rejected, hash) VALUES (?, ?, ?, ?, ?, ?)")
                 let s = statement.sqliteStatement
                 var nextRejected = 0  // in rows.rejected
-                try rows.payloads.withUnsafeBufferPointer { payloads in
+                try rows.payloads.bytes.withUnsafeBufferPointer { payloads in
                     for i in 0..<rows.count {
-                        let payload = UnsafeBufferPointer(rebasing: payloads[(i == 0 ? 0 : rows.ends[i - 1])..<rows.ends[i]])
+                        let payload = UnsafeBufferPointer(rebasing: payloads[rows.payloads.range(i)])
                         var rejected: String?
                         if nextRejected < rows.rejected.count, rows.rejected[nextRejected].row == i {
                             rejected = rows.rejected[nextRejected].reason
@@ -301,9 +296,9 @@ public final class LogWriter {
         try committer.drain()
         do {
             try queue?.writeWithoutTransaction { db in
-                // Synchronous again, so that this last copy waits for the disk: the WAL first,
-                // then the database, before the WAL is emptied.
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                // The settings of a log that is appended to: this last copy waits for the disk,
+                // the WAL first, then the database, before the WAL is emptied.
+                try db.execute(sql: Self.writerPragmas)
                 _ = try db.checkpoint(.truncate)
             }
             try queue?.close()

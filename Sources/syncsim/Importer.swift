@@ -50,9 +50,7 @@ enum Importer {
     /// bytes are end to end in one buffer: one allocation per batch, not one per event.
     struct Batch: Sendable {
         var events: [Event] = []
-        /// Where each event's bytes end in `payloads`.
-        var ends: [Int] = []
-        var payloads: [UInt8] = []
+        var payloads: PackedBytes
         /// Bytes of the stream read once each event was read.
         var bytesRead: [Int] = []
 
@@ -60,19 +58,15 @@ enum Importer {
 
         init(capacity: Int) {
             events.reserveCapacity(capacity)
-            ends.reserveCapacity(capacity)
+            payloads = PackedBytes(count: capacity)
             bytesRead.reserveCapacity(capacity)
         }
 
-        mutating func append(_ event: consuming Event, payload: some Collection<UInt8>, bytesRead read: Int) {
+        mutating func append(_ event: consuming Event, payload: ArraySlice<UInt8>, bytesRead read: Int) {
             events.append(event)
-            payloads.append(contentsOf: payload)
-            ends.append(payloads.count)
+            payloads.append(payload)
             bytesRead.append(read)
         }
-
-        /// The bytes of event `i`.
-        func payload(_ i: Int) -> ArraySlice<UInt8> { payloads[(i == 0 ? 0 : ends[i - 1])..<ends[i]] }
     }
 
     /// Hands a reader to the thread that reads; it is used there only.
@@ -102,7 +96,7 @@ enum Importer {
                         batch.append(event, payload: line, bytesRead: handoff.reader.bytesRead)
                     } else {
                         let payload = event.canonicalBytes
-                        batch.append(event, payload: payload, bytesRead: handoff.reader.bytesRead)
+                        batch.append(event, payload: payload[...], bytesRead: handoff.reader.bytesRead)
                     }
                     line = nil  // not kept while the reader refills the buffer it points into
                     if batch.count == size {
@@ -129,7 +123,7 @@ enum Importer {
             // By index, so the events are lent to `append`, not copied.
             for i in 0..<batch.count {
                 seq += 1
-                try append(batch.events[i], payload: batch.payload(i), seq: seq, to: writer, projector: &projector,
+                try append(batch.events[i], payload: batch.payloads[i], seq: seq, to: writer, projector: &projector,
                            checkpointEvery: checkpointEvery, snapshots: snapshots)
                 progress.update(done: batch.bytesRead[i], events: seq)
             }
