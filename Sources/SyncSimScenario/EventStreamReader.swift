@@ -5,7 +5,7 @@ import SyncSimCore
 /// is read in constant memory. Each event is decoded and checked against the
 /// events before it; errors name the file, line and column.
 public final class EventStreamReader {
-    public let file: String
+    public var file: String { state.file }
     /// The stream's `sync` rules: its leading `sync.configure` line without `at`, if any.
     public var sync: RuleChange { state.sync }
     /// Events returned so far.
@@ -40,7 +40,6 @@ public final class EventStreamReader {
 
     /// Opens the stream at `path`.
     public init(path: String) throws(LoadError) {
-        file = path
         guard let h = FileHandle(forReadingAtPath: path) else {
             var isDir: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
@@ -52,7 +51,6 @@ public final class EventStreamReader {
 
     /// Reads a stream held in memory; `file` names it in errors.
     public init(bytes: [UInt8], file: String) {
-        self.file = file
         handle = nil
         state = State(file: file, buffer: bytes, atEnd: true)
     }
