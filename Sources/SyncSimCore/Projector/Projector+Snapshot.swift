@@ -408,18 +408,18 @@ struct SnapshotWriter: ~Copyable {
     mutating func int(_ v: Int64) { uint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
     mutating func bool(_ b: Bool) { byte(b ? 1 : 0) }
     mutating func string(_ s: String) {
-        // Read in place where the string allows it (a native string's storage, a small string on the stack).
-        if let done: Void = s.utf8.withContiguousStorageIfAvailable({ utf8 in
-            uint(UInt64(utf8.count))
-            append(utf8)
-        }) {
-            return done
+        // Read in place where the string allows it (a native string's storage, a small string on
+        // the stack), else from a contiguous copy.
+        if s.utf8.withContiguousStorageIfAvailable({ lengthPrefixed($0) }) == nil {
+            var s = s
+            s.withUTF8 { lengthPrefixed($0) }
         }
-        var s = s
-        s.withUTF8 { utf8 in
-            uint(UInt64(utf8.count))
-            append(utf8)
-        }
+    }
+
+    /// UTF-8 bytes behind their length.
+    private mutating func lengthPrefixed(_ utf8: UnsafeBufferPointer<UInt8>) {
+        uint(UInt64(utf8.count))
+        append(utf8)
     }
     /// The texts ``text(_:_:)`` wrote, numbered in the order written.
     struct TextTable {
