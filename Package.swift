@@ -24,10 +24,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
+        // A cache prefetch hint for the core's table lookups (Swift has none of its own).
+        .target(name: "CPrefetch"),
         // Pure core: events, rules, projector, diff. No I/O, no SQLite, no clock.
         .target(
             name: "SyncSimCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CPrefetch", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         // Append-only SQLite event log.

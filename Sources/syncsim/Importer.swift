@@ -114,6 +114,7 @@ enum Importer {
         }
         defer { stop() }
         let snapshots = Projector.SnapshotCache()
+        var prefetcher = Projector.Prefetcher()
         while true {
             let (batches, failure) = pipe.take()
             guard let batch = batches?.first else {
@@ -121,7 +122,10 @@ enum Importer {
                 return
             }
             // By index, so the events are lent to `append`, not copied.
+            let ahead = Projector.Prefetcher.distance
+            for i in 0..<min(ahead, batch.count) { prefetcher.enter(batch.events[i], projector) }
             for i in 0..<batch.count {
+                if i + ahead < batch.count { prefetcher.enter(batch.events[i + ahead], projector) } else { prefetcher.pass(projector) }
                 seq += 1
                 try append(batch.events[i], payload: batch.payloads[i], seq: seq, to: writer, projector: &projector,
                            checkpointEvery: checkpointEvery, snapshots: snapshots)

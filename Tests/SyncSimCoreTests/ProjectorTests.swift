@@ -238,6 +238,35 @@ import Testing
         #expect(Interner(unique: names + ["c0"]) == nil)
     }
 
+    /// The prefetcher's guess of an id finds what a lookup finds, for short (inline) and longer
+    /// names, and nothing for names never interned.
+    @Test func likelyIDsAgreeWithLookups() {
+        var interner = Interner()
+        let names = (0..<3_000).map { $0 % 2 == 0 ? "c\($0)" : "a-longer-contact-name-\($0)" } + ["caf\u{E9}", "K"]
+        for name in names { _ = interner.id(name) }
+        for name in names { #expect(interner.likelyID(Interner.key(name)) == interner.lookup(name), "\(name)") }
+        for name in ["c1", "a-longer-contact-name-2", "missing", ""] { #expect(interner.likelyID(Interner.key(name)) == nil, "\(name)") }
+        #expect(Interner().likelyID(Interner.key("c0")) == nil)
+    }
+
+    /// What the prefetcher relies on to find a record's fields without copying them: the first
+    /// word of a `DynamicsAccount?` or a `Company?` in an array is its fields' buffer, whose
+    /// elements follow a 32-byte header. If the layout changes, this fails (the prefetches would
+    /// only miss; nothing would be wrong).
+    @Test func prefetcherFindsARecordsFields() {
+        var fields = FieldValues()
+        fields.set(1, .string("name-1"))
+        fields.set(4, .number(.int(42)))
+        let start = fields.entries.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress!) }
+        let accounts: [DynamicsAccount?] = [nil, DynamicsAccount(fields: fields, deleted: true)]
+        var company = Company()
+        company.fields = fields
+        company.members = [3, 4]
+        let companies: [Company?] = [company, nil]
+        accounts.withUnsafeBufferPointer { #expect(Projector.Prefetcher.fieldsBuffer(of: $0.baseAddress! + 1).map { $0 + 32 } == start) }
+        companies.withUnsafeBufferPointer { #expect(Projector.Prefetcher.fieldsBuffer(of: $0.baseAddress!).map { $0 + 32 } == start) }
+    }
+
     /// A cached lookup finds what a lookup finds, for names met again and again: small strings,
     /// literals, heap strings (never cached), other spellings of a name and names never interned,
     /// more of them than the cache has slots.

@@ -30,6 +30,31 @@ import Testing
         }
     }
 
+    /// The fold, which holds a few events ahead to prefetch what they read, applies every event
+    /// once and in order, and stops where it is told: the same state as applying them one by one,
+    /// for streams shorter and longer than what it holds ahead, up to any instant.
+    @Test(arguments: seeds.prefix(10))
+    func foldEqualsApplyingEventsOneByOne(seed: UInt64) {
+        let stream = RandomStream(seed: seed)
+        let rules = stream.rules()
+        let all = stream.generate()
+        var rng = SplitMix64(seed: seed &* 7)
+        for count in [0, 1, 2, 3, 4, 5, 6, all.count] {
+            let events = Array(all.prefix(count))
+            let last = events.last?.at ?? 0
+            // No instant; any instant; an event's own instant (which it applies at).
+            let own = events.isEmpty ? 0 : events[Int(rng.next() % UInt64(events.count))].at
+            for instant in [nil, Seconds(rng.next() % UInt64(last + 600)), own] {
+                var iterator = events.makeIterator()
+                let folded = Simulation.fold(rules: rules, events: &iterator, through: instant)
+                var applied = Projector(rules: rules)
+                for (i, e) in events.enumerated() where instant.map({ e.at <= $0 }) ?? true { applied.apply(e, seq: i + 1) }
+                if let instant { applied.advance(to: instant) }
+                #expect(folded.snapshot() == applied.snapshot(), "seed \(seed): \(count) events through \(instant.map(String.init) ?? "the end")")
+            }
+        }
+    }
+
     @Test(arguments: seeds.prefix(20))
     func replayTwiceGivesTheSameDigest(seed: UInt64) {
         let stream = RandomStream(seed: seed)

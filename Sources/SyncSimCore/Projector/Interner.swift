@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// Names interned to dense integer ids in the order they are first seen.
 ///
 /// The projector keeps accounts, contacts and field names as ids so that its hot paths index
@@ -50,6 +52,31 @@ struct Interner: Sendable {
     }
 
     subscript(id: Int32) -> String { names[Int(id)] }
+
+    /// Asks for the cache line of the slot where a lookup of `k` starts: in a table of hundreds
+    /// of thousands of names, a lookup waits mostly for that line to come from memory.
+    func prefetch(_ k: Key) {
+        guard !slots.isEmpty else { return }
+        let i = Int(truncatingIfNeeded: k.hash) & (slotCount - 1)
+        slots.withUnsafeBufferPointer { syncsim_prefetch($0.baseAddress! + 2 * i) }
+    }
+
+    /// The id a lookup of `k` most likely gives, found by the hash (and a short name's inline
+    /// word) alone, without comparing longer names: for prefetching only, never for an answer.
+    func likelyID(_ k: Key) -> Int32? {
+        guard !slots.isEmpty else { return nil }
+        let mask = slotCount - 1
+        let tag = k.hash & 0xFFFF_FFFF_0000_0000
+        var i = Int(truncatingIfNeeded: k.hash) & mask
+        while true {
+            let e = slots[2 * i]
+            if e == 0 { return nil }
+            if e & 0xFFFF_FFFF_0000_0000 == tag, k.inline == 0 || slots[2 * i + 1] == k.inline {
+                return Int32(truncatingIfNeeded: e & 0xFFFF_FFFF) - 1
+            }
+            i = (i + 1) & mask
+        }
+    }
 
     /// A few names looked up lately, by their `String`'s two raw words, with their ids: three words
     /// per slot (the raw words, then the id + 1; 0: empty). Empty until ``cachedLookup(_:)`` is used.
@@ -260,6 +287,15 @@ struct FieldValues: Sendable, Equatable {
     /// Values already in increasing field order, none of them `null`.
     init(sorted entries: [Entry]) {
         self.entries = entries
+    }
+
+    /// Asks for the entries' cache lines (see ``Projector/Prefetcher``).
+    func prefetch() {
+        entries.withUnsafeBufferPointer { b in
+            guard let p = b.baseAddress else { return }
+            syncsim_prefetch(UnsafeRawPointer(p) - 32)  // the array's header: its count
+            syncsim_prefetch(p)
+        }
     }
 
     func value(_ field: Int32) -> Value? {

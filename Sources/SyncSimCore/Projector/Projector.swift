@@ -365,6 +365,9 @@ public struct Projector: Sendable {
         }
         // By index: each plan is read in place, not copied.
         for p in cycle.accounts.indices {
+            for ahead in 1...2 where p + ahead < cycle.accounts.count {
+                Prefetcher.company(cycle.accounts[p + ahead].account, ahead: ahead, self)
+            }
             let ai = cycle.accounts[p].account
             if cycle.accounts[p].deleted {
                 if companies[Int(ai)] != nil {

@@ -57,7 +57,23 @@ public struct Simulation: Sendable {
     public static func fold<I: IteratorProtocol<Event>>(from start: consuming Projector, events: inout I, through instant: Seconds?) -> Projector {
         var projector = start
         var seq = projector.lastSeq
-        while let e = events.next() {
+        // The next events are held a few ahead, so that what they read is on its way while the
+        // ones before them apply (see ``Projector/Prefetcher``).
+        var prefetcher = Projector.Prefetcher()
+        var ahead: [Event?] = []
+        for _ in 0..<Projector.Prefetcher.distance {
+            guard let e = events.next() else { break }
+            prefetcher.enter(e, projector)
+            ahead.append(e)
+        }
+        var first = 0
+        while !ahead.isEmpty {
+            // Swapped in and out of the ring, so no event is copied.
+            var e = events.next()
+            if e != nil { prefetcher.enter(e.unsafelyUnwrapped, projector) } else { prefetcher.pass(projector) }
+            swap(&e, &ahead[first])
+            first = (first + 1) % ahead.count
+            guard let e else { break }
             if let instant, e.at > instant { break }
             seq += 1
             projector.apply(e, seq: seq)

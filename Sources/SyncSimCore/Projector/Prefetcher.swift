@@ -1,0 +1,123 @@
+import CPrefetch
+
+extension Projector {
+    /// Asks the processor for what applying an event will read, a few events before it is
+    /// applied. In a projection of hundreds of thousands of contacts, applying an event waited
+    /// mostly for memory: its id's slot in the table of ids, then its record, then what the
+    /// record holds, each address known only once the one before has come. A caller holding
+    /// the events ahead passes each to ``enter(_:_:)`` ``distance`` events before it applies it;
+    /// every call moves each held event one of those reads on, so by the time an event
+    /// applies, its reads have come one after another while the events before it applied.
+    ///
+    /// Only hints: nothing is changed, and a wrong guess (an id not made yet, a record that
+    /// changes before the event applies) only costs the time of asking.
+    public struct Prefetcher: Sendable {
+        /// How many events ahead of the one applied an event enters.
+        public static let distance = 4
+
+        /// What the hints for one event need of it, taken once as it enters.
+        struct Probe: Sendable {
+            enum Table: Sendable { case none, account, contact }
+            var table: Table = .none
+            var key = Interner.Key(hash: 0, inline: 0)
+            var id: Int32 = -1
+        }
+
+        /// The held events' probes, the newest at `newest`, the one before it next, and so on.
+        private var probes = [Probe](repeating: Probe(), count: distance)
+        private var newest = 0
+
+        public init() {}
+
+        /// Takes in the event ``distance`` ahead of the next one to apply, and moves the
+        /// events taken in before it a step on.
+        public mutating func enter(_ event: Event, _ projector: Projector) {
+            var probe = Probe()
+            switch event.kind {
+            case .accountCreate(let a, _), .accountUpdate(let a, _), .accountDelete(let a):
+                probe = Probe(table: .account, key: Interner.key(a))
+                projector.accountNames.prefetch(probe.key)
+            case .marketoAccountEdit(let c, _):
+                probe = Probe(table: .contact, key: Interner.key(c))
+                projector.contactNames.prefetch(probe.key)
+            default: break
+            }
+            step(probe, projector)
+        }
+
+        /// Moves the held events a step on when no event enters (the end of the events in view).
+        public mutating func pass(_ projector: Projector) {
+            step(Probe(), projector)
+        }
+
+        private mutating func step(_ probe: Probe, _ projector: Projector) {
+            newest = (newest + 1) % Self.distance
+            probes[newest] = probe
+            for age in 1..<Self.distance {
+                let k = (newest + Self.distance - age) % Self.distance
+                Self.read(step: age, of: &probes[k], projector)
+            }
+        }
+
+        /// Step 1: the id (its slot is in by now), and the record's line. Step 2: a Dynamics
+        /// account's fields; a contact's company's record. Step 3: that company's fields.
+        private static func read(step: Int, of probe: inout Probe, _ p: Projector) {
+            switch probe.table {
+            case .none:
+                return
+            case .account:
+                if step == 1 {
+                    guard let ai = p.accountNames.likelyID(probe.key), Int(ai) < p.dynamicsAccounts.count else { probe.table = .none; return }
+                    probe.id = ai
+                    p.dynamicsAccounts.withUnsafeBufferPointer { syncsim_prefetch($0.baseAddress! + Int(ai)) }
+                } else if step == 2 {
+                    p.dynamicsAccounts.withUnsafeBufferPointer { prefetchFields(of: $0.baseAddress! + Int(probe.id)) }
+                }
+            case .contact:
+                if step == 1 {
+                    guard let ci = p.contactNames.likelyID(probe.key), Int(ci) < p.contacts.count else { probe.table = .none; return }
+                    probe.id = ci
+                    p.contacts.withUnsafeBufferPointer { syncsim_prefetch($0.baseAddress! + Int(ci)) }
+                } else if step == 2 {
+                    // From here on, the id is the company's.
+                    probe.id = p.contacts.withUnsafeBufferPointer { $0[Int(probe.id)]?.open?.account } ?? -1
+                    guard probe.id >= 0, Int(probe.id) < p.companies.count else { probe.table = .none; return }
+                    p.companies.withUnsafeBufferPointer { syncsim_prefetch($0.baseAddress! + Int(probe.id)) }
+                } else {
+                    p.companies.withUnsafeBufferPointer { prefetchFields(of: $0.baseAddress! + Int(probe.id)) }
+                }
+            }
+        }
+
+        /// For a loop over accounts known by id (a landing cycle's plans): the company of the
+        /// account `ahead` places on (`2`: its record; `1`: its fields, the record being in by then).
+        static func company(_ ai: Int32, ahead: Int, _ p: Projector) {
+            guard ai >= 0, Int(ai) < p.companies.count else { return }
+            p.companies.withUnsafeBufferPointer { c in
+                if ahead == 2 { syncsim_prefetch(c.baseAddress! + Int(ai)) } else { prefetchFields(of: c.baseAddress! + Int(ai)) }
+            }
+        }
+
+        /// Asks for the first lines of the fields of the record at `record` (a Dynamics account or
+        /// a company, whose first word is its fields' array buffer), if there is one. The word is
+        /// read raw: copying the fields would retain their buffer, a write that waits for the
+        /// very line asked for.
+        static func prefetchFields<R: FirstWordIsFields>(of record: UnsafePointer<R?>) {
+            guard record.pointee != nil, let start = fieldsBuffer(of: record) else { return }
+            syncsim_prefetch(start)  // the buffer's header (its count) and first entries
+            syncsim_prefetch(start + 64)
+        }
+
+        /// The buffer ``prefetchFields(of:)`` asks for: its elements follow a 32-byte header.
+        /// Tests check that they are the record's own fields.
+        static func fieldsBuffer<R: FirstWordIsFields>(of record: UnsafePointer<R?>) -> UnsafeRawPointer? {
+            UnsafeRawPointer(bitPattern: UnsafeRawPointer(record).load(as: UInt.self))
+        }
+    }
+}
+
+/// A record whose first stored property is its ``FieldValues`` (itself one array), so that
+/// ``Projector/Prefetcher`` can find its fields' buffer without copying it.
+protocol FirstWordIsFields {}
+extension DynamicsAccount: FirstWordIsFields {}
+extension Company: FirstWordIsFields {}
