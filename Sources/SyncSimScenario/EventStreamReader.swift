@@ -107,7 +107,8 @@ extension EventStreamReader.State {
             // A UTF-8 byte order mark at the start of the stream is not part of the first line.
             if line == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            if sawFirst, let (event, isCanonical) = FastEventDecoder.decodeNoticingCanonical(bytes) {
+            // Each id is asked for as soon as it is read, so the check below finds it in the cache.
+            if sawFirst, let (event, isCanonical) = FastEventDecoder.decodeNoticingCanonical(bytes, noticing: validator.prefetch) {
                 if (try? validator.admit(event)) != nil {
                     count += 1
                     canonicalLine = isCanonical ? bytes : nil

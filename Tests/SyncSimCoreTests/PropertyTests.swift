@@ -152,12 +152,27 @@ import Testing
         w.contacts = 500
         w.rules = false
         var refused = 0, notCanonical = 0
+        var unnoticed = 0
         w.generate { line in
             let bytes = CanonicalJSON.bytes(for: line)
-            guard let (_, isCanonical) = FastEventDecoder.decodeNoticingCanonical(bytes[...]) else { refused += 1; return }
+            var noticed: [String] = []
+            guard let (event, isCanonical) = FastEventDecoder.decodeNoticingCanonical(bytes[...], noticing: { id, isContact in
+                noticed.append((isContact ? "contact " : "account ") + id)
+            }) else { refused += 1; return }
             if !isCanonical { notCanonical += 1 }
+            // Every id the event names is told, once, as what it is.
+            var ids: [String] = []
+            switch event.kind {
+            case .accountCreate(let a, _), .accountUpdate(let a, _), .accountDelete(let a), .marketoAccountCreate(let a, _): ids = ["account " + a]
+            case .contactCreate(let c, let a, _): ids = (a.map { ["account " + $0] } ?? []) + ["contact " + c]
+            case .contactMove(let c, let a): ids = ["account " + a, "contact " + c]
+            case .marketoAccountEdit(let c, _): ids = ["contact " + c]
+            case .configure: break
+            }
+            if noticed != ids { unnoticed += 1 }
         }
         #expect(refused == 0)
+        #expect(unnoticed == 0)
         // Generated streams are canonical JSON: an import stores their lines as they are.
         #expect(notCanonical == 0)
     }

@@ -20,10 +20,14 @@ public enum FastEventDecoder {
     /// as streams that SyncSim wrote are: then an import stores the line as it is instead of
     /// writing it again. The answer errs only towards "no" (a property test holds a "yes" to the
     /// canonical bytes).
-    public static func decodeNoticingCanonical(_ bytes: ArraySlice<UInt8>) -> (event: Event, isCanonical: Bool)? {
+    ///
+    /// `noticing` is told each account and contact id as soon as it is read (`true`: a contact),
+    /// before the rest of the line: a caller that looks them up next can ask for them meanwhile.
+    public static func decodeNoticingCanonical(_ bytes: ArraySlice<UInt8>,
+                                               noticing: (_ id: String, _ isContact: Bool) -> Void = { _, _ in }) -> (event: Event, isCanonical: Bool)? {
         bytes.withUnsafeBufferPointer { bytes in
             var p = Cursor(bytes: bytes, i: 0)
-            guard let e = p.event() else { return nil }
+            guard let e = p.event(noticing: noticing) else { return nil }
             return (e, p.canonical)
         }
     }
@@ -236,7 +240,7 @@ public enum FastEventDecoder {
             return x == a.upperBound && y < b.upperBound
         }
 
-        mutating func event() -> Event? {
+        mutating func event(noticing: (_ id: String, _ isContact: Bool) -> Void = { _, _ in }) -> Event? {
             guard expect(UInt8(ascii: "{")) else { return nil }
             var at: Int64?, type: FastType?, account: String?, contact: String?, note: String?
             var fields: EventFields?
@@ -258,10 +262,11 @@ public enum FastEventDecoder {
                     ws()
                     if literal("null") { accountIsNull = true } else {
                         guard let v = id() else { return nil }
+                        noticing(v, false)
                         account = v
                     }
                 case (7, UInt8(ascii: "c")) where matches(key, "contact"):
-                    bit = Key.contact; guard let v = id() else { return nil }; contact = v
+                    bit = Key.contact; guard let v = id() else { return nil }; noticing(v, true); contact = v
                 case (6, UInt8(ascii: "f")) where matches(key, "fields"):
                     bit = Key.fields; fields = self.fields(); if fields == nil { return nil }
                 case (4, UInt8(ascii: "n")) where matches(key, "note"):

@@ -53,6 +53,13 @@ public struct EventValidator: Sendable {
         }
     }
 
+    /// Asks for the cache line where checking `id` will look (see ``Interner/prefetch(_:)``):
+    /// a reader calls it as soon as it has read an event's id, so that the check after the rest
+    /// of the line does not wait for memory. Changes nothing.
+    public func prefetch(_ id: String, isContact: Bool) {
+        if isContact { contacts.prefetch(Interner.key(id)) } else { accounts.prefetch(Interner.key(id)) }
+    }
+
     private func existingLive(_ a: String, doing what: String) throws(Issue) {
         guard let i = accounts.lookup(a) else {
             throw Issue(key: "account", message: "cannot \(what) account '\(a)': no earlier event created it")
