@@ -14,30 +14,33 @@ extension Projector {
         snapshot(reusing: nil)
     }
 
-    /// The encoded parts of a projector's state kept between snapshots of one projector as it goes
-    /// on, so each snapshot encodes only what changed since the last one: of the lists that only
-    /// grow (the names of contacts and accounts, the rejections), what was added; of the accounts
-    /// and the contacts, the pieces whose version changed. The bytes are the same.
+    /// What a snapshot keeps for the next snapshot of the same projector as it goes on, so that
+    /// each encodes only what changed since the last one and copies the rest from it: of the
+    /// lists that only grow (the names of contacts and accounts, the rejections), what was added;
+    /// of the accounts and the contacts, the pieces whose version changed. The bytes are the same.
     public final class SnapshotCache {
+        /// The last snapshot's bytes (shared with whoever took them, not copied).
+        var last: [UInt8] = []
         var contactNames = Part(), accountNames = Part(), rejections = Part()
         /// The numbers of the rejections' texts written so far (see ``SnapshotWriter/text(_:_:)``).
         var rejectionTexts = SnapshotWriter.TextTable()
-        /// The accounts, one piece each, and the contacts, a piece per ``Projector/contactChunk``,
-        /// as the last snapshot wrote them.
+        /// The accounts, one piece each, and the contacts, a piece per ``Projector/contactChunk``.
         var accounts = Pieces(), contacts = Pieces()
 
-        /// Encoded items `0..<count` of a list.
+        /// Items `0..<count` of a list, encoded at `range` of ``last``.
         struct Part {
             var count = 0
-            var bytes: [UInt8] = []
+            var range = 0..<0
         }
 
-        /// Encoded pieces of a section: piece `k` is `bytes[offsets[k]..<offsets[k + 1]]`, written
-        /// at version `versions[k]`.
+        /// Pieces of a section: piece `k` is at `offsets[k]..<offsets[k + 1]` of ``last``,
+        /// written at version `versions[k]`.
         struct Pieces {
-            var bytes: [UInt8] = []
             var offsets: [Int] = [0]
             var versions: [UInt64] = []
+
+            func holds(_ k: Int, at version: UInt64) -> Bool { k < versions.count && versions[k] == version }
+            func range(_ k: Int) -> Range<Int> { offsets[k]..<offsets[k + 1] }
         }
 
         public init() {}
@@ -46,65 +49,67 @@ extension Projector {
     /// ``snapshot()``, encoding only what was added or changed since `cache` last saw this
     /// projector. A cache serves one projector (and the projector it becomes as it goes on),
     /// from its first snapshot on.
+    ///
+    /// What changed is written first, into one buffer, then the snapshot is laid out, each of
+    /// its bytes copied once, from that buffer or from the last snapshot (gathering each section
+    /// in a buffer of its own, then appending buffers to buffers, copied each byte four times).
     public func snapshot(reusing cache: SnapshotCache?) -> [UInt8] {
-        /// Writes a list's count, then its encoded items, from the cache when there is one.
-        func list<T>(_ items: [T], _ part: ReferenceWritableKeyPath<SnapshotCache, SnapshotCache.Part>, to w: inout SnapshotWriter,
-                     _ encode: (inout SnapshotWriter, T) -> Void) {
-            w.uint(UInt64(items.count))
-            guard let cache else {
-                for item in items { encode(&w, item) }
-                return
-            }
-            if cache[keyPath: part].count > items.count { cache[keyPath: part] = .init() }
-            var added = SnapshotWriter()
-            for item in items[cache[keyPath: part].count...] { encode(&added, item) }
-            cache[keyPath: part].bytes += added.bytes
-            cache[keyPath: part].count = items.count
-            w.append(cache[keyPath: part].bytes)
+        let cache = cache ?? SnapshotCache()
+        var a = SnapshotAssembly(capacity: cache.last.isEmpty ? 64 + 24 * contacts.count + 64 * companies.count : cache.last.count / 2)
+        /// The items of a list added since the cache's, encoded (not laid out yet), and the cache's part.
+        func added<T>(_ items: [T], _ part: KeyPath<SnapshotCache, SnapshotCache.Part>, _ encode: (inout SnapshotWriter, T) -> Void) -> (old: SnapshotCache.Part, new: Range<Int>) {
+            var old = cache[keyPath: part]
+            if old.count > items.count { old = .init() }
+            let new = a.encode { w in for item in items[old.count...] { encode(&w, item) } }
+            return (old, new)
         }
-        /// Writes pieces `0..<versions.count` of a section: with a cache, those whose version it
-        /// holds are copied from it (consecutive ones at once) and only the others are encoded.
-        func pieces(_ versions: [UInt64], _ part: ReferenceWritableKeyPath<SnapshotCache, SnapshotCache.Pieces>,
-                    to w: inout SnapshotWriter, _ encode: (Int, inout SnapshotWriter) -> Void) {
-            guard let cache else {
-                for k in versions.indices { encode(k, &w) }
-                return
+        /// Lays out a list: its count, then its items, and notes where they are for the next snapshot.
+        func list(_ count: Int, _ items: (old: SnapshotCache.Part, new: Range<Int>), _ part: ReferenceWritableKeyPath<SnapshotCache, SnapshotCache.Part>) {
+            a.write { $0.uint(UInt64(count)) }
+            let start = a.position
+            a.place(old: items.old.range)
+            a.place(fresh: items.new)
+            cache[keyPath: part] = SnapshotCache.Part(count: count, range: start..<a.position)
+        }
+        /// Encodes the pieces whose version the cache does not hold: their ranges, in order.
+        func changed(_ versions: [UInt64], _ old: SnapshotCache.Pieces, _ encode: (Int, inout SnapshotWriter) -> Void) -> [Range<Int>] {
+            var ranges: [Range<Int>] = []
+            for k in versions.indices where !old.holds(k, at: versions[k]) {
+                ranges.append(a.encode { encode(k, &$0) })
             }
-            let old = cache[keyPath: part]
-            var out = SnapshotWriter(capacity: old.bytes.count + 1024)
-            var offsets: [Int] = []
+            return ranges
+        }
+        /// The length of pieces laid out from the cache's and the `changed` ones.
+        func length(_ versions: [UInt64], _ old: SnapshotCache.Pieces, _ changed: [Range<Int>]) -> Int {
+            var n = changed.reduce(0) { $0 + $1.count }
+            for k in versions.indices where old.holds(k, at: versions[k]) { n += old.range(k).count }
+            return n
+        }
+        /// Lays out pieces `0..<versions.count`: the cache's where it holds their version, else
+        /// the `changed` ones, in order; and notes where they are for the next snapshot.
+        func layOut(_ versions: [UInt64], _ old: SnapshotCache.Pieces, _ changed: [Range<Int>]) -> SnapshotCache.Pieces {
+            var offsets = [a.position]
             offsets.reserveCapacity(versions.count + 1)
-            var run: Int?  // the first piece of the current run of unchanged ones
-            func copyRun(upTo end: Int, into out: inout SnapshotWriter) {
-                guard let start = run else { return }
-                out.append(old.bytes[old.offsets[start]..<old.offsets[end]])
-                run = nil
-            }
+            var next = 0
             for k in versions.indices {
-                if k < old.versions.count, old.versions[k] == versions[k] {
-                    // Where its bytes will be once the run is copied.
-                    offsets.append(out.count + old.offsets[k] - old.offsets[run ?? k])
-                    if run == nil { run = k }
-                    continue
+                if old.holds(k, at: versions[k]) {
+                    a.place(old: old.range(k))
+                } else {
+                    a.place(fresh: changed[next])
+                    next += 1
                 }
-                copyRun(upTo: k, into: &out)
-                offsets.append(out.count)
-                encode(k, &out)
+                offsets.append(a.position)
             }
-            copyRun(upTo: versions.count, into: &out)
-            offsets.append(out.count)
-            w.append(out)
-            cache[keyPath: part] = SnapshotCache.Pieces(bytes: out.bytes, offsets: offsets, versions: versions)
+            return SnapshotCache.Pieces(offsets: offsets, versions: versions)
         }
-        var w = SnapshotWriter(capacity: 64 + 24 * contacts.count + 64 * companies.count)
-        w.uint(Self.snapshotVersion)
+
+        a.write { $0.uint(Self.snapshotVersion) }
         // The contacts first, behind their length, so that they can be decoded on their own.
-        var section = SnapshotWriter(capacity: 24 * contacts.count)
-        list(contactNames.names, \.contactNames, to: &section) { $0.string($1) }
+        let names = added(contactNames.names, \.contactNames) { $0.string($1) }
         // Through a buffer and by index, so each value is read in place: copying a contact or a
         // company out of its array retains and releases all it holds.
-        contacts.withUnsafeBufferPointer { contacts in
-            pieces(contactChunkVersions, \.contacts, to: &section) { chunk, w in
+        let contactPieces = contacts.withUnsafeBufferPointer { contacts in
+            changed(contactChunkVersions, cache.contacts) { chunk, w in
                 for ci in chunk * Self.contactChunk..<min(contacts.count, (chunk + 1) * Self.contactChunk) {
                     guard contacts[ci] != nil else { w.byte(0); continue }
                     // 1: no account; 2: an account and its open link.
@@ -117,27 +122,40 @@ extension Projector {
                 }
             }
         }
-        w.uint(UInt64(section.count))
-        w.append(section)
-        w.rules(rules)
-        w.int(now)
-        w.uint(UInt64(lastSeq))
+        let sectionLength = SnapshotWriter.uintLength(UInt64(contactNames.count)) + names.old.range.count + names.new.count
+            + length(contactChunkVersions, cache.contacts, contactPieces)
+        a.write { $0.uint(UInt64(sectionLength)) }
+        list(contactNames.count, names, \.contactNames)
+        cache.contacts = layOut(contactChunkVersions, cache.contacts, contactPieces)
+        a.write { w in
+            w.rules(rules)
+            w.int(now)
+            w.uint(UInt64(lastSeq))
+        }
         // A rejection's type and reason are a few dozen texts, each repeated thousands of times:
         // written once, then by number. The numbering goes on from the cached rejections.
-        var texts = cache?.rejectionTexts ?? SnapshotWriter.TextTable()
-        if let cache, cache.rejections.count > rejections.count { texts = SnapshotWriter.TextTable() }  // `list` starts the cache over
-        list(rejections, \.rejections, to: &w) { w, r in
+        var texts = cache.rejectionTexts
+        if cache.rejections.count > rejections.count { texts = SnapshotWriter.TextTable() }  // `added` starts the list over
+        let newRejections = added(rejections, \.rejections) { w, r in
             w.uint(UInt64(r.seq)); w.int(r.at); w.text(r.type, &texts); w.text(r.reason, &texts)
             w.optionalString(r.account); w.optionalString(r.contact)
         }
-        cache?.rejectionTexts = texts
-        w.strings(fieldNames.names)
-        for named in namedFields { w.bool(named) }
-        list(accountNames.names, \.accountNames, to: &w) { $0.string($1) }
+        list(rejections.count, newRejections, \.rejections)
+        cache.rejectionTexts = texts
+        a.write { w in
+            w.strings(fieldNames.names)
+            for named in namedFields { w.bool(named) }
+        }
+        list(accountNames.count, added(accountNames.names, \.accountNames) { $0.string($1) }, \.accountNames)
         // The accounts, each a piece.
-        dynamicsAccounts.withUnsafeBufferPointer { dynamics in
+        let accountPieces = dynamicsAccounts.withUnsafeBufferPointer { dynamics in
             companies.withUnsafeBufferPointer { companies in
-                pieces(accountVersions, \.accounts, to: &w) { ai, w in
+                changed(accountVersions, cache.accounts) { ai, w in
+                    // The fields of an account a little further on, scattered on the heap, are on their way meanwhile.
+                    if ai + 2 < dynamics.count {
+                        Prefetcher.prefetchFields(of: dynamics.baseAddress! + ai + 2)
+                        Prefetcher.prefetchFields(of: companies.baseAddress! + ai + 2)
+                    }
                     w.bool(dynamics[ai] != nil)
                     if dynamics[ai] != nil { w.fields(dynamics[ai]!.fields); w.bool(dynamics[ai]!.deleted) }
                     w.bool(companies[ai] != nil)
@@ -152,19 +170,24 @@ extension Projector {
                 }
             }
         }
-        w.events(pending)
-        w.bool(inflight != nil)
-        if let c = inflight {
-            w.int(c.index); w.int(c.start); w.int(c.end); w.rules(c.rules)
-            w.ids(c.allTargets)
-            w.events(c.carried)
-            w.uint(UInt64(c.accounts.count))
-            for p in c.accounts {
-                w.uint(UInt64(p.account)); w.bool(p.deleted); w.bool(p.createdHere); w.fields(p.values)
-                w.ids(p.named.sorted())  // first-named order can be a dictionary's hash order
+        cache.accounts = layOut(accountVersions, cache.accounts, accountPieces)
+        a.write { w in
+            w.events(pending)
+            w.bool(inflight != nil)
+            if let c = inflight {
+                w.int(c.index); w.int(c.start); w.int(c.end); w.rules(c.rules)
+                w.ids(c.allTargets)
+                w.events(c.carried)
+                w.uint(UInt64(c.accounts.count))
+                for p in c.accounts {
+                    w.uint(UInt64(p.account)); w.bool(p.deleted); w.bool(p.createdHere); w.fields(p.values)
+                    w.ids(p.named.sorted())  // first-named order can be a dictionary's hash order
+                }
             }
         }
-        return w.bytes
+        let bytes = a.bytes(old: cache.last)
+        cache.last = bytes
+        return bytes
     }
 
     /// Whether `bytes` are a snapshot in this version's format (a log written by an earlier
@@ -328,6 +351,63 @@ extension Projector {
 /// Into a buffer of its own, written through a pointer: a snapshot is millions of writes of a
 /// byte or a few, and an array's append (a uniqueness check and a capacity check, a call for a
 /// run of bytes) cost more than the writing. Not copyable: the buffer has one owner, which frees it.
+/// A snapshot put together from ranges of the last snapshot's bytes (what did not change) and
+/// of bytes written for this one, each copied once into the result.
+struct SnapshotAssembly: ~Copyable {
+    /// Bytes written for this snapshot, in the order they were written (not the snapshot's).
+    private var fresh: SnapshotWriter
+    /// The snapshot's parts in order: a range of the last snapshot's bytes (`old`) or of `fresh`.
+    private var parts: [(old: Bool, range: Range<Int>)] = []
+    /// The snapshot's length so far.
+    private(set) var position = 0
+
+    init(capacity: Int) {
+        fresh = SnapshotWriter(capacity: capacity)
+    }
+
+    /// Writes bytes without placing them: their range in the fresh bytes, to ``place(fresh:)`` later.
+    mutating func encode(_ body: (inout SnapshotWriter) -> Void) -> Range<Int> {
+        let start = fresh.count
+        body(&fresh)
+        return start..<fresh.count
+    }
+
+    /// Writes bytes and places them next.
+    mutating func write(_ body: (inout SnapshotWriter) -> Void) {
+        place(fresh: encode(body))
+    }
+
+    mutating func place(fresh range: Range<Int>) { add(old: false, range) }
+    mutating func place(old range: Range<Int>) { add(old: true, range) }
+
+    private mutating func add(old: Bool, _ range: Range<Int>) {
+        guard !range.isEmpty else { return }
+        position += range.count
+        // Ranges that follow each other where they come from are copied as one.
+        if let last = parts.last, last.old == old, last.range.upperBound == range.lowerBound {
+            parts[parts.count - 1].range = last.range.lowerBound..<range.upperBound
+        } else {
+            parts.append((old, range))
+        }
+    }
+
+    /// The snapshot, its parts copied from `old` (the last snapshot's bytes) and the fresh bytes.
+    func bytes(old: [UInt8]) -> [UInt8] {
+        let parts = self.parts
+        return fresh.withBytes { fresh in
+            old.withUnsafeBufferPointer { old in
+                Array(unsafeUninitializedCapacity: position) { out, count in
+                    for p in parts {
+                        let source = p.old ? old : fresh
+                        (out.baseAddress! + count).initialize(from: source.baseAddress! + p.range.lowerBound, count: p.range.count)
+                        count += p.range.count
+                    }
+                }
+            }
+        }
+    }
+}
+
 struct SnapshotWriter: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     /// Bytes written so far.
@@ -343,6 +423,18 @@ struct SnapshotWriter: ~Copyable {
 
     /// The bytes written so far (a copy).
     var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// The bytes written so far, lent for the call.
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        body(UnsafeBufferPointer(start: base, count: count))
+    }
+
+    /// How many bytes ``uint(_:)`` writes for `v`.
+    static func uintLength(_ v: UInt64) -> Int {
+        var n = 1, v = v
+        while v >= 0x80 { v >>= 7; n += 1 }
+        return n
+    }
 
     /// Makes room for `n` more bytes.
     @inline(__always)
