@@ -14,7 +14,7 @@ public final class LogWriter {
     private let chain = Chain()
     /// Sequence number of the last row appended.
     public var seq: Int { batch.last }
-    private var batch = Rows(after: -1, capacity: 1)
+    private var batch = Rows(after: 0, capacity: 1)
     private let committer = Committer()
     private var checkpoints: [(seq: Int, at: Seconds, state: [UInt8])] = []
     private var finished = false
@@ -89,7 +89,21 @@ public final class LogWriter {
     static let newLogPragmas = "PRAGMA synchronous = OFF; PRAGMA wal_autocheckpoint = 100"
 
     /// Creates the log file at `path`, takes its writer lock and commits its header.
-    public init(path: String, header: LogHeader) throws(StoreError) {
+    public convenience init(path: String, header: LogHeader) throws(StoreError) {
+        try self.init(path: path, deferredHeader: { header })
+        do {
+            try committer.drain()
+        } catch {
+            abandon()
+            throw error
+        }
+    }
+
+    /// Creates the log file at `path` and takes its writer lock; its header is made by `header`
+    /// on the commit thread, as the first commit, so that a caller can go on before it is known
+    /// (an import's stream digest, read on a thread of its own meanwhile). Events appended before
+    /// wait for it; if `header` fails, a later call throws its error.
+    public init(path: String, deferredHeader header: @escaping @Sendable () throws(StoreError) -> LogHeader) throws(StoreError) {
         self.path = path
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isDir: ObjCBool = false
@@ -119,13 +133,18 @@ public final class LogWriter {
             abandon()
             throw .database(path: path, reason: "cannot create the log: \(EventLog.describe(error))")
         }
-        Array(CanonicalJSON.string(for: header.json).utf8).withUnsafeBufferPointer { payload in
-            batch.append(at: 0, type: Self.headerType, payload: payload, rejected: nil)
-        }
-        // The header is a transaction of its own, so every later commit holds whole batches of events.
+        // The header is row 0 and a transaction of its own, so every later commit holds whole
+        // batches of events.
+        batch = Rows(after: 0, capacity: EventLog.batchSize)
+        let (chain, path, queue) = (self.chain, path, queue!)
         do {
-            try flush()
-            try committer.drain()
+            try committer.submit { () throws(StoreError) in
+                var row = Rows(after: -1, capacity: 1)
+                Array(CanonicalJSON.string(for: try header().json).utf8).withUnsafeBufferPointer { payload in
+                    row.append(at: 0, type: Self.headerType, payload: payload, rejected: nil)
+                }
+                try Self.commit(row, [], chain: chain, to: queue, path: path)
+            }
         } catch {
             abandon()
             throw error

@@ -21,29 +21,63 @@ enum Importer {
             throw LoadError(file: file, position: nil, message: "expected a JSON Lines stream (.jsonl); record a scenario with `syncsim run FILE --db PATH`")
         }
         let change = try RuleOverrides.parse(overrides)
-        let digest = try fileDigest(file)
+        // The digest is read on a thread of its own while the import goes on: only the log's
+        // header, its first commit, waits for it (read first, it held everything else up).
+        let digest = FileDigest(of: file)
         if FileManager.default.fileExists(atPath: db) {
-            return try resume(file: file, db: db, overrides: overrides, digest: digest, checkpointEvery: checkpointEvery)
+            return try resume(file: file, db: db, overrides: overrides, digest: digest.value(), checkpointEvery: checkpointEvery)
         }
         let reader = try EventStreamReader(path: file)
         let first = try reader.next()
         let rules = SyncRules(reader.sync.merging(change))
-        let header = LogHeader(scenario: ScenarioLoader.streamID(for: file), sourceFile: (file as NSString).lastPathComponent,
-                               sourceDigest: digest, rules: rules, overrides: overrides)
+        let (scenario, sourceFile) = (ScenarioLoader.streamID(for: file), (file as NSString).lastPathComponent)
         let writer: LogWriter
         do {
-            writer = try LogWriter(path: db, header: header)
+            writer = try LogWriter(path: db, deferredHeader: { () throws(StoreError) in
+                guard let sourceDigest = try? digest.value() else {
+                    throw .unusable(path: db, reason: "the stream's digest could not be read")  // the import reports why
+                }
+                return LogHeader(scenario: scenario, sourceFile: sourceFile, sourceDigest: sourceDigest, rules: rules, overrides: overrides)
+            })
         } catch StoreError.exists {
             // Another import created it a moment ago: wait for it, then resume or refuse.
-            return try resume(file: file, db: db, overrides: overrides, digest: digest, checkpointEvery: checkpointEvery)
+            return try resume(file: file, db: db, overrides: overrides, digest: digest.value(), checkpointEvery: checkpointEvery)
         }
         var projector = Projector(rules: rules)
         let progress = Progress("import", total: fileSize(file))
         defer { progress.finish() }
         var seq = 0
-        try appendAll(from: reader, first: first?.event, seq: &seq, to: writer, projector: &projector, checkpointEvery: checkpointEvery, progress: progress)
-        try writer.finish()
+        do {
+            try appendAll(from: reader, first: first?.event, seq: &seq, to: writer, projector: &projector, checkpointEvery: checkpointEvery, progress: progress)
+            try writer.finish()
+        } catch {
+            // A stream whose digest could not be read says why, not which commit it stopped.
+            _ = try digest.value()
+            throw error
+        }
         return Summary(events: seq, rejected: projector.rejections.count, alreadyRecorded: 0)
+    }
+
+    /// A file's `sha256:` digest (``fileDigest(_:)``), read on a thread of its own from the moment
+    /// it is made.
+    final class FileDigest: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        /// Written once, before `done` is signalled; read only after waiting for it.
+        private var result: Result<String, LoadError>?
+
+        init(of path: String) {
+            Thread { [self] in
+                result = Result { () throws(LoadError) in try Importer.fileDigest(path) }
+                done.signal()
+            }.start()
+        }
+
+        /// The digest, once read; the error that stopped its reading, if any.
+        func value() throws(LoadError) -> String {
+            done.wait()
+            done.signal()  // for the next call
+            return try result!.get()
+        }
     }
 
     /// Events read from the stream with their canonical bytes, made on the reading thread. The
@@ -208,7 +242,7 @@ enum Importer {
 
     /// `sha256:` digest of a file, read in chunks into one buffer (the digest comes before
     /// anything else of an import: a `Data` per chunk cost as much as the hashing).
-    static func fileDigest(_ path: String) throws -> String {
+    static func fileDigest(_ path: String) throws(LoadError) -> String {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             throw LoadError(file: path, position: nil, message: "cannot read the file: \(String(cString: strerror(errno)))")

@@ -86,6 +86,33 @@ func sampleLog(_ dir: String, seed: UInt64 = 7, events count: Int = 300) throws 
         #expect(try EventLog.open(path: path).verify().events == events.count + 1)
     }
 
+    /// A header made on the commit thread (an import's stream digest is read meanwhile): events
+    /// appended before it is known wait for it and follow it in the chain; a header that cannot
+    /// be made fails a later call, and the new log is removed.
+    @Test func aDeferredHeaderComesFirstAndItsFailureLeavesNoLog() throws {
+        let dir = tempDir()
+        let header = LogHeader(scenario: "s", title: "S", sourceFile: "s.jsonl", sourceDigest: "sha256:01", rules: SyncRules(), overrides: [])
+        let events = (0..<25_000).map { Event(at: Seconds($0), kind: .accountCreate(account: "a\($0)", fields: [:])) }
+        let writer = try LogWriter(path: dir + "/late.db", deferredHeader: { () throws(StoreError) -> LogHeader in
+            usleep(100_000)  // long enough for every event below to be appended before the header is known
+            return header
+        })
+        for e in events { try writer.append(e, rejected: nil) }
+        try writer.finish()
+        let log = try EventLog.open(path: dir + "/late.db")
+        #expect(try log.header() == header)
+        #expect(try log.verify().intact)
+        #expect(try log.events() == events)
+
+        let failing = try LogWriter(path: dir + "/failing.db", deferredHeader: { () throws(StoreError) -> LogHeader in throw .unusable(path: "x", reason: "no header") })
+        #expect(throws: StoreError.self) {
+            for e in events { try failing.append(e, rejected: nil) }
+            try failing.finish()
+        }
+        failing.abandon()
+        #expect(!FileManager.default.fileExists(atPath: dir + "/failing.db"))
+    }
+
     /// The chain spells sequence numbers as `String(n)` does, without making a string per row.
     @Test func chainSpellsSequenceNumbersInDecimal() {
         var numbers = [0, 1, 9, 10, 11, 99, 100, 101, 999_999, 1_000_000, 1_234_567, Int.max]
