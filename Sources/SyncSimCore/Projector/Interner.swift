@@ -147,7 +147,13 @@ struct Interner: Sendable {
         slots = Array(repeating: 0, count: 2 * size)
         let mask = size - 1
         let keys = names.map(Self.key)
+        // The slot of a key a little further on is asked for while this one goes in.
+        let ahead = 16
         for (id, k) in keys.enumerated() {
+            if id + ahead < keys.count {
+                let j = Int(truncatingIfNeeded: keys[id + ahead].hash) & mask
+                slots.withUnsafeBufferPointer { syncsim_prefetch($0.baseAddress! + 2 * j) }
+            }
             let tag = k.hash & 0xFFFF_FFFF_0000_0000
             var i = Int(truncatingIfNeeded: k.hash) & mask
             while slots[2 * i] != 0 {
