@@ -249,22 +249,32 @@ import Testing
         #expect(Interner().likelyID(Interner.key("c0")) == nil)
     }
 
-    /// What the prefetcher relies on to find a record's fields without copying them: the first
-    /// word of a `DynamicsAccount?` or a `Company?` in an array is its fields' buffer, whose
-    /// elements follow a 32-byte header. If the layout changes, this fails (the prefetches would
-    /// only miss; nothing would be wrong).
-    @Test func prefetcherFindsARecordsFields() {
+    /// What the prefetcher relies on to find an array without copying it: a record stored as an
+    /// optional in an array starts where the optional does, an array is one word, its buffer,
+    /// whose elements follow a 32-byte header. If the layout changes, this fails (the prefetches
+    /// would only miss; nothing would be wrong).
+    @Test func prefetcherFindsARecordsArrays() {
         var fields = FieldValues()
         fields.set(1, .string("name-1"))
         fields.set(4, .number(.int(42)))
-        let start = fields.entries.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress!) }
+        func elements<T>(_ a: [T]) -> UnsafeRawPointer { a.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress!) } }
+        func found(_ address: UnsafeRawPointer) -> UnsafeRawPointer? { Projector.Prefetcher.arrayBuffer(at: address).map { $0 + 32 } }
         let accounts: [DynamicsAccount?] = [nil, DynamicsAccount(fields: fields, deleted: true)]
         var company = Company()
         company.fields = fields
         company.members = [3, 4]
         let companies: [Company?] = [company, nil]
-        accounts.withUnsafeBufferPointer { #expect(Projector.Prefetcher.fieldsBuffer(of: $0.baseAddress! + 1).map { $0 + 32 } == start) }
-        companies.withUnsafeBufferPointer { #expect(Projector.Prefetcher.fieldsBuffer(of: $0.baseAddress!).map { $0 + 32 } == start) }
+        accounts.withUnsafeBufferPointer {
+            #expect(found(UnsafeRawPointer($0.baseAddress! + 1) + DynamicsAccount.fieldsOffset) == elements(fields.entries))
+        }
+        companies.withUnsafeBufferPointer {
+            #expect(found(UnsafeRawPointer($0.baseAddress!) + Company.fieldsOffset) == elements(fields.entries))
+            #expect(found(UnsafeRawPointer($0.baseAddress!) + Company.membersOffset) == elements(company.members))
+        }
+        let plans = [Projector.Cycle.AccountPlan(account: 0, deleted: false, createdHere: false, values: fields, named: [1])]
+        plans.withUnsafeBufferPointer {
+            #expect(found(UnsafeRawPointer($0.baseAddress!) + Projector.Cycle.AccountPlan.valuesOffset) == elements(fields.entries))
+        }
     }
 
     /// A cached lookup finds what a lookup finds, for names met again and again: small strings,

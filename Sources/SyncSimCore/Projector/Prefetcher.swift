@@ -89,35 +89,63 @@ extension Projector {
             }
         }
 
-        /// For a loop over accounts known by id (a landing cycle's plans): the company of the
-        /// account `ahead` places on (`2`: its record; `1`: its fields, the record being in by then).
-        static func company(_ ai: Int32, ahead: Int, _ p: Projector) {
+        /// For a landing cycle's loop over its plans: what writing the plan `ahead` places on will
+        /// read (`2`: its company's record; `1`: that company's fields and members, the record
+        /// being in by then, and the plan's own values).
+        static func plan(_ k: Int, of plans: [Cycle.AccountPlan], ahead: Int, _ p: Projector) {
+            let ai = plans[k].account
             guard ai >= 0, Int(ai) < p.companies.count else { return }
             p.companies.withUnsafeBufferPointer { c in
-                if ahead == 2 { syncsim_prefetch(c.baseAddress! + Int(ai)) } else { prefetchFields(of: c.baseAddress! + Int(ai)) }
+                if ahead == 2 {
+                    syncsim_prefetch(c.baseAddress! + Int(ai))
+                } else {
+                    prefetchFields(of: c.baseAddress! + Int(ai))
+                    if c[Int(ai)] != nil { prefetchArray(at: UnsafeRawPointer(c.baseAddress! + Int(ai)) + Company.membersOffset) }
+                    plans.withUnsafeBufferPointer { prefetchArray(at: UnsafeRawPointer($0.baseAddress! + k) + Cycle.AccountPlan.valuesOffset) }
+                }
             }
         }
 
         /// Asks for the first lines of the fields of the record at `record` (a Dynamics account or
-        /// a company, whose first word is its fields' array buffer), if there is one. The word is
-        /// read raw: copying the fields would retain their buffer, a write that waits for the
-        /// very line asked for.
-        static func prefetchFields<R: FirstWordIsFields>(of record: UnsafePointer<R?>) {
-            guard record.pointee != nil, let start = fieldsBuffer(of: record) else { return }
-            syncsim_prefetch(start)  // the buffer's header (its count) and first entries
+        /// a company), if there is one.
+        static func prefetchFields<R: HasFields>(of record: UnsafePointer<R?>) {
+            guard record.pointee != nil else { return }
+            prefetchArray(at: UnsafeRawPointer(record) + R.fieldsOffset)
+        }
+
+        /// Asks for the first lines (the header, with the count, and the first elements) of the
+        /// array stored at `address`. The array's one word, its buffer, is read raw: copying the
+        /// array would retain the buffer, a write that waits for the very line asked for.
+        static func prefetchArray(at address: UnsafeRawPointer) {
+            guard let start = arrayBuffer(at: address) else { return }
+            syncsim_prefetch(start)
             syncsim_prefetch(start + 64)
         }
 
-        /// The buffer ``prefetchFields(of:)`` asks for: its elements follow a 32-byte header.
-        /// Tests check that they are the record's own fields.
-        static func fieldsBuffer<R: FirstWordIsFields>(of record: UnsafePointer<R?>) -> UnsafeRawPointer? {
-            UnsafeRawPointer(bitPattern: UnsafeRawPointer(record).load(as: UInt.self))
+        /// The buffer of the array stored at `address`: its elements follow a 32-byte header.
+        /// Tests check that it is the array's own.
+        static func arrayBuffer(at address: UnsafeRawPointer) -> UnsafeRawPointer? {
+            UnsafeRawPointer(bitPattern: address.load(as: UInt.self))
         }
     }
 }
 
-/// A record whose first stored property is its ``FieldValues`` (itself one array), so that
-/// ``Projector/Prefetcher`` can find its fields' buffer without copying it.
-protocol FirstWordIsFields {}
-extension DynamicsAccount: FirstWordIsFields {}
-extension Company: FirstWordIsFields {}
+/// A record with ``FieldValues``, and where they are in it, so that ``Projector/Prefetcher`` can
+/// find their buffer without copying them. Stored in an array as an optional, the record is at
+/// the start of the optional's storage (a test checks it).
+protocol HasFields {
+    static var fieldsOffset: Int { get }
+}
+
+extension DynamicsAccount: HasFields {
+    static let fieldsOffset = MemoryLayout<DynamicsAccount>.offset(of: \DynamicsAccount.fields.entries)!
+}
+
+extension Company: HasFields {
+    static let fieldsOffset = MemoryLayout<Company>.offset(of: \Company.fields.entries)!
+    static let membersOffset = MemoryLayout<Company>.offset(of: \Company.members)!
+}
+
+extension Projector.Cycle.AccountPlan {
+    static let valuesOffset = MemoryLayout<Self>.offset(of: \Self.values.entries)!
+}

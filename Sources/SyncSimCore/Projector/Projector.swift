@@ -366,7 +366,7 @@ public struct Projector: Sendable {
         // By index: each plan is read in place, not copied.
         for p in cycle.accounts.indices {
             for ahead in 1...2 where p + ahead < cycle.accounts.count {
-                Prefetcher.company(cycle.accounts[p + ahead].account, ahead: ahead, self)
+                Prefetcher.plan(p + ahead, of: cycle.accounts, ahead: ahead, self)
             }
             let ai = cycle.accounts[p].account
             if cycle.accounts[p].deleted {
