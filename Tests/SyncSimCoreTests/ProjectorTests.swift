@@ -263,6 +263,7 @@ import Testing
         var company = Company()
         company.fields = fields
         company.members = [3, 4]
+        company.localEdits = [Company.FieldEdit(field: 1, edit: LocalEdit(seq: 7, at: 60, contact: "c1", value: .string("x")))]
         let companies: [Company?] = [company, nil]
         accounts.withUnsafeBufferPointer {
             #expect(found(UnsafeRawPointer($0.baseAddress! + 1) + DynamicsAccount.fieldsOffset) == elements(fields.entries))
@@ -270,6 +271,7 @@ import Testing
         companies.withUnsafeBufferPointer {
             #expect(found(UnsafeRawPointer($0.baseAddress!) + Company.fieldsOffset) == elements(fields.entries))
             #expect(found(UnsafeRawPointer($0.baseAddress!) + Company.membersOffset) == elements(company.members))
+            #expect(found(UnsafeRawPointer($0.baseAddress!) + Company.localEditsOffset) == elements(company.localEdits))
         }
         let plans = [Projector.Cycle.AccountPlan(account: 0, deleted: false, createdHere: false, values: fields, named: [1])]
         plans.withUnsafeBufferPointer {

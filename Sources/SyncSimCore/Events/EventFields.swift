@@ -1,3 +1,4 @@
+import CPrefetch
 /// The fields an event names and their values (`null` clears a field): each name once, in
 /// canonical order (by UTF-8 bytes, as canonical JSON writes them).
 ///
@@ -10,6 +11,16 @@ public struct EventFields: Sendable, Equatable, RandomAccessCollection, Expressi
     private var entries: [Element]
 
     public init() { entries = [] }
+
+    /// Asks for the first lines of the entries (see ``Projector/Prefetcher``): an event's fields
+    /// are made on the thread that reads it, and are not in this core's cache.
+    func prefetch() {
+        entries.withUnsafeBufferPointer { b in
+            guard let p = b.baseAddress else { return }
+            syncsim_prefetch(UnsafeRawPointer(p) - 32)  // the array's header: its count
+            syncsim_prefetch(UnsafeRawPointer(p) + 32)
+        }
+    }
 
     /// The fields of a dictionary.
     public init(_ fields: [String: Value]) {

@@ -34,12 +34,17 @@ extension Projector {
         public mutating func enter(_ event: Event, _ projector: Projector) {
             var probe = Probe()
             switch event.kind {
-            case .accountCreate(let a, _), .accountUpdate(let a, _), .accountDelete(let a):
+            case .accountCreate(let a, _), .accountDelete(let a):
                 probe = Probe(table: .account, key: Interner.key(a))
                 projector.accountNames.prefetch(probe.key)
-            case .marketoAccountEdit(let c, _):
+            case .accountUpdate(let a, let f):
+                probe = Probe(table: .account, key: Interner.key(a))
+                projector.accountNames.prefetch(probe.key)
+                f.prefetch()
+            case .marketoAccountEdit(let c, let f):
                 probe = Probe(table: .contact, key: Interner.key(c))
                 projector.contactNames.prefetch(probe.key)
+                f.prefetch()
             default: break
             }
             step(probe, projector)
@@ -70,6 +75,7 @@ extension Projector {
                     guard let ai = p.accountNames.likelyID(probe.key), Int(ai) < p.dynamicsAccounts.count else { probe.table = .none; return }
                     probe.id = ai
                     p.dynamicsAccounts.withUnsafeBufferPointer { syncsim_prefetch($0.baseAddress! + Int(ai)) }
+                    p.accountVersions.withUnsafeBufferPointer { syncsim_prefetch($0.baseAddress! + Int(ai)) }
                 } else if step == 2 {
                     p.dynamicsAccounts.withUnsafeBufferPointer { prefetchFields(of: $0.baseAddress! + Int(probe.id)) }
                 }
@@ -83,6 +89,7 @@ extension Projector {
                     probe.id = p.contacts.withUnsafeBufferPointer { $0[Int(probe.id)]?.open?.account } ?? -1
                     guard probe.id >= 0, Int(probe.id) < p.companies.count else { probe.table = .none; return }
                     p.companies.withUnsafeBufferPointer { syncsim_prefetch($0.baseAddress! + Int(probe.id)) }
+                    p.accountVersions.withUnsafeBufferPointer { syncsim_prefetch($0.baseAddress! + Int(probe.id)) }
                 } else {
                     p.companies.withUnsafeBufferPointer { prefetchFields(of: $0.baseAddress! + Int(probe.id)) }
                 }
@@ -90,8 +97,8 @@ extension Projector {
         }
 
         /// For a landing cycle's loop over its plans: what writing the plan `ahead` places on will
-        /// read (`2`: its company's record; `1`: that company's fields and members, the record
-        /// being in by then, and the plan's own values).
+        /// read (`2`: its company's record; `1`: that company's fields, members and local edits,
+        /// the record being in by then, and the plan's own values).
         static func plan(_ k: Int, of plans: [Cycle.AccountPlan], ahead: Int, _ p: Projector) {
             let ai = plans[k].account
             guard ai >= 0, Int(ai) < p.companies.count else { return }
@@ -100,7 +107,10 @@ extension Projector {
                     syncsim_prefetch(c.baseAddress! + Int(ai))
                 } else {
                     prefetchFields(of: c.baseAddress! + Int(ai))
-                    if c[Int(ai)] != nil { prefetchArray(at: UnsafeRawPointer(c.baseAddress! + Int(ai)) + Company.membersOffset) }
+                    if c[Int(ai)] != nil {
+                        prefetchArray(at: UnsafeRawPointer(c.baseAddress! + Int(ai)) + Company.membersOffset)
+                        prefetchArray(at: UnsafeRawPointer(c.baseAddress! + Int(ai)) + Company.localEditsOffset)
+                    }
                     plans.withUnsafeBufferPointer { prefetchArray(at: UnsafeRawPointer($0.baseAddress! + k) + Cycle.AccountPlan.valuesOffset) }
                 }
             }
@@ -144,6 +154,7 @@ extension DynamicsAccount: HasFields {
 extension Company: HasFields {
     static let fieldsOffset = MemoryLayout<Company>.offset(of: \Company.fields.entries)!
     static let membersOffset = MemoryLayout<Company>.offset(of: \Company.members)!
+    static let localEditsOffset = MemoryLayout<Company>.offset(of: \Company.localEdits)!
 }
 
 extension Projector.Cycle.AccountPlan {
