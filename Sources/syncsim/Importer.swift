@@ -117,7 +117,10 @@ enum Importer {
         let pipe = BatchPipe<Batch>()
         let handoff = Handoff(reader: reader)
         let size = BatchPipe<Batch>.batchSize
-        let stop = pipe.start { pipe in
+        // The reading thread runs ahead by the pipe's batches, and has time to spare: on two
+        // cores it yields to the projecting and committing threads, which an import waits for
+        // (a million-event import 4% faster, in twelve interleaved pairs).
+        let stop = pipe.start(niceness: 5) { pipe in
             var batch = Batch(capacity: size)
             do {
                 var next = first

@@ -113,6 +113,32 @@ func sampleLog(_ dir: String, seed: UInt64 = 7, events count: Int = 300) throws 
         #expect(!FileManager.default.fileExists(atPath: dir + "/failing.db"))
     }
 
+    /// A pipe's producer started with a niceness runs at that much lower a priority, and the
+    /// rest of the process does not: on Linux a thread's nice value is its own.
+    @Test func aNiceProducerLowersItsOwnPriorityOnly() {
+        #if os(Linux)
+        let which = __priority_which_t(PRIO_PROCESS.rawValue)
+        let before = getpriority(which, 0)
+        let pipe = BatchPipe<Int32>()
+        let stop = pipe.start(niceness: 5) { pipe in
+            pipe.put([getpriority(which, 0)])
+            pipe.finish(nil)
+        }
+        let seen = pipe.take().batch?.first
+        stop()
+        #expect(seen == min(before + 5, 19))
+        #expect(getpriority(which, 0) == before)
+        // Without a niceness, the producer keeps the priority it was started with.
+        let plain = BatchPipe<Int32>()
+        let stopPlain = plain.start { pipe in
+            pipe.put([getpriority(which, 0)])
+            pipe.finish(nil)
+        }
+        #expect(plain.take().batch?.first == before)
+        stopPlain()
+        #endif
+    }
+
     /// The chain spells sequence numbers as `String(n)` does, without making a string per row.
     @Test func chainSpellsSequenceNumbersInDecimal() {
         var numbers = [0, 1, 9, 10, 11, 99, 100, 101, 999_999, 1_000_000, 1_234_567, Int.max]
