@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "SyncSimCoreTests", dependencies: ["SyncSimCore"], swiftSettings: tests),
         .testTarget(
             name: "SyncSimStoreTests",
-            dependencies: ["SyncSimStore", "SyncSimCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["SyncSimStore", "SyncSimCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: tests
         ),
         .testTarget(name: "SyncSimScenarioTests", dependencies: ["SyncSimScenario", "SyncSimCore"], swiftSettings: tests),

@@ -20,7 +20,6 @@ extension EventLog {
         var report = VerifyReport(events: 0, problem: nil, head: "")
         do {
             var previous = HashChain.genesis
-            var scratch: [UInt8] = []
             var expectedSeq = 0
             var projector = Projector(rules: SyncRules())
             var sawHeader = false
@@ -38,7 +37,8 @@ extension EventLog {
                                  ? "missing: the next stored event is #\(row.seq)"
                                  : "stored twice or out of order")
                     }
-                    HashChain.advance(&previous, seq: row.seq, payload: row.payload.utf8, rejected: row.rejected, scratch: &scratch)
+                    var payload = row.payload
+                    payload.withUTF8 { HashChain.advance(&previous, seq: row.seq, payload: UnsafeRawBufferPointer($0), rejected: row.rejected) }
                     if previous != row.hash { try fail(row.seq, "its hash does not match its content and the chain before it (changed or reordered)") }
                     expectedSeq += 1
                     if row.seq == 0 {

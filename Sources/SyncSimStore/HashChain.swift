@@ -7,36 +7,43 @@ public enum HashChain {
     /// The hash before the first row.
     public static let genesis = [UInt8](repeating: 0, count: 32)
 
-    /// Replaces `hash`, the previous row's hash, by the hash of the row, over the row's bytes
-    /// gathered in `scratch` (kept by the caller between rows: the writer and `verify` chain
-    /// every row, and neither allocates per row).
-    public static func advance<Payload: Sequence<UInt8>>(_ hash: inout [UInt8], seq: Int, payload: Payload, rejected: String?,
-                                                         scratch: inout [UInt8]) {
-        scratch.removeAll(keepingCapacity: true)
-        scratch.append(contentsOf: hash)
-        appendDecimal(seq, to: &scratch)
-        scratch.append(0x0A)
-        scratch.append(contentsOf: payload)
-        if let rejected {
-            scratch.append(contentsOf: "\nr:".utf8)
-            scratch.append(contentsOf: rejected.utf8)
-        } else {
-            scratch.append(0x0A)
+    /// Replaces `hash`, the previous row's hash, by the hash of the row. The row's parts are
+    /// hashed where they are, one after another: gathering them into one buffer first, and
+    /// hashing that through the generic `Data` path, cost the commit thread an eighth of a
+    /// million-event import.
+    public static func advance(_ hash: inout [UInt8], seq: Int, payload: UnsafeRawBufferPointer, rejected: String?) {
+        var sha = SHA256()
+        hash.withUnsafeBytes { sha.update(bufferPointer: $0) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { digits in
+            var n = writeDecimal(seq, into: digits)
+            digits[n] = 0x0A
+            n += 1
+            sha.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: digits[..<n])))
         }
-        let digest = SHA256.hash(data: scratch)
-        hash.removeAll(keepingCapacity: true)
-        digest.withUnsafeBytes { hash.append(contentsOf: $0) }
+        sha.update(bufferPointer: payload)
+        if var rejected {
+            withUnsafeBytes(of: (UInt8(0x0A), UInt8(ascii: "r"), UInt8(ascii: ":"))) { sha.update(bufferPointer: $0) }
+            rejected.withUTF8 { sha.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        } else {
+            withUnsafeBytes(of: UInt8(0x0A)) { sha.update(bufferPointer: $0) }
+        }
+        let digest = sha.finalize()
+        if hash.count != 32 { hash = [UInt8](repeating: 0, count: 32) }
+        hash.withUnsafeMutableBytes { out in digest.withUnsafeBytes { out.copyMemory(from: $0) } }
     }
 
-    /// Appends the decimal digits of `n` (not negative), as `String(n)` spells them, from the
-    /// most significant one.
-    static func appendDecimal(_ n: Int, to bytes: inout [UInt8]) {
+    /// Writes the decimal digits of `n` (not negative), as `String(n)` spells them, at the
+    /// start of `buffer` (at least 20 bytes); returns how many.
+    static func writeDecimal(_ n: Int, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
         precondition(n >= 0, "sequence numbers are not negative")
         var power = 1
         while power <= n / 10 { power *= 10 }
+        var count = 0
         while power > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(n / power % 10))
+            buffer[count] = UInt8(ascii: "0") + UInt8(n / power % 10)
+            count += 1
             power /= 10
         }
+        return count
     }
 }

@@ -246,7 +246,6 @@ public final class LogWriter {
     private static func commit(_ rows: Rows, _ snapshots: [(seq: Int, at: Seconds, state: [UInt8])], chain: Chain,
                                to queue: DatabaseQueue, path: String) throws(StoreError) {
         var previous = chain.previous
-        var scratch: [UInt8] = []
         do {
             try queue.write { db in
                 if !snapshots.isEmpty {
@@ -279,7 +278,7 @@ public final class LogWriter {
                             nextRejected += 1
                         }
                         let seq = rows.first + i
-                        HashChain.advance(&previous, seq: seq, payload: payload, rejected: rejected, scratch: &scratch)
+                        HashChain.advance(&previous, seq: seq, payload: UnsafeRawBufferPointer(payload), rejected: rejected)
                         sqlite3_bind_int64(s, 1, Int64(seq))
                         sqlite3_bind_int64(s, 2, rows.at[i])
                         sqlite3_bind_text(s, 3, LogWriter.typeNames[Int(rows.type[i])], -1, nil)

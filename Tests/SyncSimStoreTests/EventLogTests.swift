@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import Testing
@@ -144,10 +145,31 @@ func sampleLog(_ dir: String, seed: UInt64 = 7, events count: Int = 300) throws 
         var numbers = [0, 1, 9, 10, 11, 99, 100, 101, 999_999, 1_000_000, 1_234_567, Int.max]
         var random = SplitMix64(seed: 4)
         for _ in 0..<1000 { numbers.append(Int(random.next() >> (1 + random.next() % 63))) }
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 24)
+        defer { buffer.deallocate() }
         for n in numbers {
-            var bytes: [UInt8] = [7]
-            HashChain.appendDecimal(n, to: &bytes)
-            #expect(bytes == [7] + Array(String(n).utf8), "\(n)")
+            let count = HashChain.writeDecimal(n, into: buffer)
+            #expect(Array(buffer[..<count]) == Array(String(n).utf8), "\(n)")
+        }
+    }
+
+    /// Each row's hash is the SHA-256 of the previous hash, `SEQ\nPAYLOAD\n`, and `r:REASON`
+    /// for a rejected event, however the parts are fed to it: checked against the hash of the
+    /// row's bytes gathered in one array, for rows with and without rejections, empty and long
+    /// payloads, non-ASCII reasons.
+    @Test func aRowsHashIsTheHashOfItsBytes() {
+        var random = SplitMix64(seed: 9)
+        var previous = HashChain.genesis
+        let reasons: [String?] = [nil, nil, "Marketo cannot create accounts in Dynamics (R5)", "caf\u{E9} \u{1F600}", ""]
+        for row in 0..<500 {
+            let payload = (0..<Int(random.next() % 300)).map { _ in UInt8(32 + random.next() % 90) }
+            let rejected = reasons[Int(random.next() % UInt64(reasons.count))]
+            let seq = row == 0 ? 0 : Int(random.next() >> 20)
+            var expected = previous + Array(String(seq).utf8) + [0x0A] + payload
+            expected += rejected.map { Array("\nr:\($0)".utf8) } ?? [0x0A]
+            let digest = Array(SHA256.hash(data: expected))
+            payload.withUnsafeBytes { HashChain.advance(&previous, seq: seq, payload: $0, rejected: rejected) }
+            #expect(previous == digest, "row \(row)")
         }
     }
 
