@@ -243,8 +243,8 @@ enum Importer {
         (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     }
 
-    /// `sha256:` digest of a file, read in chunks into one buffer (the digest comes before
-    /// anything else of an import: a `Data` per chunk cost as much as the hashing).
+    /// `sha256:` digest of a file, read in chunks into one buffer (a `Data` per chunk cost as
+    /// much as the hashing).
     static func fileDigest(_ path: String) throws(LoadError) -> String {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
