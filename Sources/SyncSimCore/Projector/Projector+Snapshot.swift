@@ -346,11 +346,6 @@ extension Projector {
     }
 }
 
-/// Appends snapshot fields: varints, zigzag integers, length-prefixed UTF-8.
-///
-/// Into a buffer of its own, written through a pointer: a snapshot is millions of writes of a
-/// byte or a few, and an array's append (a uniqueness check and a capacity check, a call for a
-/// run of bytes) cost more than the writing. Not copyable: the buffer has one owner, which frees it.
 /// A snapshot put together from ranges of the last snapshot's bytes (what did not change) and
 /// of bytes written for this one, each copied once into the result.
 struct SnapshotAssembly: ~Copyable {
@@ -408,6 +403,11 @@ struct SnapshotAssembly: ~Copyable {
     }
 }
 
+/// Appends snapshot fields: varints, zigzag integers, length-prefixed UTF-8.
+///
+/// Into a buffer of its own, written through a pointer: a snapshot is millions of writes of a
+/// byte or a few, and an array's append (a uniqueness check and a capacity check, a call for a
+/// run of bytes) cost more than the writing. Not copyable: the buffer has one owner, which frees it.
 struct SnapshotWriter: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     /// Bytes written so far.
@@ -471,10 +471,6 @@ struct SnapshotWriter: ~Copyable {
     }
 
     mutating func append(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { append($0) } }
-    mutating func append(_ bytes: ArraySlice<UInt8>) { bytes.withUnsafeBufferPointer { append($0) } }
-    mutating func append(_ other: borrowing SnapshotWriter) {
-        append(UnsafeBufferPointer(start: other.base, count: other.count))
-    }
 
     @inline(__always)
     mutating func uint(_ v: UInt64) {
