@@ -1,4 +1,3 @@
-import CPrefetch
 /// The fields an event names and their values (`null` clears a field): each name once, in
 /// canonical order (by UTF-8 bytes, as canonical JSON writes them).
 ///
@@ -17,8 +16,7 @@ public struct EventFields: Sendable, Equatable, RandomAccessCollection, Expressi
     func prefetch() {
         entries.withUnsafeBufferPointer { b in
             guard let p = b.baseAddress else { return }
-            syncsim_prefetch(UnsafeRawPointer(p) - 32)  // the array's header: its count
-            syncsim_prefetch(UnsafeRawPointer(p) + 32)
+            Projector.Prefetcher.prefetchBuffer(UnsafeRawPointer(p) - 32)  // elements follow a 32-byte header
         }
     }
 

@@ -65,17 +65,7 @@ struct Interner: Sendable {
     /// word) alone, without comparing longer names: for prefetching only, never for an answer.
     func likelyID(_ k: Key) -> Int32? {
         guard !slots.isEmpty else { return nil }
-        let mask = slotCount - 1
-        let tag = k.hash & 0xFFFF_FFFF_0000_0000
-        var i = Int(truncatingIfNeeded: k.hash) & mask
-        while true {
-            let e = slots[2 * i]
-            if e == 0 { return nil }
-            if e & 0xFFFF_FFFF_0000_0000 == tag, k.inline == 0 || slots[2 * i + 1] == k.inline {
-                return Int32(truncatingIfNeeded: e & 0xFFFF_FFFF) - 1
-            }
-            i = (i + 1) & mask
-        }
+        return probe(k) { slot, _ in k.inline == 0 || slots[2 * slot + 1] == k.inline }.id
     }
 
     /// A few names looked up lately, by their `String`'s two raw words, with their ids: three words
@@ -110,6 +100,14 @@ struct Interner: Sendable {
     private static func entry(_ id: Int32, _ h: UInt64) -> UInt64 { (h & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(id) + 1) }
 
     private func find(_ name: String, _ k: Key) -> (slot: Int, id: Int32?) {
+        // A short ASCII name is its inline word; only a longer one can equal a longer one.
+        probe(k) { slot, id in k.inline != 0 ? slots[2 * slot + 1] == k.inline : names[Int(id)] == name }
+    }
+
+    /// Walks the slots from `k`'s: the first whose hash agrees with `k`'s and that `matches`, or
+    /// the empty slot where `k` would go.
+    @inline(__always)
+    private func probe(_ k: Key, _ matches: (_ slot: Int, _ id: Int32) -> Bool) -> (slot: Int, id: Int32?) {
         let mask = slotCount - 1
         let tag = k.hash & 0xFFFF_FFFF_0000_0000
         var i = Int(truncatingIfNeeded: k.hash) & mask
@@ -118,8 +116,7 @@ struct Interner: Sendable {
             if e == 0 { return (i, nil) }
             if e & 0xFFFF_FFFF_0000_0000 == tag {
                 let id = Int32(truncatingIfNeeded: e & 0xFFFF_FFFF) - 1
-                // A short ASCII name is its inline word; only a longer one can equal a longer one.
-                if k.inline != 0 ? slots[2 * i + 1] == k.inline : names[Int(id)] == name { return (i, id) }
+                if matches(i, id) { return (i, id) }
             }
             i = (i + 1) & mask
         }
@@ -150,10 +147,7 @@ struct Interner: Sendable {
         // The slot of a key a little further on is asked for while this one goes in.
         let ahead = 16
         for (id, k) in keys.enumerated() {
-            if id + ahead < keys.count {
-                let j = Int(truncatingIfNeeded: keys[id + ahead].hash) & mask
-                slots.withUnsafeBufferPointer { syncsim_prefetch($0.baseAddress! + 2 * j) }
-            }
+            if id + ahead < keys.count { prefetch(keys[id + ahead]) }
             let tag = k.hash & 0xFFFF_FFFF_0000_0000
             var i = Int(truncatingIfNeeded: k.hash) & mask
             while slots[2 * i] != 0 {
@@ -293,15 +287,6 @@ struct FieldValues: Sendable, Equatable {
     /// Values already in increasing field order, none of them `null`.
     init(sorted entries: [Entry]) {
         self.entries = entries
-    }
-
-    /// Asks for the entries' cache lines (see ``Projector/Prefetcher``).
-    func prefetch() {
-        entries.withUnsafeBufferPointer { b in
-            guard let p = b.baseAddress else { return }
-            syncsim_prefetch(UnsafeRawPointer(p) - 32)  // the array's header: its count
-            syncsim_prefetch(p)
-        }
     }
 
     func value(_ field: Int32) -> Value? {

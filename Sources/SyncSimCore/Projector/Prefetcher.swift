@@ -128,6 +128,12 @@ extension Projector {
         /// array would retain the buffer, a write that waits for the very line asked for.
         static func prefetchArray(at address: UnsafeRawPointer) {
             guard let start = arrayBuffer(at: address) else { return }
+            prefetchBuffer(start)
+        }
+
+        /// Asks for the first lines of an array's buffer: its header, with the count, and the
+        /// first elements.
+        static func prefetchBuffer(_ start: UnsafeRawPointer) {
             syncsim_prefetch(start)
             syncsim_prefetch(start + 64)
         }
