@@ -8,9 +8,8 @@ public enum HashChain {
     public static let genesis = [UInt8](repeating: 0, count: 32)
 
     /// Replaces `hash`, the previous row's hash, by the hash of the row. The row's parts are
-    /// hashed where they are, one after another: gathering them into one buffer first, and
-    /// hashing that through the generic `Data` path, cost the commit thread an eighth of a
-    /// million-event import.
+    /// hashed where they are, one after another, rather than gathered into one buffer first
+    /// (the writer hashes each payload in its batch's buffer, `verify` in its string).
     public static func advance(_ hash: inout [UInt8], seq: Int, payload: UnsafeRawBufferPointer, rejected: String?) {
         var sha = SHA256()
         hash.withUnsafeBytes { sha.update(bufferPointer: $0) }
