@@ -266,46 +266,75 @@ public final class LogWriter {
                     }
                     sqlite3_clear_bindings(s)
                 }
-                let statement = try db.cachedStatement(sql: "INSERT INTO events (seq, at, type, payload, rejected, hash) VALUES (?, ?, ?, ?, ?, ?)")
-                let s = statement.sqliteStatement
+                // Most rows go in by statements of ``rowsPerInsert`` rows: a statement's step and
+                // reset, and the seek for where its first row goes, are paid once for all of them.
+                let one = try db.cachedStatement(sql: Self.insertOne).sqliteStatement
+                let many = try db.cachedStatement(sql: Self.insertMany).sqliteStatement
+                // The hashes of a statement's rows, bound in place until it has run.
+                let hashes = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * Self.rowsPerInsert, alignment: 8)
+                defer { hashes.deallocate() }
                 var nextRejected = 0  // in rows.rejected
                 try rows.payloads.bytes.withUnsafeBufferPointer { payloads in
-                    for i in 0..<rows.count {
-                        let payload = UnsafeBufferPointer(rebasing: payloads[rows.payloads.range(i)])
-                        var rejected: String?
-                        if nextRejected < rows.rejected.count, rows.rejected[nextRejected].row == i {
-                            rejected = rows.rejected[nextRejected].reason
-                            nextRejected += 1
+                    var i = 0
+                    while i < rows.count {
+                        let n = rows.count - i >= Self.rowsPerInsert ? Self.rowsPerInsert : 1
+                        let s = n == 1 ? one : many
+                        for j in 0..<n {
+                            let row = i + j
+                            let payload = UnsafeBufferPointer(rebasing: payloads[rows.payloads.range(row)])
+                            var rejected: String?
+                            if nextRejected < rows.rejected.count, rows.rejected[nextRejected].row == row {
+                                rejected = rows.rejected[nextRejected].reason
+                                nextRejected += 1
+                            }
+                            let seq = rows.first + row
+                            HashChain.advance(&previous, seq: seq, payload: UnsafeRawBufferPointer(payload), rejected: rejected)
+                            let hash = hashes.baseAddress! + 32 * j
+                            previous.withUnsafeBytes { hash.copyMemory(from: $0.baseAddress!, byteCount: 32) }
+                            let k = Int32(6 * j)
+                            sqlite3_bind_int64(s, k + 1, Int64(seq))
+                            sqlite3_bind_int64(s, k + 2, rows.at[row])
+                            sqlite3_bind_text(s, k + 3, LogWriter.typeNames[Int(rows.type[row])], -1, nil)
+                            // Every payload is a JSON object, so the buffer has an address.
+                            sqlite3_bind_text(s, k + 4, UnsafeRawPointer(payload.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(payload.count), nil)
+                            if let rejected {
+                                sqlite3_bind_text(s, k + 5, rejected, -1, SQLITE_TRANSIENT)
+                            } else {
+                                sqlite3_bind_null(s, k + 5)
+                            }
+                            sqlite3_bind_blob(s, k + 6, hash, 32, nil)
                         }
-                        let seq = rows.first + i
-                        HashChain.advance(&previous, seq: seq, payload: UnsafeRawBufferPointer(payload), rejected: rejected)
-                        sqlite3_bind_int64(s, 1, Int64(seq))
-                        sqlite3_bind_int64(s, 2, rows.at[i])
-                        sqlite3_bind_text(s, 3, LogWriter.typeNames[Int(rows.type[i])], -1, nil)
-                        // Every payload is a JSON object, so the buffer has an address.
-                        sqlite3_bind_text(s, 4, UnsafeRawPointer(payload.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(payload.count), nil)
-                        if let rejected {
-                            sqlite3_bind_text(s, 5, rejected, -1, SQLITE_TRANSIENT)
-                        } else {
-                            sqlite3_bind_null(s, 5)
-                        }
-                        let rc: Int32 = previous.withUnsafeBufferPointer { h in
-                            sqlite3_bind_blob(s, 6, h.baseAddress, Int32(h.count), nil)
-                            let rc = sqlite3_step(s)
-                            sqlite3_reset(s)
-                            return rc
-                        }
+                        let rc = sqlite3_step(s)
+                        sqlite3_reset(s)
                         guard rc == SQLITE_DONE else {
                             throw db.sqliteError(rc)
                         }
+                        i += n
                     }
                 }
-                sqlite3_clear_bindings(s)
+                // No pointer into the batch or the hashes outlives the commit.
+                sqlite3_clear_bindings(one)
+                sqlite3_clear_bindings(many)
             }
             chain.previous = previous
         } catch {
             throw .database(path: path, reason: "cannot append to the log: \(EventLog.describe(error))")
         }
+    }
+
+    /// Rows inserted by one statement, but for a batch's last few.
+    static let rowsPerInsert = 64
+
+    /// Inserts of one event and of ``rowsPerInsert`` events.
+    static let insertOne = insertSQL(rows: 1), insertMany = insertSQL(rows: rowsPerInsert)
+
+    /// `OR FAIL`: a statement of many rows that meets a conflict stops there, and the commit
+    /// rolls back the whole transaction; with SQLite's default (`ABORT`) it would undo its own
+    /// rows, and so copy each page it changes into a statement journal first (a temporary file:
+    /// seven times the writes of the rows themselves).
+    static func insertSQL(rows: Int) -> String {
+        "INSERT OR FAIL INTO events (seq, at, type, payload, rejected, hash) VALUES "
+            + Array(repeating: "(?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
     }
 
     /// Commits what remains and closes the log.

@@ -46,42 +46,62 @@ func rawRead(_ path: String) -> ([RawRow], Double) {
     return (rows, Double(rows.count) / t)
 }
 
-/// Inserts the rows into a fresh database of the same table, in one transaction.
-func rawInsert(_ rows: [RawRow], into path: String) -> Double {
+/// Inserts the rows into a fresh database of the same table, in one transaction, `perStatement`
+/// rows by each run of a prepared insert (the rest one by one); returns rows per second. The
+/// texts are bound in place from one buffer, as the log's writer binds them.
+func rawInsert(_ rows: [RawRow], into path: String, perStatement: Int = 1) -> Double {
     unlink(path)
     var db: OpaquePointer?
     check(sqlite3_open(path, &db), db, "open")
     check(sqlite3_exec(db, "PRAGMA page_size=65536; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=100; CREATE TABLE events (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, type TEXT NOT NULL, payload TEXT NOT NULL, rejected TEXT, hash BLOB NOT NULL);", nil, nil, nil), db, "schema")
-    var st: OpaquePointer?
-    check(sqlite3_prepare_v2(db, "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)", -1, &st, nil), db, "prepare")
+    // Each row's type, payload, reason and hash, end to end; its numbers apart.
+    var packed: [UInt8] = []
+    var starts: [Int] = []
+    let seqs = rows.map(\.seq), ats = rows.map(\.at), rejected = rows.map { $0.rejected != nil }
+    for r in rows {
+        for column in [r.type, r.payload, r.rejected ?? [], r.hash] {
+            starts.append(packed.count)
+            packed += column
+        }
+    }
+    starts.append(packed.count)
+    func prepare(_ n: Int) -> OpaquePointer? {
+        var st: OpaquePointer?
+        // OR FAIL, as the log's writer inserts: a statement of many rows needs no statement journal.
+        let sql = "INSERT OR FAIL INTO events VALUES " + Array(repeating: "(?, ?, ?, ?, ?, ?)", count: n).joined(separator: ", ")
+        check(sqlite3_prepare_v2(db, sql, -1, &st, nil), db, "prepare")
+        return st
+    }
+    let one = prepare(1), many = prepare(perStatement)
     let t0 = now()
     check(sqlite3_exec(db, "BEGIN", nil, nil, nil), db, "begin")
-    for r in rows {
-        sqlite3_bind_int64(st, 1, r.seq)
-        sqlite3_bind_int64(st, 2, r.at)
-        r.type.withUnsafeBufferPointer { p in
-            r.payload.withUnsafeBufferPointer { q in
-                r.hash.withUnsafeBufferPointer { h in
-                    sqlite3_bind_text(st, 3, UnsafeRawPointer(p.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(p.count), nil)
-                    sqlite3_bind_text(st, 4, UnsafeRawPointer(q.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(q.count), nil)
-                    sqlite3_bind_blob(st, 6, h.baseAddress, Int32(h.count), nil)
-                    if let rj = r.rejected {
-                        rj.withUnsafeBufferPointer { j in
-                            _ = sqlite3_bind_text(st, 5, UnsafeRawPointer(j.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(j.count), nil)
-                            check(sqlite3_step(st), db, "insert")
-                        }
-                    } else {
-                        sqlite3_bind_null(st, 5)
-                        check(sqlite3_step(st), db, "insert")
-                    }
-                }
-            }
+    packed.withUnsafeBufferPointer { bytes in
+        let base = UnsafeRawPointer(bytes.baseAddress!)
+        func text(_ st: OpaquePointer?, _ k: Int32, _ c: Int) {
+            sqlite3_bind_text(st, k, base.advanced(by: starts[c]).assumingMemoryBound(to: CChar.self), Int32(starts[c + 1] - starts[c]), nil)
         }
-        sqlite3_reset(st)
+        var i = 0
+        while i < rows.count {
+            let n = rows.count - i >= perStatement ? perStatement : 1
+            let st = n == 1 ? one : many
+            for j in 0..<n {
+                let k = Int32(6 * j), c = 4 * (i + j)
+                sqlite3_bind_int64(st, k + 1, seqs[i + j])
+                sqlite3_bind_int64(st, k + 2, ats[i + j])
+                text(st, k + 3, c)
+                text(st, k + 4, c + 1)
+                if rejected[i + j] { text(st, k + 5, c + 2) } else { sqlite3_bind_null(st, k + 5) }
+                sqlite3_bind_blob(st, k + 6, base.advanced(by: starts[c + 3]), 32, nil)
+            }
+            check(sqlite3_step(st), db, "insert")
+            sqlite3_reset(st)
+            i += n
+        }
     }
     check(sqlite3_exec(db, "COMMIT", nil, nil, nil), db, "commit")
     let t = now() - t0
-    sqlite3_finalize(st)
+    sqlite3_finalize(one)
+    sqlite3_finalize(many)
     sqlite3_close(db)
     unlink(path); unlink(path + "-wal"); unlink(path + "-shm")
     return Double(rows.count) / t
@@ -108,7 +128,7 @@ func median(rounds: Int, _ body: () -> Void) -> Double {
     return times.sorted()[times.count / 2]
 }
 
-let usage = "usage: syncsim-bench raw LOG | replay LOG | read LOG | fold LOG | snapshots LOG | at LOG SECONDS"
+let usage = "usage: syncsim-bench raw LOG | replay LOG | read LOG | fold LOG | snapshots LOG | chain LOG | at LOG SECONDS"
 let args = CommandLine.arguments
 guard args.count >= 3 else {
     print(usage)
@@ -117,9 +137,13 @@ guard args.count >= 3 else {
 switch args[1] {
 case "raw":
     let (rows, readRate) = rawRead(args[2])
+    // One row per run of the statement (the limit the import is measured against), then 64 at a
+    // time, as the log's writer inserts them.
     let insertRate = rawInsert(rows, into: args[2] + ".raw-bench")
+    let insert64Rate = rawInsert(rows, into: args[2] + ".raw-bench", perStatement: 64)
     print("raw_read_rows_per_s \(Int(readRate))")
     print("raw_insert_rows_per_s \(Int(insertRate))")
+    print("raw_insert64_rows_per_s \(Int(insert64Rate))")
 case "replay":
     // Reading, decoding and folding, as `show` without checkpoints does it.
     measure {
@@ -177,6 +201,25 @@ case "snapshots":
         print("snapshot_bytes \(bytes)")
         print("snapshots_ms \(String(format: "%.1f", seconds * 1000))")
     }
+case "chain":
+    // The hash chain alone, as the commit thread computes it, over the log's rows in memory
+    // (median of 5 passes; the chain's last hash is checked against the log's).
+    let (rows, _) = rawRead(args[2])
+    var last: [UInt8] = []
+    let t = median(rounds: 5) {
+        var hash = HashChain.genesis
+        for r in rows {
+            let rejected = r.rejected.map { String(decoding: $0, as: UTF8.self) }
+            r.payload.withUnsafeBytes { HashChain.advance(&hash, seq: Int(r.seq), payload: $0, rejected: rejected) }
+        }
+        last = hash
+    }
+    guard last == rows.last?.hash else {
+        print("error: the chain's last hash is not the log's")
+        exit(2)
+    }
+    print("chain_rows_per_s \(Int(Double(rows.count) / t))")
+    print("chain_ns_per_row \(String(format: "%.0f", t * 1e9 / Double(rows.count)))")
 case "at":
     // The stages of `show --at T`, then the checkpoint's encoding and decoding on their own
     // (median of SYNCSIM_BENCH_ROUNDS runs, default 1).

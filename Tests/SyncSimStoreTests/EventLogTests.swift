@@ -70,6 +70,29 @@ func sampleLog(_ dir: String, seed: UInt64 = 7, events count: Int = 300) throws 
         }
     }
 
+    /// Rows go in by statements of many rows (`OR FAIL`, so that no statement journal is written):
+    /// a statement that meets a conflict fails its commit, and none of the batch stays, not even
+    /// the rows the statement had put in before the conflict.
+    @Test func aCommitThatMeetsAConflictLeavesNoneOfItsBatch() throws {
+        let dir = tempDir()
+        let path = dir + "/log.db"
+        let header = LogHeader(scenario: "s", title: "S", sourceFile: "s.jsonl", sourceDigest: "sha256:00", rules: SyncRules(), overrides: [])
+        let writer = try LogWriter(path: path, header: header)
+        // A row where the writer's 30th event goes (inside its first statement), put there behind its back.
+        let other = try DatabaseQueue(path: path)
+        try other.write { db in
+            try db.execute(sql: "INSERT INTO events (seq, at, type, payload, hash) VALUES (30, 0, 'x', '{}', x'00')")
+        }
+        try other.close()
+        for i in 0..<(LogWriter.rowsPerInsert * 2) {
+            try writer.append(Event(at: Int64(i), kind: .accountCreate(account: "a\(i)", fields: [:])), rejected: nil)
+        }
+        #expect(throws: StoreError.self) { try writer.finish() }
+        let seqs = try DatabaseQueue(path: path).read { db in try Int.fetchAll(db, sql: "SELECT seq FROM events ORDER BY seq") }
+        #expect(seqs == [0, 30])
+        withExtendedLifetime(writer) {}
+    }
+
     /// A new log is written without waiting for the disk and made durable when it is finished;
     /// a log that already holds events is appended to waiting for it, as before.
     @Test func onlyANewLogIsWrittenWithoutWaitingForTheDisk() throws {
