@@ -8,25 +8,32 @@ public enum HashChain {
     public static let genesis = [UInt8](repeating: 0, count: 32)
 
     /// Replaces `hash`, the previous row's hash, by the hash of the row. The row's parts are
-    /// hashed where they are, one after another, rather than gathered into one buffer first
-    /// (the writer hashes each payload in its batch's buffer, `verify` in its string).
+    /// gathered into one buffer on the stack and hashed in one call: each call into the hasher
+    /// costs about as much as hashing a block, and a row is two or three blocks.
     public static func advance(_ hash: inout [UInt8], seq: Int, payload: UnsafeRawBufferPointer, rejected: String?) {
-        var sha = SHA256()
-        hash.withUnsafeBytes { sha.update(bufferPointer: $0) }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { digits in
-            var n = writeDecimal(seq, into: digits)
-            digits[n] = 0x0A
+        var rejected = rejected
+        let capacity = 32 + 21 + payload.count + 3 + (rejected?.utf8.count ?? 0)
+        let digest = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer -> SHA256.Digest in
+            var n = 0
+            func put(_ bytes: UnsafeRawBufferPointer) {
+                UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[n...])).copyMemory(from: bytes)
+                n += bytes.count
+            }
+            hash.withUnsafeBytes { put($0) }
+            n += writeDecimal(seq, into: UnsafeMutableBufferPointer(rebasing: buffer[n...]))
+            buffer[n] = 0x0A
             n += 1
-            sha.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: digits[..<n])))
+            put(payload)
+            buffer[n] = 0x0A
+            n += 1
+            if rejected != nil {
+                buffer[n] = UInt8(ascii: "r")
+                buffer[n + 1] = UInt8(ascii: ":")
+                n += 2
+                rejected!.withUTF8 { put(UnsafeRawBufferPointer($0)) }
+            }
+            return SHA256.hash(data: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[..<n])))
         }
-        sha.update(bufferPointer: payload)
-        if var rejected {
-            withUnsafeBytes(of: (UInt8(0x0A), UInt8(ascii: "r"), UInt8(ascii: ":"))) { sha.update(bufferPointer: $0) }
-            rejected.withUTF8 { sha.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-        } else {
-            withUnsafeBytes(of: UInt8(0x0A)) { sha.update(bufferPointer: $0) }
-        }
-        let digest = sha.finalize()
         if hash.count != 32 { hash = [UInt8](repeating: 0, count: 32) }
         hash.withUnsafeMutableBytes { out in digest.withUnsafeBytes { out.copyMemory(from: $0) } }
     }
@@ -35,13 +42,14 @@ public enum HashChain {
     /// start of `buffer` (at least 20 bytes); returns how many.
     static func writeDecimal(_ n: Int, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
         precondition(n >= 0, "sequence numbers are not negative")
-        var power = 1
-        while power <= n / 10 { power *= 10 }
-        var count = 0
-        while power > 0 {
-            buffer[count] = UInt8(ascii: "0") + UInt8(n / power % 10)
-            count += 1
-            power /= 10
+        var count = 1
+        var rest = n / 10
+        while rest > 0 { count += 1; rest /= 10 }
+        // From the last digit back: one division by ten (a multiplication) per digit.
+        var v = n
+        for i in stride(from: count - 1, through: 0, by: -1) {
+            buffer[i] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
         }
         return count
     }
