@@ -113,8 +113,12 @@ enum Importer {
     /// them on a thread of its own.
     static func appendAll(from reader: EventStreamReader, first: Event?, seq: inout Int, to writer: LogWriter,
                           projector: inout Projector, checkpointEvery: Int, progress: Progress) throws {
-        // Each put is one batch (a pipe's element): the pipe's own batching is not needed.
-        let pipe = BatchPipe<Batch>()
+        // Each put is one batch (a pipe's element): the pipe's own batching is not needed. Room for
+        // 32 batches (32,768 events, about 18 MB), not the default 8: the reading thread fills the
+        // gaps the other two leave (while the projecting thread waits for a commit, say) for longer
+        // before it finds the pipe full (a million-event import 5.6% faster, in fourteen
+        // interleaved pairs; 64 batches no faster).
+        let pipe = BatchPipe<Batch>(capacity: 32)
         let handoff = Handoff(reader: reader)
         let size = BatchPipe<Batch>.batchSize
         // The reading thread runs ahead by the pipe's batches, and has time to spare: on two
