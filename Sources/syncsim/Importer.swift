@@ -158,10 +158,13 @@ enum Importer {
         var prefetcher = Projector.Prefetcher()
         while true {
             let (batches, failure) = pipe.take()
-            guard let batch = batches?.first else {
+            guard let batches, let batch = batches.first else {
                 if let failure { throw failure }
                 return
             }
+            // Handed back when done, for the reading thread to free: the events and their bytes
+            // were allocated there (and freeing a thousand events took this thread's time).
+            defer { pipe.giveBack(batches) }
             // By index, so the events are lent to `append`, not copied.
             let ahead = Projector.Prefetcher.distance
             for i in 0..<min(ahead, batch.count) { prefetcher.enter(batch.events[i], projector) }
