@@ -116,6 +116,22 @@ extension Projector {
             }
         }
 
+        /// For a snapshot about to encode account `ai`: at step 2 its Dynamics and Marketo records,
+        /// at step 1 (the records in by then) their fields and the company's local edits.
+        static func prefetchAccount(_ ai: Int, step: Int, dynamics: UnsafeBufferPointer<DynamicsAccount?>,
+                                    companies: UnsafeBufferPointer<Company?>) {
+            if step == 2 {
+                syncsim_prefetch(dynamics.baseAddress! + ai)
+                syncsim_prefetch(companies.baseAddress! + ai)
+                return
+            }
+            prefetchFields(of: dynamics.baseAddress! + ai)
+            prefetchFields(of: companies.baseAddress! + ai)
+            if companies[ai] != nil {
+                prefetchArray(at: UnsafeRawPointer(companies.baseAddress! + ai) + Company.localEditsOffset)
+            }
+        }
+
         /// Asks for the first lines of the fields of the record at `record` (a Dynamics account or
         /// a company), if there is one.
         static func prefetchFields<R: HasFields>(of record: UnsafePointer<R?>) {

@@ -72,10 +72,19 @@ extension Projector {
             cache[keyPath: part] = SnapshotCache.Part(count: count, range: start..<a.position)
         }
         /// Encodes the pieces whose version the cache does not hold: their ranges, in order.
-        func changed(_ versions: [UInt64], _ old: SnapshotCache.Pieces, _ encode: (Int, inout SnapshotWriter) -> Void) -> [Range<Int>] {
+        /// `ahead(k, step)`, if given, is told of the pieces to come: step 2 two pieces to be encoded
+        /// ahead, step 1 one ahead (to ask the processor for what encoding them will read).
+        func changed(_ versions: [UInt64], _ old: SnapshotCache.Pieces, ahead: ((Int, Int) -> Void)? = nil,
+                     _ encode: (Int, inout SnapshotWriter) -> Void) -> [Range<Int>] {
+            let todo = versions.indices.filter { !old.holds($0, at: versions[$0]) }
             var ranges: [Range<Int>] = []
-            for k in versions.indices where !old.holds(k, at: versions[k]) {
-                ranges.append(a.encode { encode(k, &$0) })
+            ranges.reserveCapacity(todo.count)
+            for n in todo.indices {
+                if let ahead {
+                    if n + 2 < todo.count { ahead(todo[n + 2], 2) }
+                    if n + 1 < todo.count { ahead(todo[n + 1], 1) }
+                }
+                ranges.append(a.encode { encode(todo[n], &$0) })
             }
             return ranges
         }
@@ -150,12 +159,11 @@ extension Projector {
         // The accounts, each a piece.
         let accountPieces = dynamicsAccounts.withUnsafeBufferPointer { dynamics in
             companies.withUnsafeBufferPointer { companies in
-                changed(accountVersions, cache.accounts) { ai, w in
-                    // The fields of an account a little further on, scattered on the heap, are on their way meanwhile.
-                    if ai + 2 < dynamics.count {
-                        Prefetcher.prefetchFields(of: dynamics.baseAddress! + ai + 2)
-                        Prefetcher.prefetchFields(of: companies.baseAddress! + ai + 2)
-                    }
+                // What the next accounts to encode will read, scattered on the heap, is on its way
+                // meanwhile: their records two ahead, then their arrays one ahead.
+                changed(accountVersions, cache.accounts, ahead: { ai, step in
+                    Prefetcher.prefetchAccount(ai, step: step, dynamics: dynamics, companies: companies)
+                }) { ai, w in
                     w.bool(dynamics[ai] != nil)
                     if dynamics[ai] != nil { w.fields(dynamics[ai]!.fields); w.bool(dynamics[ai]!.deleted) }
                     w.bool(companies[ai] != nil)
