@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import SyncSimCore
 @testable import SyncSimScenario
@@ -167,6 +168,45 @@ import SyncSimCore
     @Test func emptyStreamIsValid() throws {
         #expect(try ScenarioLoader.load(bytes: [], file: "e.jsonl").scenario.events.isEmpty)
         #expect(try ScenarioLoader.load(bytes: Array("\n\n".utf8), file: "e.jsonl").scenario.events.isEmpty)
+    }
+
+    /// A stream read from its file gives what the same bytes give from memory: lines that cross
+    /// the reader's 1 MB reads, a line longer than two of them, CRLF endings and a last line
+    /// without a newline; an error after the long line still names its line.
+    @Test func aFileIsReadAcrossItsChunks() throws {
+        var lines = [#"{"at": 0, "type": "dynamics.account.create", "account": "a", "fields": {"n": 0}}"#]
+        for i in 1...30_000 {
+            lines.append(#"{"at": \#(i), "type": "dynamics.account.update", "account": "a", "fields": {"n": \#(i)}}"# + (i % 7 == 0 ? "\r" : ""))
+        }
+        lines.append(#"{"at": 30001, "type": "dynamics.account.update", "account": "a", "fields": {"long": ""# + String(repeating: "x", count: 2_500_000) + #""}}"#)
+        lines.append(#"{"at": 30002, "type": "dynamics.account.update", "account": "a", "fields": {"n": -1}}"#)
+        let bytes = Array(lines.joined(separator: "\n").utf8)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("chunks-\(getpid()).jsonl").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+
+        func all(_ reader: EventStreamReader) throws -> [(Event, Int, [UInt8]?)] {
+            var out: [(Event, Int, [UInt8]?)] = []
+            while let (event, position) = try reader.next() { out.append((event, position.line, reader.canonicalLine.map(Array.init))) }
+            return out
+        }
+        let fromFile = try all(EventStreamReader(path: path))
+        let fromMemory = try all(EventStreamReader(bytes: bytes, file: path))
+        #expect(fromFile.count == 30_003)
+        #expect(fromFile.map(\.0) == fromMemory.map(\.0))
+        #expect(fromFile.map(\.1) == Array(1...30_003))
+        #expect(fromFile.map(\.2) == fromMemory.map(\.2))
+        guard case .accountUpdate(_, let fields) = fromFile[30_001].0.kind else { Issue.record("not an update"); return }
+        #expect(fields["long"] == .string(String(repeating: "x", count: 2_500_000)))
+
+        // The same file with a bad last line: the error names line 30,003.
+        try Data(bytes + Array("\n{\"at\": 1}".utf8)).write(to: URL(fileURLWithPath: path))
+        let reader = try EventStreamReader(path: path)
+        #expect {
+            while try reader.next() != nil {}
+        } throws: { error in
+            (error as? LoadError)?.description.hasPrefix("\(path):30004:") == true
+        }
     }
 
     @Test func errorsNameTheLine() {
