@@ -76,7 +76,7 @@ public final class LogWriter {
     /// Settings of a writing connection. The WAL is copied into the database every 100 pages
     /// (6.4 MB) rather than SQLite's 1,000: the commit thread does it as it goes, and closing the
     /// log no longer copies up to 64 MB on the main thread after the last batch.
-    static let writerPragmas = "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 100"
+    public static let writerPragmas = "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 100"
 
     /// A new log is written without waiting for the disk at every copy of the WAL into the
     /// database (two `fsync`s each time: without them a million-event import ran 5 to 10%
@@ -86,7 +86,7 @@ public final class LogWriter {
     /// before the end of an import may leave a new log that `verify` refuses, to be imported
     /// again. A log that is appended to keeps ``writerPragmas``: what it already held is never
     /// put at risk.
-    static let newLogPragmas = "PRAGMA synchronous = OFF; PRAGMA wal_autocheckpoint = 100"
+    public static let newLogPragmas = "PRAGMA synchronous = OFF; PRAGMA wal_autocheckpoint = 100"
 
     /// Creates the log file at `path`, takes its writer lock and commits its header.
     public convenience init(path: String, header: LogHeader) throws(StoreError) {

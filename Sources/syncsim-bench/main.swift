@@ -53,7 +53,9 @@ func rawInsert(_ rows: [RawRow], into path: String, perStatement: Int = 1) -> Do
     unlink(path)
     var db: OpaquePointer?
     check(sqlite3_open(path, &db), db, "open")
-    check(sqlite3_exec(db, "PRAGMA page_size=65536; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=100; CREATE TABLE events (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, type TEXT NOT NULL, payload TEXT NOT NULL, rejected TEXT, hash BLOB NOT NULL);", nil, nil, nil), db, "schema")
+    // The settings the log's writer gives a new log; after the commit, the last copy of the
+    // write-ahead log into the database, waiting for the disk, as the writer's `finish` does.
+    check(sqlite3_exec(db, "PRAGMA page_size=65536; PRAGMA journal_mode=WAL; \(LogWriter.newLogPragmas); CREATE TABLE events (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, type TEXT NOT NULL, payload TEXT NOT NULL, rejected TEXT, hash BLOB NOT NULL);", nil, nil, nil), db, "schema")
     // Each row's type, payload, reason and hash, end to end; its numbers apart.
     var packed: [UInt8] = []
     var starts: [Int] = []
@@ -98,7 +100,7 @@ func rawInsert(_ rows: [RawRow], into path: String, perStatement: Int = 1) -> Do
             i += n
         }
     }
-    check(sqlite3_exec(db, "COMMIT", nil, nil, nil), db, "commit")
+    check(sqlite3_exec(db, "COMMIT; \(LogWriter.writerPragmas); PRAGMA wal_checkpoint(TRUNCATE)", nil, nil, nil), db, "commit")
     let t = now() - t0
     sqlite3_finalize(one)
     sqlite3_finalize(many)
