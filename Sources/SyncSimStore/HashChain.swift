@@ -12,27 +12,33 @@ public enum HashChain {
     /// costs about as much as hashing a block, and a row is two or three blocks.
     public static func advance(_ hash: inout [UInt8], seq: Int, payload: UnsafeRawBufferPointer, rejected: String?) {
         var rejected = rejected
-        let capacity = 32 + 21 + payload.count + 3 + (rejected?.utf8.count ?? 0)
+        let capacity = hash.count + 21 + payload.count + 3 + (rejected?.utf8.count ?? 0)
         let digest = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer -> SHA256.Digest in
-            var n = 0
-            func put(_ bytes: UnsafeRawBufferPointer) {
-                UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[n...])).copyMemory(from: bytes)
-                n += bytes.count
+            // Written through a moving pointer, not a counter captured by a nested function:
+            // a captured variable is checked for exclusive access at run time on every use.
+            var p = UnsafeMutableRawPointer(buffer.baseAddress!)
+            hash.withUnsafeBytes { h in
+                if let base = h.baseAddress { p.copyMemory(from: base, byteCount: h.count) }
+                p += h.count
             }
-            hash.withUnsafeBytes { put($0) }
-            n += writeDecimal(seq, into: UnsafeMutableBufferPointer(rebasing: buffer[n...]))
-            buffer[n] = 0x0A
-            n += 1
-            put(payload)
-            buffer[n] = 0x0A
-            n += 1
+            p += writeDecimal(seq, into: UnsafeMutableBufferPointer(start: p.assumingMemoryBound(to: UInt8.self), count: 21))
+            p.storeBytes(of: 0x0A, as: UInt8.self)
+            p += 1
+            if let base = payload.baseAddress { p.copyMemory(from: base, byteCount: payload.count) }
+            p += payload.count
+            p.storeBytes(of: 0x0A, as: UInt8.self)
+            p += 1
             if rejected != nil {
-                buffer[n] = UInt8(ascii: "r")
-                buffer[n + 1] = UInt8(ascii: ":")
-                n += 2
-                rejected!.withUTF8 { put(UnsafeRawBufferPointer($0)) }
+                p.storeBytes(of: UInt8(ascii: "r"), as: UInt8.self)
+                (p + 1).storeBytes(of: UInt8(ascii: ":"), as: UInt8.self)
+                p += 2
+                rejected!.withUTF8 { r in
+                    if let base = r.baseAddress { p.copyMemory(from: base, byteCount: r.count) }
+                    p += r.count
+                }
             }
-            return SHA256.hash(data: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[..<n])))
+            let n = p - UnsafeMutableRawPointer(buffer.baseAddress!)
+            return SHA256.hash(data: UnsafeRawBufferPointer(start: buffer.baseAddress!, count: n))
         }
         if hash.count != 32 { hash = [UInt8](repeating: 0, count: 32) }
         hash.withUnsafeMutableBytes { out in digest.withUnsafeBytes { out.copyMemory(from: $0) } }
