@@ -129,7 +129,9 @@ extension EventStreamReader.State {
             if line == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
             // Each id is asked for as soon as it is read, so the check below finds it in the cache.
-            if sawFirst, let (event, isCanonical) = FastEventDecoder.decodeNoticingCanonical(bytes, noticing: validator.prefetch) {
+            // The validator is reached in place (its `prefetch` is mutating for that): as the
+            // value `validator.prefetch`, it was copied, each of its tables retained, every line.
+            if sawFirst, let (event, isCanonical) = FastEventDecoder.decodeNoticingCanonical(bytes, noticing: { validator.prefetch($0, isContact: $1) }) {
                 if (try? validator.admit(event)) != nil {
                     count += 1
                     canonicalLine = isCanonical ? bytes : nil

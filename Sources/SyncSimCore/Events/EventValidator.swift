@@ -55,8 +55,10 @@ public struct EventValidator: Sendable {
 
     /// Asks for the cache line where checking `id` will look (see ``Interner/prefetch(_:)``):
     /// a reader calls it as soon as it has read an event's id, so that the check after the rest
-    /// of the line does not wait for memory. Changes nothing.
-    public func prefetch(_ id: String, isContact: Bool) {
+    /// of the line does not wait for memory. Changes nothing: it is `mutating` only so that a
+    /// reader's closure reaches the validator in place (called as a non-mutating method from a
+    /// closure, the validator was copied, each of its tables retained, for every line).
+    public mutating func prefetch(_ id: String, isContact: Bool) {
         if isContact { contacts.prefetch(Interner.key(id)) } else { accounts.prefetch(Interner.key(id)) }
     }
 
