@@ -214,9 +214,14 @@ public final class LogWriter {
 
     /// Appends an event whose canonical JSON bytes (``Event/canonicalBytes``) are already made (they are copied).
     public func append(_ event: Event, payload: ArraySlice<UInt8>, rejected: String?) throws(StoreError) {
-        let (at, type) = (event.at, event.kind.typeIndex)
+        try append(at: event.at, typeIndex: event.kind.typeIndex, payload: payload, rejected: rejected)
+    }
+
+    /// Appends an event by its instant, its type (``Event/Kind/typeIndex``) and its canonical
+    /// JSON bytes (copied): for a caller that has handed the event itself on.
+    public func append(at: Seconds, typeIndex: Int, payload: ArraySlice<UInt8>, rejected: String?) throws(StoreError) {
         payload.withUnsafeBufferPointer { payload in
-            batch.append(at: at, type: type, payload: payload, rejected: rejected)
+            batch.append(at: at, type: typeIndex, payload: payload, rejected: rejected)
         }
         if batch.count >= EventLog.batchSize { try flush() }
     }

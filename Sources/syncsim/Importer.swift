@@ -94,6 +94,9 @@ enum Importer {
     /// bytes are end to end in one buffer: one allocation per batch, not one per event.
     struct Batch: Sendable {
         var events: [Event] = []
+        /// What the projecting thread's prefetcher asks for, for each event (worked out here, on
+        /// the reading thread, where the event is made).
+        var hints: [Projector.Prefetcher.Hint] = []
         var payloads: PackedBytes
         /// Bytes of the stream read once each event was read.
         var bytesRead: [Int] = []
@@ -102,11 +105,13 @@ enum Importer {
 
         init(capacity: Int) {
             events.reserveCapacity(capacity)
+            hints.reserveCapacity(capacity)
             payloads = PackedBytes(count: capacity)
             bytesRead.reserveCapacity(capacity)
         }
 
         mutating func append(_ event: consuming Event, payload: ArraySlice<UInt8>, bytesRead read: Int) {
+            hints.append(Projector.Prefetcher.Hint.of(event))
             events.append(event)
             payloads.append(payload)
             bytesRead.append(read)
@@ -175,11 +180,13 @@ enum Importer {
             // Handed back when done, for the reading thread to free: the events and their bytes
             // were allocated there (and freeing a thousand events took this thread's time).
             defer { pipe.giveBack(batches) }
-            // By index, so the events are lent to `append`, not copied.
+            // The prefetcher is given each event's hint, not the event: each event is copied once,
+            // into the projector (passed to the prefetcher, and to the writer apart from the
+            // projector, each was copied again and the copy destroyed).
             let ahead = Projector.Prefetcher.distance
-            for i in 0..<min(ahead, batch.count) { prefetcher.enter(batch.events[i], projector) }
+            for i in 0..<min(ahead, batch.count) { prefetcher.enter(batch.hints[i], projector) }
             for i in 0..<batch.count {
-                if i + ahead < batch.count { prefetcher.enter(batch.events[i + ahead], projector) } else { prefetcher.pass(projector) }
+                if i + ahead < batch.count { prefetcher.enter(batch.hints[i + ahead], projector) } else { prefetcher.pass(projector) }
                 seq += 1
                 try append(batch.events[i], payload: batch.payloads[i], seq: seq, to: writer, projector: &projector,
                            checkpointEvery: checkpointEvery, snapshots: snapshots)
@@ -194,16 +201,18 @@ enum Importer {
 
     /// Appends an event; every `checkpointEvery` events, also a snapshot of the projection,
     /// committed with the batch of events it covers.
-    static func append(_ event: Event, payload: ArraySlice<UInt8>, seq: Int, to writer: LogWriter, projector: inout Projector,
+    static func append(_ event: consuming Event, payload: ArraySlice<UInt8>, seq: Int, to writer: LogWriter, projector: inout Projector,
                        checkpointEvery: Int, snapshots: Projector.SnapshotCache) throws {
-        try writer.append(event, payload: payload, rejected: rejection(&projector, event, seq))
+        // The event goes on into the projector; the writer takes what it needs of it first.
+        let (at, type) = (event.at, event.kind.typeIndex)
+        try writer.append(at: at, typeIndex: type, payload: payload, rejected: rejection(&projector, event, seq))
         if seq % checkpointEvery == 0 {
-            try writer.checkpoint(state: projector.snapshot(reusing: snapshots), at: event.at)
+            try writer.checkpoint(state: projector.snapshot(reusing: snapshots), at: at)
         }
     }
 
     /// Applies `event` and returns its rejection reason, if the rules reject it.
-    static func rejection(_ projector: inout Projector, _ event: Event, _ seq: Int) -> String? {
+    static func rejection(_ projector: inout Projector, _ event: consuming Event, _ seq: Int) -> String? {
         let before = projector.rejections.count
         projector.apply(event, seq: seq)
         return projector.rejections.count > before ? projector.rejections.last!.reason : nil

@@ -11,12 +11,13 @@ public struct EventFields: Sendable, Equatable, RandomAccessCollection, Expressi
 
     public init() { entries = [] }
 
-    /// Asks for the first lines of the entries (see ``Projector/Prefetcher``): an event's fields
-    /// are made on the thread that reads it, and are not in this core's cache.
-    func prefetch() {
+    /// Where the entries' storage begins (its header; the elements follow 32 bytes on), 0 if
+    /// there is none: for ``Projector/Prefetcher`` to ask for, since an event's fields are made
+    /// on the thread that reads it, and are not in the applying core's cache.
+    var storageAddress: UInt {
         entries.withUnsafeBufferPointer { b in
-            guard let p = b.baseAddress else { return }
-            Projector.Prefetcher.prefetchBuffer(UnsafeRawPointer(p) - 32)  // elements follow a 32-byte header
+            guard let p = b.baseAddress else { return 0 }
+            return UInt(bitPattern: UnsafeRawPointer(p) - 32)
         }
     }
 

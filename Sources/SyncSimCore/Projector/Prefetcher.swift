@@ -29,25 +29,49 @@ extension Projector {
 
         public init() {}
 
+        /// What entering an event asks for first, worked out from the event alone: so that the
+        /// thread that makes the events can work it out (an import's reading thread), and the
+        /// thread that applies them neither hashes the id again nor copies the event to read it
+        /// (passing an event that lies in a buffer to another module's function copied it whole,
+        /// and destroyed the copy after).
+        public struct Hint: Sendable {
+            var table: Probe.Table = .none
+            var key = Interner.Key(hash: 0, inline: 0)
+            /// The address of the event's fields' storage, 0 for none: only asked for, never read.
+            var fields: UInt = 0
+
+            /// The hint for `event` (a function rather than an initialiser, so that the event is
+            /// lent, not handed over: an initialiser takes its arguments to keep).
+            public static func of(_ event: Event) -> Hint {
+                var h = Hint()
+                switch event.kind {
+                case .accountCreate(let a, _), .accountDelete(let a):
+                    (h.table, h.key) = (.account, Interner.key(a))
+                case .accountUpdate(let a, let f):
+                    (h.table, h.key, h.fields) = (.account, Interner.key(a), f.storageAddress)
+                case .marketoAccountEdit(let c, let f):
+                    (h.table, h.key, h.fields) = (.contact, Interner.key(c), f.storageAddress)
+                default: break
+                }
+                return h
+            }
+        }
+
         /// Takes in the event ``distance`` ahead of the next one to apply, and moves the
         /// events taken in before it a step on.
         public mutating func enter(_ event: Event, _ projector: Projector) {
-            var probe = Probe()
-            switch event.kind {
-            case .accountCreate(let a, _), .accountDelete(let a):
-                probe = Probe(table: .account, key: Interner.key(a))
-                projector.accountNames.prefetch(probe.key)
-            case .accountUpdate(let a, let f):
-                probe = Probe(table: .account, key: Interner.key(a))
-                projector.accountNames.prefetch(probe.key)
-                f.prefetch()
-            case .marketoAccountEdit(let c, let f):
-                probe = Probe(table: .contact, key: Interner.key(c))
-                projector.contactNames.prefetch(probe.key)
-                f.prefetch()
-            default: break
+            enter(Hint.of(event), projector)
+        }
+
+        /// ``enter(_:_:)`` of an event by its hint, worked out before.
+        public mutating func enter(_ hint: Hint, _ projector: Projector) {
+            switch hint.table {
+            case .account: projector.accountNames.prefetch(hint.key)
+            case .contact: projector.contactNames.prefetch(hint.key)
+            case .none: break
             }
-            step(probe, projector)
+            if hint.fields != 0 { Self.prefetchBuffer(UnsafeRawPointer(bitPattern: hint.fields)!) }
+            step(Probe(table: hint.table, key: hint.key), projector)
         }
 
         /// Moves the held events a step on when no event enters (the end of the events in view).
