@@ -60,7 +60,10 @@ public struct Simulation: Sendable {
         // The next events are held a few ahead, so that what they read is on its way while the
         // ones before them apply (see ``Projector/Prefetcher``).
         var prefetcher = Projector.Prefetcher()
-        var ahead: [Event?] = []
+        // A ring of the events ahead, the oldest at `first`. Each event is lent to the
+        // prefetcher while it is a local constant, and moved in and out of the ring: lent from
+        // an optional in the ring (as it was), each event was copied and the copy destroyed.
+        var ahead: [Event] = []
         for _ in 0..<Projector.Prefetcher.distance {
             guard let e = events.next() else { break }
             prefetcher.enter(e, projector)
@@ -68,15 +71,21 @@ public struct Simulation: Sendable {
         }
         var first = 0
         while !ahead.isEmpty {
-            // Swapped in and out of the ring, so no event is copied.
-            var e = events.next()
-            if e != nil { prefetcher.enter(e.unsafelyUnwrapped, projector) } else { prefetcher.pass(projector) }
-            swap(&e, &ahead[first])
-            first = (first + 1) % ahead.count
-            guard let e else { break }
-            if let instant, e.at > instant { break }
+            var event: Event
+            if let e = events.next() {
+                prefetcher.enter(e, projector)
+                event = consume e
+                swap(&event, &ahead[first])
+                first = (first + 1) % ahead.count
+            } else {
+                // The stream has ended: the ring empties in order.
+                prefetcher.pass(projector)
+                event = ahead.remove(at: first)
+                if first == ahead.count { first = 0 }
+            }
+            if let instant, event.at > instant { break }
             seq += 1
-            projector.apply(e, seq: seq)
+            projector.apply(event, seq: seq)
         }
         if let instant { projector.advance(to: instant) }
         return projector
