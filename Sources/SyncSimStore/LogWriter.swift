@@ -209,16 +209,12 @@ public final class LogWriter {
 
     /// Appends an event; `rejected` is the reason if the rules reject it.
     public func append(_ event: Event, rejected: String?) throws(StoreError) {
-        try append(event, payload: event.canonicalBytes[...], rejected: rejected)
-    }
-
-    /// Appends an event whose canonical JSON bytes (``Event/canonicalBytes``) are already made (they are copied).
-    public func append(_ event: Event, payload: ArraySlice<UInt8>, rejected: String?) throws(StoreError) {
-        try append(at: event.at, typeIndex: event.kind.typeIndex, payload: payload, rejected: rejected)
+        try append(at: event.at, typeIndex: event.kind.typeIndex, payload: event.canonicalBytes[...], rejected: rejected)
     }
 
     /// Appends an event by its instant, its type (``Event/Kind/typeIndex``) and its canonical
-    /// JSON bytes (copied): for a caller that has handed the event itself on.
+    /// JSON bytes (``Event/canonicalBytes``, already made; they are copied): for a caller that
+    /// has handed the event itself on.
     public func append(at: Seconds, typeIndex: Int, payload: ArraySlice<UInt8>, rejected: String?) throws(StoreError) {
         payload.withUnsafeBufferPointer { payload in
             batch.append(at: at, type: typeIndex, payload: payload, rejected: rejected)
