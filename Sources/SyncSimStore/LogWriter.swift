@@ -333,7 +333,7 @@ public final class LogWriter {
     /// rolls back the whole transaction; with SQLite's default (`ABORT`) it would undo its own
     /// rows, and so copy each page it changes into a statement journal first (a temporary file:
     /// seven times the writes of the rows themselves).
-    static func insertSQL(rows: Int) -> String {
+    public static func insertSQL(rows: Int) -> String {
         "INSERT OR FAIL INTO events (seq, at, type, payload, rejected, hash) VALUES "
             + Array(repeating: "(?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
     }

@@ -69,9 +69,8 @@ func rawInsert(_ rows: [RawRow], into path: String, perStatement: Int = 1) -> Do
     starts.append(packed.count)
     func prepare(_ n: Int) -> OpaquePointer? {
         var st: OpaquePointer?
-        // OR FAIL, as the log's writer inserts: a statement of many rows needs no statement journal.
-        let sql = "INSERT OR FAIL INTO events VALUES " + Array(repeating: "(?, ?, ?, ?, ?, ?)", count: n).joined(separator: ", ")
-        check(sqlite3_prepare_v2(db, sql, -1, &st, nil), db, "prepare")
+        // The log's writer's statement (`OR FAIL`: a statement of many rows needs no statement journal).
+        check(sqlite3_prepare_v2(db, LogWriter.insertSQL(rows: n), -1, &st, nil), db, "prepare")
         return st
     }
     let one = prepare(1), many = prepare(perStatement)
