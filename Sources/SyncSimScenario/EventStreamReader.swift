@@ -67,6 +67,14 @@ public final class EventStreamReader {
     public func next() throws(LoadError) -> (event: Event, position: SourcePosition)? {
         try state.next(fd)
     }
+
+    /// ``next()`` with what a bulk import takes with each event: its line when it already is the
+    /// event's canonical JSON (``canonicalLine``) and the bytes read so far (``bytesRead``), in one
+    /// access to the reader's state (each access to a class's stored property is checked for
+    /// exclusivity at run time: three per event, one at a time).
+    public func nextRead() throws(LoadError) -> (event: Event, canonicalLine: ArraySlice<UInt8>?, bytesRead: Int)? {
+        try state.nextRead(fd)
+    }
 }
 
 extension EventStreamReader.State {
@@ -118,6 +126,11 @@ extension EventStreamReader.State {
             throw LoadError(file: file, position: SourcePosition(line: line + 1, column: 1), message: "cannot read the file (\(String(cString: strerror(errno))))")
         }
         if n == 0 { atEnd = true } else { end += n }
+    }
+
+    mutating func nextRead(_ fd: Int32?) throws(LoadError) -> (event: Event, canonicalLine: ArraySlice<UInt8>?, bytesRead: Int)? {
+        guard let (event, _) = try next(fd) else { return nil }
+        return (event, canonicalLine, bytesRead)
     }
 
     mutating func next(_ fd: Int32?) throws(LoadError) -> (event: Event, position: SourcePosition)? {

@@ -46,13 +46,15 @@ public final class LogWriter {
             payloads = PackedBytes(count: capacity, bytes: 128 * capacity)  // a little more than most events take
         }
 
-        /// Appends the row that follows the last.
-        mutating func append(at instant: Seconds, type index: Int, payload: UnsafeBufferPointer<UInt8>, rejected reason: String?) {
+        /// Appends the row that follows the last; returns the number of rows.
+        @discardableResult
+        mutating func append(at instant: Seconds, type index: Int, payload: UnsafeBufferPointer<UInt8>, rejected reason: String?) -> Int {
             last += 1
             if let reason { rejected.append((count, reason)) }
             at.append(instant)
             type.append(UInt8(index))
             payloads.append(payload)
+            return count
         }
     }
 
@@ -140,7 +142,7 @@ public final class LogWriter {
         do {
             try committer.submit { () throws(StoreError) in
                 var row = Rows(after: -1, capacity: 1)
-                Array(CanonicalJSON.string(for: try header().json).utf8).withUnsafeBufferPointer { payload in
+                _ = Array(CanonicalJSON.string(for: try header().json).utf8).withUnsafeBufferPointer { payload in
                     row.append(at: 0, type: Self.headerType, payload: payload, rejected: nil)
                 }
                 try Self.commit(row, [], chain: chain, to: queue, path: path)
@@ -216,10 +218,12 @@ public final class LogWriter {
     /// JSON bytes (``Event/canonicalBytes``, already made; they are copied): for a caller that
     /// has handed the event itself on.
     public func append(at: Seconds, typeIndex: Int, payload: ArraySlice<UInt8>, rejected: String?) throws(StoreError) {
-        payload.withUnsafeBufferPointer { payload in
+        // The batch's count comes back from its append: one access to the property, not two (each
+        // access to a class's stored property is checked for exclusivity at run time).
+        let count = payload.withUnsafeBufferPointer { payload in
             batch.append(at: at, type: typeIndex, payload: payload, rejected: rejected)
         }
-        if batch.count >= EventLog.batchSize { try flush() }
+        if count >= EventLog.batchSize { try flush() }
     }
 
     /// Adds a projection snapshot taken after the last appended event, and commits it in

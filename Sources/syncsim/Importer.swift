@@ -142,25 +142,23 @@ enum Importer {
         let stop = pipe.start(niceness: 5) { pipe in
             var batch = Batch(capacity: size)
             do {
-                var next = first
                 // The first event was read before: its line is gone.
-                var line: ArraySlice<UInt8>? = nil
+                var next = first.map { ($0, nil as ArraySlice<UInt8>?, handoff.reader.bytesRead) }
                 // Taken out of `next`, so that each event moves into the batch rather than being copied.
-                while let event = next.take() {
+                while case let (event, line, bytesRead)? = next.take() {
                     // A line that already is canonical JSON is stored as it is.
                     if let line {
-                        batch.append(event, payload: line, bytesRead: handoff.reader.bytesRead)
+                        batch.append(event, payload: line, bytesRead: bytesRead)
                     } else {
                         let payload = event.canonicalBytes
-                        batch.append(event, payload: payload[...], bytesRead: handoff.reader.bytesRead)
+                        batch.append(event, payload: payload[...], bytesRead: bytesRead)
                     }
-                    line = nil  // not kept while the reader refills the buffer it points into
                     if batch.count == size {
                         guard pipe.put([batch]) else { return }
                         batch = Batch(capacity: size)
                     }
-                    next = try handoff.reader.next()?.event
-                    line = handoff.reader.canonicalLine
+                    // `line` is not used past here: the reader refills the buffer it points into.
+                    next = try handoff.reader.nextRead()
                 }
                 if batch.count > 0 { pipe.put([batch]) }
                 pipe.finish(nil)

@@ -196,6 +196,24 @@ import SyncSimCore
         #expect(fromFile.map(\.0) == fromMemory.map(\.0))
         #expect(fromFile.map(\.1) == Array(1...30_003))
         #expect(fromFile.map(\.2) == fromMemory.map(\.2))
+        // `nextRead` gives each event with the line and the bytes read that `next` leaves behind.
+        var byNext: [(Event, [UInt8]?, Int)] = []
+        let one = try EventStreamReader(path: path)
+        while let (event, _) = try one.next() { byNext.append((event, one.canonicalLine.map(Array.init), one.bytesRead)) }
+        var byNextRead: [(Event, [UInt8]?, Int)] = []
+        let other = try EventStreamReader(path: path)
+        while let (event, line, read) = try other.nextRead() { byNextRead.append((event, line.map(Array.init), read)) }
+        #expect(byNextRead.map(\.0) == byNext.map(\.0))
+        #expect(byNextRead.map(\.1) == byNext.map(\.1))
+        #expect(byNextRead.map(\.2) == byNext.map(\.2))
+        #expect(byNextRead.last?.2 == bytes.count)
+        // Lines that are their events' canonical JSON come back as they are (but the first: it is
+        // parsed in full, as it may hold the stream's rules).
+        let canonical = fromMemory.prefix(3).map { $0.0.canonicalBytes }
+        let stream = EventStreamReader(bytes: Array(canonical.joined(separator: [0x0A])), file: "c.jsonl")
+        var returned: [[UInt8]?] = []
+        while let (_, line, _) = try stream.nextRead() { returned.append(line.map(Array.init)) }
+        #expect(returned == [nil] + canonical.dropFirst().map { Optional($0) })
         guard case .accountUpdate(_, let fields) = fromFile[30_001].0.kind else { Issue.record("not an update"); return }
         #expect(fields["long"] == .string(String(repeating: "x", count: 2_500_000)))
 
