@@ -26,6 +26,8 @@ let package = Package(
     targets: [
         // A cache prefetch hint for the core's table lookups (Swift has none of its own).
         .target(name: "CPrefetch"),
+        // Starting the disk writes of a file early (Linux's `sync_file_range`, hidden from Swift).
+        .target(name: "CWriteback"),
         // Pure core: events, rules, projector, diff. No I/O, no SQLite, no clock.
         .target(
             name: "SyncSimCore",
@@ -36,7 +38,7 @@ let package = Package(
         .target(
             name: "SyncSimStore",
             dependencies: [
-                "SyncSimCore",
+                "SyncSimCore", "CWriteback",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

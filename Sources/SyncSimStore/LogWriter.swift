@@ -1,3 +1,4 @@
+import CWriteback
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -241,10 +242,21 @@ public final class LogWriter {
         let snapshots = checkpoints
         batch = Rows(after: rows.last, capacity: EventLog.batchSize)
         checkpoints.removeAll()
-        let (path, chain) = (self.path, self.chain)
+        let (path, chain, fd) = (self.path, self.chain, lockFD)
         try committer.submit { () throws(StoreError) in
             try Self.commit(rows, snapshots, chain: chain, to: queue, path: path)
+            Self.startWriteback(fd)
         }
+    }
+
+    /// Asks the kernel to start writing the database file's changed pages to the disk, without
+    /// waiting for them. Nothing is durable sooner; but the sync that ends a new log's import
+    /// then waits for the pages written since the last commit, not for the whole file (a
+    /// million-event import waited about 90 ms for its 270 MB at the end). `fd` is the writer's
+    /// lock, open on the database file until the writer is done.
+    private static func startWriteback(_ fd: Int32) {
+        // A hint: if the kernel refuses it, the last sync does all the writing, as it did.
+        if fd >= 0 { _ = syncsim_start_writeback(fd) }
     }
 
     /// Chains and inserts `rows` and inserts `snapshots`, in one transaction.
@@ -356,6 +368,12 @@ public final class LogWriter {
             try queue?.close()
         } catch {
             throw .database(path: path, reason: "cannot close the log: \(EventLog.describe(error))")
+        }
+        // SQLite syncs the database only when that last copy has pages to copy: when the commit
+        // before had them all copied already (under `synchronous = OFF`, without a sync), a new
+        // log was left to the operating system. Synced here, whatever the last copy did.
+        guard fdatasync(lockFD) == 0 else {
+            throw .database(path: path, reason: "cannot write the log to the disk: \(String(cString: strerror(errno)))")
         }
         queue = nil
         finished = true

@@ -91,6 +91,45 @@ import SyncSimCore
         }
     }
 
+    /// A new log is on the disk when `import` ends: the last thing done to the database file is
+    /// a sync, after its last write. (A new log is written under `synchronous = OFF`, and SQLite
+    /// syncs the file only when its last copy of the write-ahead log has pages to copy: not when
+    /// the commit before copied them all, as each commit of these large events does.) Traced
+    /// with strace(1).
+    @Test func anImportEndsWithTheLogOnTheDisk() throws {
+        let dir = Binary.tempDir()
+        var lines = [#"{"account":"a","at":0,"fields":{"n":0},"type":"dynamics.account.create"}"#]
+        for i in 1...200 {
+            lines.append(#"{"account":"a","at":\#(i),"fields":{"notes":"\#(String(repeating: "x", count: 40_000))\#(i)"},"type":"dynamics.account.update"}"#)
+        }
+        let file = try Binary.write(lines.joined(separator: "\n") + "\n", to: "big.jsonl", in: dir)
+        let traced = try Binary.run(["-f", "-e", "trace=openat,pwrite64,fdatasync,fsync,close", "-o", dir + "/trace",
+                                     Binary.path, "import", file, "--db", "d.db"], in: dir, executable: "/usr/bin/strace")
+        #expect(traced.status == 0, "\(traced.stderr)")
+        // The descriptors open on d.db as the trace goes; the last write to it and the last sync.
+        var open: Set<Substring> = []
+        var (lastWrite, lastSync) = (-1, -1)
+        let trace = try String(contentsOfFile: dir + "/trace", encoding: .utf8).split(separator: "\n")
+        for (i, line) in trace.enumerated() {
+            if line.contains("openat("), line.contains("/d.db\"") || line.contains("\"d.db\""), let fd = line.split(separator: " = ").last.map({ $0.prefix { $0.isNumber } }) {
+                open.insert(fd)
+                continue
+            }
+            for call in ["pwrite64", "fdatasync", "fsync", "close"] {
+                guard let r = line.range(of: " \(call)(") else { continue }
+                let fd = line[r.upperBound...].prefix { $0.isNumber }
+                guard open.contains(fd) else { continue }
+                switch call {
+                case "pwrite64": lastWrite = i
+                case "close": open.remove(fd)
+                default: lastSync = i
+                }
+            }
+        }
+        #expect(lastWrite >= 0, "the trace shows no write to the log: \(trace.prefix(20))")
+        #expect(lastSync > lastWrite, "the last write to the log (line \(lastWrite + 1) of the trace) is not followed by a sync")
+    }
+
     @Test func checkpointIntervalMustBePositive() throws {
         let dir = Binary.tempDir()
         let file = try Self.stream(seed: 25, events: 50, in: dir)
