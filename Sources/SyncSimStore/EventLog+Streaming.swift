@@ -130,9 +130,17 @@ extension EventLog {
                 // A checkpoint of an older format is passed over: the events are replayed instead.
                 return Projector.isCurrentSnapshot(bytes) ? Checkpoint(seq: seq, state: bytes) : nil
             }
+        } catch let bad as BadPatch {
+            throw .corrupt(path: path, seq: bad.seq, reason: bad.reason)
         } catch {
             throw .database(path: path, reason: Self.describe(error))
         }
+    }
+
+    /// A checkpoint stored as a patch that does not give a snapshot.
+    struct BadPatch: Error {
+        var seq: Int
+        var reason: String
     }
 
     /// The projector a checkpoint stands for. Its contacts decode on a second thread while
@@ -208,7 +216,25 @@ extension EventLog {
     /// The state of the checkpoint after event `seq`, read straight from SQLite's pages into
     /// the array (a statement's column would first copy the multi-megabyte blob into a buffer
     /// of its own).
-    static func checkpointState(seq: Int, in db: Database) throws -> [UInt8]? {
+    /// The snapshot of the checkpoint at `seq`, nil if there is none. A checkpoint stored as a
+    /// patch (``Projector/checkpoint(reusing:)``) is applied to the snapshot of the checkpoint it
+    /// patches, read the same way unless it is `known`'s; one that does not apply throws ``BadPatch``.
+    static func checkpointState(seq: Int, in db: Database, known: Checkpoint? = nil) throws -> [UInt8]? {
+        guard let stored = try storedCheckpoint(seq: seq, in: db) else { return nil }
+        guard let base = Projector.patchBase(stored) else { return stored }
+        // Each patch names an earlier checkpoint: a damaged log cannot make the reading go round.
+        guard base < seq else { throw BadPatch(seq: seq, reason: "its checkpoint patches checkpoint \(base), not an earlier one") }
+        guard let baseState = base == known?.seq ? known!.state : try checkpointState(seq: base, in: db, known: known) else {
+            throw BadPatch(seq: seq, reason: "its checkpoint patches checkpoint \(base), which the log does not hold")
+        }
+        guard let state = Projector.applyPatch(stored, to: baseState) else {
+            throw BadPatch(seq: seq, reason: "its checkpoint does not apply to checkpoint \(base), which it patches")
+        }
+        return state
+    }
+
+    /// The bytes stored for the checkpoint at `seq` (a snapshot or a patch), nil if there is none.
+    static func storedCheckpoint(seq: Int, in db: Database) throws -> [UInt8]? {
         var blob: OpaquePointer?
         // `seq` is the table's rowid; a missing row is SQLITE_ERROR here, told apart below.
         guard sqlite3_blob_open(db.sqliteConnection, "main", "checkpoints", "state", Int64(seq), 0, &blob) == SQLITE_OK, let blob else {

@@ -25,6 +25,7 @@ extension EventLog {
             var sawHeader = false
             var validator = EventValidator()
             var checkpoints = try checkpointSeqs()[...]
+            var lastCheckpoint: Checkpoint?
             struct Stop: Error {}
             do {
                 try forEachRow { row, db in
@@ -67,7 +68,14 @@ extension EventLog {
                     progress?(report.events)
                     if checkpoints.first == row.seq {
                         checkpoints = checkpoints.dropFirst()
-                        let state = try Self.checkpointState(seq: row.seq, in: db) ?? []
+                        // The last checkpoint's snapshot is kept for the patch of it that may follow.
+                        let state: [UInt8]
+                        do {
+                            state = try Self.checkpointState(seq: row.seq, in: db, known: lastCheckpoint) ?? []
+                        } catch let bad as BadPatch {
+                            try fail(row.seq, bad.reason)
+                        }
+                        lastCheckpoint = Checkpoint(seq: row.seq, state: state)
                         if Projector.isCurrentSnapshot(state), state != projector.snapshot() {
                             try fail(row.seq, "its checkpoint does not match the replay of the events up to it")
                         }

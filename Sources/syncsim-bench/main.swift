@@ -180,8 +180,8 @@ case "fold":
         print("fold_events_per_s \(Int(Double(events.count) / t))")
     }
 case "snapshots":
-    // The snapshots an import takes (one per 20,000 events, reusing what the last one encoded),
-    // timed apart from the fold between them.
+    // The checkpoints an import takes (one per 20,000 events, reusing what the last one encoded;
+    // most stored as patches of the one before), timed apart from the fold between them.
     measure {
         let log = try EventLog.open(path: args[2])
         let rules = try log.header().rules
@@ -193,7 +193,7 @@ case "snapshots":
             projector.apply(e, seq: i + 1)
             if (i + 1) % 20_000 == 0 {
                 let t0 = now()
-                bytes += projector.snapshot(reusing: cache).count
+                bytes += projector.checkpoint(reusing: cache).count
                 seconds += now() - t0
                 taken += 1
             }

@@ -205,7 +205,7 @@ enum Importer {
         let (at, type) = (event.at, event.kind.typeIndex)
         try writer.append(at: at, typeIndex: type, payload: payload, rejected: rejection(&projector, event, seq))
         if seq % checkpointEvery == 0 {
-            try writer.checkpoint(state: projector.snapshot(reusing: snapshots), at: at)
+            try writer.checkpoint(state: projector.checkpoint(reusing: snapshots), at: at)
         }
     }
 

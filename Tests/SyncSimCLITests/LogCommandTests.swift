@@ -91,6 +91,43 @@ import SyncSimCore
         }
     }
 
+    /// Checkpoints after the first are patches of the one before (a whole snapshot after three):
+    /// a damaged patch is named by `verify`, and by `show` at an instant that needs it, while an
+    /// instant after the next whole checkpoint is still shown.
+    @Test func aDamagedCheckpointPatchIsNamed() throws {
+        let dir = Binary.tempDir()
+        let file = try Self.stream(seed: 21, events: 3000, in: dir)
+        #expect(try Binary.run(["import", file, "--db", "p.db", "--checkpoint-every", "400"], in: dir).status == 0)
+        let sqlite = "/usr/bin/sqlite3"
+        let kinds = try Binary.run([dir + "/p.db", "SELECT group_concat(k, ' ') FROM (SELECT hex(substr(state, 1, 1)) AS k FROM checkpoints ORDER BY seq)"], executable: sqlite)
+        #expect(kinds.stdout == "06 6A 6A 6A 06 6A 6A\n", "whole (06) or patch (6A): \(kinds.stdout)")
+        // The patch of checkpoint 1200 loses its last byte; the guard is put back as it was.
+        let sql = """
+            DROP TRIGGER checkpoints_append_only_update;
+            UPDATE checkpoints SET state = substr(state, 1, length(state) - 1) WHERE seq = 1200;
+            CREATE TRIGGER checkpoints_append_only_update BEFORE UPDATE ON checkpoints
+            BEGIN SELECT RAISE(ABORT, 'syncsim: checkpoints are append-only'); END;
+            """
+        #expect(try Binary.run([dir + "/p.db", sql], executable: sqlite).status == 0)
+        let message = "event #1200: its checkpoint does not apply to checkpoint 800, which it patches"
+        let verified = try Binary.run(["verify", "p.db"], in: dir)
+        #expect(verified.status == 1)
+        #expect(verified.stderr.contains(message), "\(verified.stderr)")
+        let at = { (seq: Int) in try Binary.run([dir + "/p.db", "SELECT at FROM checkpoints WHERE seq = \(seq)"], executable: sqlite).stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
+        // 1600 is a patch of the damaged one.
+        for seq in [1200, 1600] {
+            let shown = try Binary.run(["show", "p.db", "--at", try at(seq)], in: dir)
+            #expect(shown.status == 2, "at checkpoint \(seq)")
+            #expect(shown.stderr.contains(message), "\(shown.stderr)")
+        }
+        var s = RandomStream(seed: 21)
+        s.events = 3000
+        let t = Int64(try at(2000))!
+        let expected = Simulation.projection(rules: s.rules(), events: s.generate(), at: t)
+        let shown = try Binary.run(["show", "p.db", "--at", String(t), "--json"], in: dir)
+        #expect(shown.stdout == CanonicalJSON.string(for: expected.json) + "\n")
+    }
+
     /// A new log is on the disk when `import` ends: the last thing done to the database file is
     /// a sync, after its last write. (A new log is written under `synchronous = OFF`, and SQLite
     /// syncs the file only when its last copy of the write-ahead log has pages to copy: not when

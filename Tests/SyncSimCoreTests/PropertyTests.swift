@@ -237,6 +237,67 @@ import Testing
         if seed % 2 == 0 { #expect(p.contactChunkVersions.count > 3) }
     }
 
+    /// A checkpoint is the snapshot whole, or a patch of the one before that gives the snapshot
+    /// back from that one's; a whole snapshot follows at most ``Projector/patchChain`` patches.
+    @Test(arguments: Array(UInt64(1)...10))
+    func checkpointPatchesGiveTheirSnapshots(seed: UInt64) {
+        var stream = RandomStream(seed: seed)
+        stream.events = 1200
+        stream.contacts = 6 * Projector.contactChunk
+        var p = Projector(rules: stream.rules())
+        let cache = Projector.SnapshotCache()
+        var previous: (seq: Int, snapshot: [UInt8])?
+        var (patches, inARow) = (0, 0)
+        for (i, e) in stream.generate().enumerated() {
+            p.apply(e, seq: i + 1)
+            guard i % 37 == 36 else { continue }
+            let stored = p.checkpoint(reusing: cache)
+            let snapshot = p.snapshot()
+            if let base = Projector.patchBase(stored) {
+                patches += 1
+                inARow += 1
+                #expect(inARow <= Projector.patchChain, "seed \(seed), after event \(i + 1)")
+                #expect(base == previous?.seq, "seed \(seed): a patch names the checkpoint before it")
+                #expect(stored.count < snapshot.count)
+                #expect(Projector.applyPatch(stored, to: previous?.snapshot ?? []) == snapshot, "seed \(seed), after event \(i + 1)")
+            } else {
+                #expect(stored == snapshot, "seed \(seed), after event \(i + 1)")
+                #expect(previous == nil || inARow == Projector.patchChain || cache.patchesInARow == 0)
+                inARow = 0
+            }
+            previous = (i + 1, snapshot)
+        }
+        #expect(patches >= 15, "seed \(seed): \(patches) patches")
+    }
+
+    /// A damaged patch, or one applied to another snapshot than its base's, gives nothing.
+    @Test func damagedPatchesDoNotApply() throws {
+        var stream = RandomStream(seed: 3)
+        stream.events = 800
+        var p = Projector(rules: stream.rules())
+        let cache = Projector.SnapshotCache()
+        let events = stream.generate()
+        for (i, e) in events.prefix(400).enumerated() { p.apply(e, seq: i + 1) }
+        let base = p.checkpoint(reusing: cache)
+        for (i, e) in events.dropFirst(400).enumerated() { p.apply(e, seq: 401 + i) }
+        let patch = p.checkpoint(reusing: cache)
+        #expect(Projector.patchBase(patch) == 400)
+        #expect(Projector.patchBase(base) == nil)
+        #expect(Projector.applyPatch(patch, to: base) == p.snapshot())
+        #expect(Projector.applyPatch(Array(patch.dropLast()), to: base) == nil)
+        #expect(Projector.applyPatch(patch + [0], to: base) == nil)
+        #expect(Projector.applyPatch(patch, to: Array(base.dropLast(base.count / 2))) == nil)
+        #expect(Projector.applyPatch(base, to: base) == nil)
+        // Every byte of the patch changed in turn, up to its first parts: each gives nothing, or
+        // (a byte of the snapshot's own) another snapshot, never a crash. Bytes 1 and 2 are the
+        // base's number (400), which the log's reader checks, not the patch's application.
+        for k in 0..<min(patch.count, 400) where !(1...2).contains(k) {
+            var damaged = patch
+            damaged[k] ^= 0x55
+            if let out = Projector.applyPatch(damaged, to: base) { #expect(out != p.snapshot() || damaged == patch) }
+        }
+    }
+
     /// A rejection's type and reason are written once per snapshot, then by number, and read back
     /// the same; a number beyond the texts read so far is malformed.
     @Test func repeatedRejectionTextsAreWrittenOnce() throws {

@@ -21,6 +21,10 @@ extension Projector {
     public final class SnapshotCache {
         /// The last snapshot's bytes (shared with whoever took them, not copied).
         var last: [UInt8] = []
+        /// The last snapshot's ``Projector/lastSeq``: the checkpoint a patch of it names.
+        var lastSeq = 0
+        /// Checkpoints stored as patches since the last whole one (see ``Projector/checkpoint(reusing:)``).
+        var patchesInARow = 0
         var contactNames = Part(), accountNames = Part(), rejections = Part()
         /// The numbers of the rejections' texts written so far (see ``SnapshotWriter/text(_:_:)``).
         var rejectionTexts = SnapshotWriter.TextTable()
@@ -54,7 +58,12 @@ extension Projector {
     /// its bytes copied once, from that buffer or from the last snapshot (gathering each section
     /// in a buffer of its own, then appending buffers to buffers, copied each byte four times).
     public func snapshot(reusing cache: SnapshotCache?) -> [UInt8] {
-        let cache = cache ?? SnapshotCache()
+        snapshot(reusing: cache ?? SnapshotCache(), patch: false).bytes
+    }
+
+    /// ``snapshot(reusing:)``, and if `patch` and the cache holds a last snapshot, the same
+    /// snapshot as a patch of that one (see ``checkpoint(reusing:)``).
+    func snapshot(reusing cache: SnapshotCache, patch: Bool) -> (bytes: [UInt8], patch: [UInt8]?) {
         var a = SnapshotAssembly(capacity: cache.last.isEmpty ? 64 + 24 * contacts.count + 64 * companies.count : cache.last.count / 2)
         /// The items of a list added since the cache's, encoded (not laid out yet), and the cache's part.
         func added<T>(_ items: [T], _ part: KeyPath<SnapshotCache, SnapshotCache.Part>, _ encode: (inout SnapshotWriter, T) -> Void) -> (old: SnapshotCache.Part, new: Range<Int>) {
@@ -194,8 +203,10 @@ extension Projector {
             }
         }
         let bytes = a.bytes(old: cache.last)
+        let stored = patch && !cache.last.isEmpty ? a.patch(of: cache.lastSeq) : nil
         cache.last = bytes
-        return bytes
+        cache.lastSeq = lastSeq
+        return (bytes, stored)
     }
 
     /// Whether `bytes` are a snapshot in this version's format (a log written by an earlier
@@ -358,9 +369,9 @@ extension Projector {
 /// of bytes written for this one, each copied once into the result.
 struct SnapshotAssembly: ~Copyable {
     /// Bytes written for this snapshot, in the order they were written (not the snapshot's).
-    private var fresh: SnapshotWriter
+    private(set) var fresh: SnapshotWriter
     /// The snapshot's parts in order: a range of the last snapshot's bytes (`old`) or of `fresh`.
-    private var parts: [(old: Bool, range: Range<Int>)] = []
+    private(set) var parts: [(old: Bool, range: Range<Int>)] = []
     /// The snapshot's length so far.
     private(set) var position = 0
 
