@@ -100,6 +100,9 @@ enum Importer {
         var payloads: PackedBytes
         /// Bytes of the stream read once each event was read.
         var bytesRead: [Int] = []
+        /// Events of the cycles that landed while this batch was projected, handed back with it
+        /// to be freed on the reading thread, which made them.
+        var landed = Projector.Landed()
 
         var count: Int { events.count }
 
@@ -168,16 +171,21 @@ enum Importer {
         }
         defer { stop() }
         let snapshots = Projector.SnapshotCache()
+        projector.keepsLanded = true
         var prefetcher = Projector.Prefetcher()
         while true {
-            let (batches, failure) = pipe.take()
-            guard let batches, let batch = batches.first else {
+            let (taken, failure) = pipe.take()
+            guard var batches = taken, let batch = batches.first else {
                 if let failure { throw failure }
                 return
             }
             // Handed back when done, for the reading thread to free: the events and their bytes
-            // were allocated there (and freeing a thousand events took this thread's time).
-            defer { pipe.giveBack(batches) }
+            // were allocated there (and freeing a thousand events took this thread's time); with
+            // them, the projector's copies of the events of the cycles that landed meanwhile.
+            defer {
+                batches[0].landed = projector.takeLanded()
+                pipe.giveBack(batches)
+            }
             // The prefetcher is given each event's hint, not the event: each event is copied once,
             // into the projector (passed to the prefetcher, and to the writer apart from the
             // projector, each was copied again and the copy destroyed).

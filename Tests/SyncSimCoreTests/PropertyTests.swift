@@ -5,6 +5,34 @@ import Testing
 @Suite struct PropertyTests {
     static let seeds: [UInt64] = Array(1...60)
 
+    /// A projector that keeps its landed cycles' events (for the caller to free) projects as
+    /// one that frees them, and hands over each event a cycle carried, once.
+    @Test(arguments: seeds.prefix(20))
+    func landedEventsAreHandedOverOnce(seed: UInt64) {
+        let stream = RandomStream(seed: seed)
+        var keeping = Projector(rules: stream.rules())
+        keeping.keepsLanded = true
+        var plain = Projector(rules: stream.rules())
+        var (waiting, handed) = (0, 0)
+        for (i, e) in stream.generate().enumerated() {
+            switch e.kind {
+            case .accountCreate, .accountUpdate, .accountDelete, .contactCreate, .contactMove: waiting += 1
+            default: break
+            }
+            keeping.apply(e, seq: i + 1)
+            plain.apply(e, seq: i + 1)
+            if i % 7 == 0 { handed += keeping.takeLanded().cycles.reduce(0) { $0 + $1.count } }
+        }
+        let end = keeping.now + 3600
+        keeping.advance(to: end)
+        plain.advance(to: end)
+        handed += keeping.takeLanded().cycles.reduce(0) { $0 + $1.count }
+        #expect(handed == waiting, "seed \(seed)")
+        #expect(keeping.takeLanded().cycles.isEmpty)
+        #expect(keeping.projection() == plain.projection(), "seed \(seed)")
+        #expect(plain.takeLanded().cycles.isEmpty)
+    }
+
     @Test(arguments: seeds)
     func projectionAtTEqualsProjectionOfPrefix(seed: UInt64) {
         let stream = RandomStream(seed: seed)
