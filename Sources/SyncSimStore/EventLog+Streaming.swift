@@ -213,9 +213,6 @@ extension EventLog {
         }
     }
 
-    /// The state of the checkpoint after event `seq`, read straight from SQLite's pages into
-    /// the array (a statement's column would first copy the multi-megabyte blob into a buffer
-    /// of its own).
     /// The snapshot of the checkpoint at `seq`, nil if there is none. A checkpoint stored as a
     /// patch (``Projector/checkpoint(reusing:)``) is applied to the snapshot of the checkpoint it
     /// patches, read the same way unless it is `known`'s; one that does not apply throws ``BadPatch``.
@@ -233,7 +230,9 @@ extension EventLog {
         return state
     }
 
-    /// The bytes stored for the checkpoint at `seq` (a snapshot or a patch), nil if there is none.
+    /// The bytes stored for the checkpoint at `seq` (a snapshot or a patch), nil if there is none,
+    /// read straight from SQLite's pages into the array (a statement's column would first copy
+    /// the multi-megabyte blob into a buffer of its own).
     static func storedCheckpoint(seq: Int, in db: Database) throws -> [UInt8]? {
         var blob: OpaquePointer?
         // `seq` is the table's rowid; a missing row is SQLITE_ERROR here, told apart below.
