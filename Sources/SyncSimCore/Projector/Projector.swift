@@ -1,3 +1,4 @@
+import CPrefetch
 /// Folds a log's events into what Dynamics holds and what Marketo shows, instant by instant.
 ///
 /// A pure, deterministic fold: no clock, no I/O. Time moves only when the caller
@@ -352,10 +353,18 @@ public struct Projector: Sendable {
             default: break
             }
         }
-        for i in plans.indices {
-            let d = dynamicsAccounts[Int(plans[i].account)]!
-            plans[i].deleted = d.deleted
-            plans[i].values = d.fields
+        // Read in place through a buffer: copying each account out of its array retained its
+        // fields and released them again; the plan's own copy of the fields is one retain, a
+        // write to the fields' header, scattered on the heap: the record two plans ahead, then
+        // the fields' header one ahead, are asked for meanwhile.
+        dynamicsAccounts.withUnsafeBufferPointer { dynamics in
+            for i in plans.indices {
+                if i + 2 < plans.count { syncsim_prefetch(dynamics.baseAddress! + Int(plans[i + 2].account)) }
+                if i + 1 < plans.count { Prefetcher.prefetchFields(of: dynamics.baseAddress! + Int(plans[i + 1].account)) }
+                let a = Int(plans[i].account)
+                plans[i].deleted = dynamics[a]!.deleted
+                plans[i].values = dynamics[a]!.fields
+            }
         }
         // With `overwrite: all` every written account gets the same fields: work them out once.
         var allTargets: [String] = []
