@@ -214,18 +214,37 @@ extension EventLog {
     }
 
     /// The snapshot of the checkpoint at `seq`, nil if there is none. A checkpoint stored as a
-    /// patch (``Projector/checkpoint(reusing:)``) is applied to the snapshot of the checkpoint it
-    /// patches, read the same way unless it is `known`'s; one that does not apply throws ``BadPatch``.
+    /// patch (``Projector/checkpoint(reusing:)``) stands for the snapshot of the checkpoint it
+    /// patches, patched: the patches are read back to a whole snapshot (or `known`'s) and applied
+    /// in one pass; one that does not apply throws ``BadPatch``.
     static func checkpointState(seq: Int, in db: Database, known: Checkpoint? = nil) throws -> [UInt8]? {
         guard let stored = try storedCheckpoint(seq: seq, in: db) else { return nil }
-        guard let base = Projector.patchBase(stored) else { return stored }
-        // Each patch names an earlier checkpoint: a damaged log cannot make the reading go round.
-        guard base < seq else { throw BadPatch(seq: seq, reason: "its checkpoint patches checkpoint \(base), not an earlier one") }
-        guard let baseState = base == known?.seq ? known!.state : try checkpointState(seq: base, in: db, known: known) else {
-            throw BadPatch(seq: seq, reason: "its checkpoint patches checkpoint \(base), which the log does not hold")
+        var chain: [(seq: Int, patch: [UInt8])] = []
+        var current = (seq: seq, bytes: stored)
+        while let base = Projector.patchBase(current.bytes) {
+            chain.append((current.seq, current.bytes))
+            // Each patch names an earlier checkpoint: a damaged log cannot make the reading go round.
+            guard base < current.seq else {
+                throw BadPatch(seq: current.seq, reason: "its checkpoint patches checkpoint \(base), not an earlier one")
+            }
+            if let known, known.seq == base {
+                current = (base, known.state)
+            } else if let bytes = try storedCheckpoint(seq: base, in: db) {
+                current = (base, bytes)
+            } else {
+                throw BadPatch(seq: current.seq, reason: "its checkpoint patches checkpoint \(base), which the log does not hold")
+            }
         }
-        guard let state = Projector.applyPatch(stored, to: baseState) else {
-            throw BadPatch(seq: seq, reason: "its checkpoint does not apply to checkpoint \(base), which it patches")
+        guard !chain.isEmpty else { return stored }
+        chain.reverse()
+        if let state = Projector.applyPatches(chain.map(\.patch), to: current.bytes) { return state }
+        // Which one does not apply: applied one by one, the first that fails.
+        var (state, stateSeq) = (current.bytes, current.seq)
+        for link in chain {
+            guard let next = Projector.applyPatch(link.patch, to: state) else {
+                throw BadPatch(seq: link.seq, reason: "its checkpoint does not apply to checkpoint \(stateSeq), which it patches")
+            }
+            (state, stateSeq) = (next, link.seq)
         }
         return state
     }

@@ -276,6 +276,9 @@ import Testing
         let cache = Projector.SnapshotCache()
         var previous: (seq: Int, snapshot: [UInt8])?
         var (patches, inARow) = (0, 0)
+        // The last whole snapshot and the patches since: applied in one pass, the same snapshot.
+        var whole: [UInt8] = []
+        var chain: [[UInt8]] = []
         for (i, e) in stream.generate().enumerated() {
             p.apply(e, seq: i + 1)
             guard i % 37 == 36 else { continue }
@@ -288,7 +291,10 @@ import Testing
                 #expect(base == previous?.seq, "seed \(seed): a patch names the checkpoint before it")
                 #expect(stored.count < snapshot.count)
                 #expect(Projector.applyPatch(stored, to: previous?.snapshot ?? []) == snapshot, "seed \(seed), after event \(i + 1)")
+                chain.append(stored)
+                #expect(Projector.applyPatches(chain, to: whole) == snapshot, "seed \(seed), \(chain.count) patches")
             } else {
+                (whole, chain) = (stored, [])
                 #expect(stored == snapshot, "seed \(seed), after event \(i + 1)")
                 #expect(previous == nil || inARow == Projector.patchChain || cache.patchesInARow == 0)
                 inARow = 0
@@ -301,28 +307,37 @@ import Testing
     /// A damaged patch, or one applied to another snapshot than its base's, gives nothing.
     @Test func damagedPatchesDoNotApply() throws {
         var stream = RandomStream(seed: 3)
-        stream.events = 800
+        stream.events = 1200
         var p = Projector(rules: stream.rules())
         let cache = Projector.SnapshotCache()
         let events = stream.generate()
         for (i, e) in events.prefix(400).enumerated() { p.apply(e, seq: i + 1) }
         let base = p.checkpoint(reusing: cache)
-        for (i, e) in events.dropFirst(400).enumerated() { p.apply(e, seq: 401 + i) }
+        for (i, e) in events[400..<800].enumerated() { p.apply(e, seq: 401 + i) }
         let patch = p.checkpoint(reusing: cache)
+        let snapshotAt800 = p.snapshot()
         #expect(Projector.patchBase(patch) == 400)
         #expect(Projector.patchBase(base) == nil)
-        #expect(Projector.applyPatch(patch, to: base) == p.snapshot())
+        #expect(Projector.applyPatch(patch, to: base) == snapshotAt800)
         #expect(Projector.applyPatch(Array(patch.dropLast()), to: base) == nil)
         #expect(Projector.applyPatch(patch + [0], to: base) == nil)
         #expect(Projector.applyPatch(patch, to: Array(base.dropLast(base.count / 2))) == nil)
         #expect(Projector.applyPatch(base, to: base) == nil)
+        #expect(Projector.applyPatches([], to: base) == base)
+        // A chain with a damaged link gives nothing either.
+        for (i, e) in events.dropFirst(800).enumerated() { p.apply(e, seq: 801 + i) }
+        let next = p.checkpoint(reusing: cache)
+        #expect(Projector.patchBase(next) == 800)
+        #expect(Projector.applyPatches([patch, next], to: base) == p.snapshot())
+        #expect(Projector.applyPatches([Array(patch.dropLast()), next], to: base) == nil)
+        #expect(Projector.applyPatches([patch, Array(next.dropLast())], to: base) == nil)
         // Every byte of the patch changed in turn, up to its first parts: each gives nothing, or
         // (a byte of the snapshot's own) another snapshot, never a crash. Bytes 1 and 2 are the
         // base's number (400), which the log's reader checks, not the patch's application.
         for k in 0..<min(patch.count, 400) where !(1...2).contains(k) {
             var damaged = patch
             damaged[k] ^= 0x55
-            if let out = Projector.applyPatch(damaged, to: base) { #expect(out != p.snapshot() || damaged == patch) }
+            if let out = Projector.applyPatch(damaged, to: base) { #expect(out != snapshotAt800 || damaged == patch) }
         }
     }
 

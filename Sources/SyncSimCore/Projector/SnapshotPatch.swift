@@ -46,37 +46,135 @@ extension Projector {
     /// The snapshot a patch stands for, from the snapshot of the checkpoint it patches; nil if
     /// the patch is damaged or does not fit that snapshot.
     public static func applyPatch(_ patch: [UInt8], to base: [UInt8]) -> [UInt8]? {
-        var r = SnapshotReader(bytes: patch)
-        guard (try? r.uint()) == patchMarker, (try? r.uint()) != nil,
-              let length = try? r.uint(), length <= UInt64(Int32.max), let parts = try? r.uint() else { return nil }
-        var failed = false
-        let bytes = [UInt8](unsafeUninitializedCapacity: Int(length)) { out, written in
-            patch.withUnsafeBufferPointer { patchBytes in
-                base.withUnsafeBufferPointer { baseBytes in
-                    var k: UInt64 = 0
-                    while k < parts {
-                        guard let tagged = try? r.uint() else { failed = true; return }
-                        let count = Int(tagged >> 1)
-                        guard tagged >> 1 <= UInt64(out.count - written) else { failed = true; return }
-                        let source: UnsafePointer<UInt8>
-                        if tagged & 1 == 1 {
-                            guard let offset = try? r.uint(), offset <= UInt64(baseBytes.count),
-                                  count <= baseBytes.count - Int(offset) else { failed = true; return }
-                            source = baseBytes.baseAddress! + Int(offset)
-                        } else {
-                            guard count <= patchBytes.count - r.i else { failed = true; return }
-                            source = patchBytes.baseAddress! + r.i
-                            r.i += count
-                        }
-                        (out.baseAddress! + written).initialize(from: source, count: count)
-                        written += count
-                        k += 1
-                    }
+        applyPatches([patch], to: base)
+    }
+
+    /// The snapshot the last of `patches` stands for, where each patches the snapshot the one
+    /// before it stands for, and the first patches `base`; nil if one is damaged or does not fit.
+    /// The chain is resolved first, range by range, back to `base` or the patch that wrote each
+    /// byte, and the snapshot then copied once: the snapshots between are never made (each was a
+    /// few megabytes of new memory to fill, a third of reading a checkpoint).
+    public static func applyPatches(_ patches: [[UInt8]], to base: [UInt8]) -> [UInt8]? {
+        guard !patches.isEmpty else { return base }
+        // Each patch's parts, and the length of the snapshot it stands for.
+        var parsed: [(length: Int, parts: [PatchPart])] = []
+        parsed.reserveCapacity(patches.count)
+        var previousLength = base.count
+        for patch in patches {
+            guard let p = PatchPart.parse(patch, over: previousLength) else { return nil }
+            parsed.append(p)
+            previousLength = p.length
+        }
+        // The last snapshot's bytes as pieces, from the last patch back: a piece is bytes of
+        // patch `source` (its own), or, with `source` -1, a range of the snapshot before the
+        // patches being resolved, until that is `base`.
+        var pieces = parsed[parsed.count - 1].parts.map { Piece(source: $0.old ? -1 : patches.count - 1, offset: $0.source, count: $0.count) }
+        for j in stride(from: patches.count - 2, through: 0, by: -1) {
+            let parts = parsed[j].parts
+            var resolved: [Piece] = []
+            resolved.reserveCapacity(pieces.count + parts.count)
+            for piece in pieces where piece.count > 0 {
+                guard piece.source < 0 else { resolved.append(piece); continue }
+                // The parts of patch j that the range covers (it lies within its snapshot).
+                var lo = piece.offset
+                let hi = piece.offset + piece.count
+                var k = PatchPart.index(of: lo, in: parts)
+                while lo < hi {
+                    let part = parts[k]
+                    let n = min(hi, part.start + part.count) - lo
+                    resolved.append(Piece(source: part.old ? -1 : j, offset: part.source + (lo - part.start), count: n))
+                    lo += n
+                    k += 1
                 }
             }
-            if written != out.count { failed = true }
+            pieces = resolved
         }
-        return failed || !r.atEnd ? nil : bytes
+        let length = parsed[parsed.count - 1].length
+        return [UInt8](unsafeUninitializedCapacity: length) { out, written in
+            base.withUnsafeBufferPointer { baseBytes in
+                for piece in pieces {
+                    let destination = out.baseAddress! + written
+                    if piece.source < 0 {
+                        destination.initialize(from: baseBytes.baseAddress! + piece.offset, count: piece.count)
+                    } else {
+                        patches[piece.source].withUnsafeBufferPointer { destination.initialize(from: $0.baseAddress! + piece.offset, count: piece.count) }
+                    }
+                    written += piece.count
+                }
+            }
+        }
+    }
+
+    /// Bytes of a snapshot being put together from a chain of patches.
+    private struct Piece {
+        var source: Int
+        var offset: Int
+        var count: Int
+    }
+}
+
+/// A part of a patch: `count` bytes at `start` of the snapshot it stands for, taken from
+/// `source` of the snapshot it patches (`old`) or of the patch itself.
+struct PatchPart {
+    var start: Int
+    var count: Int
+    var old: Bool
+    var source: Int
+
+    /// The parts of a patch and the length of its snapshot, each part checked to lie within the
+    /// patch or within the `previous` bytes of the snapshot it patches, and the parts to make
+    /// up that length exactly; nil if the patch is damaged.
+    static func parse(_ patch: [UInt8], over previous: Int) -> (length: Int, parts: [PatchPart])? {
+        // Read through a pointer: a patch is tens of thousands of parts, and SnapshotReader's
+        // checked, throwing reads were most of the time of reading a checkpoint's chain.
+        patch.withUnsafeBufferPointer { bytes -> (length: Int, parts: [PatchPart])? in
+            var i = 0
+            func uint() -> UInt64? {
+                var v: UInt64 = 0
+                var shift: UInt64 = 0
+                while i < bytes.count, shift < 64 {
+                    let b = bytes[i]
+                    i += 1
+                    v |= UInt64(b & 0x7F) << shift
+                    if b & 0x80 == 0 { return v }
+                    shift += 7
+                }
+                return nil
+            }
+            guard uint() == Projector.patchMarker, uint() != nil,
+                  let length = uint(), length <= UInt64(Int32.max),
+                  let count = uint(), count <= UInt64(bytes.count) else { return nil }
+            var parts: [PatchPart] = []
+            parts.reserveCapacity(Int(count))
+            var position = 0
+            for _ in 0..<count {
+                guard let tagged = uint(), tagged >> 1 <= UInt64(Int(length) - position) else { return nil }
+                let n = Int(tagged >> 1)
+                if tagged & 1 == 1 {
+                    guard let offset = uint(), offset <= UInt64(previous), n <= previous - Int(offset) else { return nil }
+                    parts.append(PatchPart(start: position, count: n, old: true, source: Int(offset)))
+                } else {
+                    guard n <= bytes.count - i else { return nil }
+                    parts.append(PatchPart(start: position, count: n, old: false, source: i))
+                    i += n
+                }
+                position += n
+            }
+            guard position == Int(length), i == bytes.count else { return nil }
+            return (Int(length), parts)
+        }
+    }
+
+    /// The index of the part that holds byte `position` of the snapshot (one does: the parts
+    /// cover it end to end); parts of no bytes are passed over.
+    static func index(of position: Int, in parts: [PatchPart]) -> Int {
+        var (lo, hi) = (0, parts.count - 1)
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if parts[mid].start <= position { lo = mid } else { hi = mid - 1 }
+        }
+        while parts[lo].count == 0 || parts[lo].start + parts[lo].count <= position { lo += 1 }
+        return lo
     }
 }
 
