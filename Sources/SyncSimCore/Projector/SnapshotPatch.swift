@@ -4,7 +4,7 @@
 /// only grow, and between two checkpoints of a million-event import a third of the accounts and a
 /// quarter of the chunks of contacts change. A patch holds the snapshot as its parts in order,
 /// each a range of the previous snapshot's bytes (what did not change) or bytes of its own, so
-/// it is a fraction of the snapshot (1.3 of 4.3 MB on average there), and the bytes a log takes
+/// it is a fraction of the snapshot (1.3 MB against 4.2 on average there), and the bytes a log takes
 /// in, and copies through its write-ahead log, are about halved.
 ///
 /// A snapshot is stored whole after at most ``patchChain`` patches, so that the snapshot of any
