@@ -120,6 +120,21 @@ extension Projector {
             }
         }
 
+        /// For a landing cycle's loop over the contacts it creates and moves: the slots of the
+        /// contact's id and of its account's.
+        static func link(_ event: Event, _ p: Projector) {
+            switch event.kind {
+            case .contactCreate(let c, let a, _):
+                p.contactNames.prefetch(Interner.key(c))
+                if let a { p.accountNames.prefetch(Interner.key(a)) }
+            case .contactMove(let c, let a):
+                p.contactNames.prefetch(Interner.key(c))
+                p.accountNames.prefetch(Interner.key(a))
+            default:
+                break
+            }
+        }
+
         /// For a landing cycle's loop over its plans: what writing the plan `ahead` places on will
         /// read (`2`: its company's record; `1`: that company's fields, members and local edits,
         /// the record being in by then, and the plan's own values).

@@ -463,6 +463,9 @@ public struct Projector: Sendable {
         }
         var links: [CycleReport.Link] = []
         for k in cycle.carried.indices {
+            // The slots of the ids a contact's create or move a few events on will look up, asked
+            // for now: in a table of hundreds of thousands of contacts, each lookup waited for memory.
+            if k + Prefetcher.distance < cycle.carried.count { Prefetcher.link(cycle.carried[k + Prefetcher.distance].event, self) }
             let seq = cycle.carried[k].seq
             switch cycle.carried[k].event.kind {
             case .contactCreate(let c, let a, _):
