@@ -372,7 +372,7 @@ public final class LogWriter {
         // SQLite syncs the database only when that last copy has pages to copy: when the commit
         // before had them all copied already (under `synchronous = OFF`, without a sync), a new
         // log was left to the operating system. Synced here, whatever the last copy did.
-        guard fdatasync(lockFD) == 0 else {
+        guard fsync(lockFD) == 0 else {
             throw .database(path: path, reason: "cannot write the log to the disk: \(String(cString: strerror(errno)))")
         }
         queue = nil
