@@ -125,44 +125,28 @@ struct PatchPart {
     /// patch or within the `previous` bytes of the snapshot it patches, and the parts to make
     /// up that length exactly; nil if the patch is damaged.
     static func parse(_ patch: [UInt8], over previous: Int) -> (length: Int, parts: [PatchPart])? {
-        // Read through a pointer: a patch is tens of thousands of parts, and SnapshotReader's
-        // checked, throwing reads were most of the time of reading a checkpoint's chain.
-        patch.withUnsafeBufferPointer { bytes -> (length: Int, parts: [PatchPart])? in
-            var i = 0
-            func uint() -> UInt64? {
-                var v: UInt64 = 0
-                var shift: UInt64 = 0
-                while i < bytes.count, shift < 64 {
-                    let b = bytes[i]
-                    i += 1
-                    v |= UInt64(b & 0x7F) << shift
-                    if b & 0x80 == 0 { return v }
-                    shift += 7
-                }
-                return nil
+        var r = SnapshotReader(bytes: patch)
+        guard (try? r.uint()) == Projector.patchMarker, (try? r.uint()) != nil,
+              let length = try? r.uint(), length <= UInt64(Int32.max),
+              let count = try? r.uint(), count <= UInt64(patch.count) else { return nil }
+        var parts: [PatchPart] = []
+        parts.reserveCapacity(Int(count))
+        var position = 0
+        for _ in 0..<count {
+            guard let tagged = try? r.uint(), tagged >> 1 <= UInt64(Int(length) - position) else { return nil }
+            let n = Int(tagged >> 1)
+            if tagged & 1 == 1 {
+                guard let offset = try? r.uint(), offset <= UInt64(previous), n <= previous - Int(offset) else { return nil }
+                parts.append(PatchPart(start: position, count: n, old: true, source: Int(offset)))
+            } else {
+                guard n <= patch.count - r.i else { return nil }
+                parts.append(PatchPart(start: position, count: n, old: false, source: r.i))
+                r.i += n
             }
-            guard uint() == Projector.patchMarker, uint() != nil,
-                  let length = uint(), length <= UInt64(Int32.max),
-                  let count = uint(), count <= UInt64(bytes.count) else { return nil }
-            var parts: [PatchPart] = []
-            parts.reserveCapacity(Int(count))
-            var position = 0
-            for _ in 0..<count {
-                guard let tagged = uint(), tagged >> 1 <= UInt64(Int(length) - position) else { return nil }
-                let n = Int(tagged >> 1)
-                if tagged & 1 == 1 {
-                    guard let offset = uint(), offset <= UInt64(previous), n <= previous - Int(offset) else { return nil }
-                    parts.append(PatchPart(start: position, count: n, old: true, source: Int(offset)))
-                } else {
-                    guard n <= bytes.count - i else { return nil }
-                    parts.append(PatchPart(start: position, count: n, old: false, source: i))
-                    i += n
-                }
-                position += n
-            }
-            guard position == Int(length), i == bytes.count else { return nil }
-            return (Int(length), parts)
+            position += n
         }
+        guard position == Int(length), r.atEnd else { return nil }
+        return (Int(length), parts)
     }
 
     /// The index of the part that holds byte `position` of the snapshot (one does: the parts
