@@ -140,27 +140,20 @@ import SyncSimCore
             lines.append(#"{"account":"a","at":\#(i),"fields":{"notes":"\#(String(repeating: "x", count: 40_000))\#(i)"},"type":"dynamics.account.update"}"#)
         }
         let file = try Binary.write(lines.joined(separator: "\n") + "\n", to: "big.jsonl", in: dir)
-        let traced = try Binary.run(["-f", "-e", "trace=openat,pwrite64,fdatasync,fsync,close", "-o", dir + "/trace",
+        // -y: each descriptor is printed with the path it is open on, so no open(2) has to be
+        // followed (with -f, a call interrupted by another thread's is printed in two pieces).
+        let traced = try Binary.run(["-f", "-y", "-e", "trace=pwrite64,fdatasync,fsync", "-o", dir + "/trace",
                                      Binary.path, "import", file, "--db", "d.db"], in: dir, executable: "/usr/bin/strace")
         #expect(traced.status == 0, "\(traced.stderr)")
-        // The descriptors open on d.db as the trace goes; the last write to it and the last sync.
-        var open: Set<Substring> = []
+        // The last write to d.db and the last sync of it, by any of its descriptors.
         var (lastWrite, lastSync) = (-1, -1)
         let trace = try String(contentsOfFile: dir + "/trace", encoding: .utf8).split(separator: "\n")
         for (i, line) in trace.enumerated() {
-            if line.contains("openat("), line.contains("/d.db\"") || line.contains("\"d.db\""), let fd = line.split(separator: " = ").last.map({ $0.prefix { $0.isNumber } }) {
-                open.insert(fd)
-                continue
-            }
-            for call in ["pwrite64", "fdatasync", "fsync", "close"] {
-                guard let r = line.range(of: " \(call)(") else { continue }
-                let fd = line[r.upperBound...].prefix { $0.isNumber }
-                guard open.contains(fd) else { continue }
-                switch call {
-                case "pwrite64": lastWrite = i
-                case "close": open.remove(fd)
-                default: lastSync = i
-                }
+            for call in ["pwrite64", "fdatasync", "fsync"] {
+                guard let r = line.range(of: " \(call)("),
+                      let end = line[r.upperBound...].firstIndex(where: { $0 == "," || $0 == ")" || $0 == " " }),
+                      line[r.upperBound..<end].hasSuffix("/d.db>") else { continue }
+                if call == "pwrite64" { lastWrite = i } else { lastSync = i }
             }
         }
         #expect(lastWrite >= 0, "the trace shows no write to the log: \(trace.prefix(20))")
