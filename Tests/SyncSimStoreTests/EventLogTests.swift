@@ -137,30 +137,82 @@ func sampleLog(_ dir: String, seed: UInt64 = 7, events count: Int = 300) throws 
         #expect(!FileManager.default.fileExists(atPath: dir + "/failing.db"))
     }
 
-    /// A pipe's producer started with a niceness runs at that much lower a priority, and the
-    /// rest of the process does not: on Linux a thread's nice value is its own.
-    @Test func aNiceProducerLowersItsOwnPriorityOnly() {
+    /// A pipe's producer started with a niceness runs at that much lower a priority once the
+    /// pipe is three quarters full, and at its own again once it is down to a quarter; the rest
+    /// of the process keeps its priority: on Linux a thread's nice value is its own.
+    @Test func aNiceProducerLowersItsOwnPriorityWhileAhead() {
         #if os(Linux)
         let which = __priority_which_t(PRIO_PROCESS.rawValue)
         let before = getpriority(which, 0)
-        let pipe = BatchPipe<Int32>()
+        let lowered = min(before + 5, 19)
+        // Four batches: lowered once three are waiting, raised once one is.
+        let pipe = BatchPipe<Int32>(capacity: 4)
+        let (filled, drained) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
         let stop = pipe.start(niceness: 5) { pipe in
-            pipe.put([getpriority(which, 0)])
+            // Each batch holds the priority the producer had as it put the batch.
+            for _ in 0..<4 { pipe.put([getpriority(which, 0)]) }
+            filled.signal()
+            drained.wait()
+            for _ in 0..<2 { pipe.put([getpriority(which, 0)]) }
             pipe.finish(nil)
         }
-        let seen = pipe.take().batch?.first
+        var seen: [Int32] = []
+        filled.wait()
+        for _ in 0..<4 { seen += pipe.take().batch ?? [] }
+        // The pipe is empty: the producer's next batch leaves one waiting.
+        drained.signal()
+        while let batch = pipe.take().batch { seen += batch }
         stop()
-        #expect(seen == min(before + 5, 19))
+        #expect(seen == [before, before, before, lowered, lowered, before])
         #expect(getpriority(which, 0) == before)
         // Without a niceness, the producer keeps the priority it was started with.
-        let plain = BatchPipe<Int32>()
+        let plain = BatchPipe<Int32>(capacity: 4)
         let stopPlain = plain.start { pipe in
-            pipe.put([getpriority(which, 0)])
+            for _ in 0..<4 { pipe.put([getpriority(which, 0)]) }
             pipe.finish(nil)
         }
-        #expect(plain.take().batch?.first == before)
+        var plainSeen: [Int32] = []
+        while let batch = plain.take().batch { plainSeen += batch }
         stopPlain()
+        #expect(plainSeen == Array(repeating: before, count: 4))
         #endif
+    }
+
+    /// A consumer gives every batch back, whether or not the producer holds the lock of the
+    /// batches given back at that moment: each reaches the producer (for freeing) or, once the
+    /// producer is gone, is dropped; none is kept back or handed over twice.
+    @Test func givenBackBatchesReachTheProducerOnce() {
+        final class Tracked: Sendable {
+            let freed: @Sendable () -> Void
+            init(_ freed: @escaping @Sendable () -> Void) { self.freed = freed }
+            deinit { freed() }
+        }
+        let lock = NSLock()
+        nonisolated(unsafe) var freedBy: [pthread_t] = []
+        nonisolated(unsafe) var producer: pthread_t?
+        var taken = 0
+        do {
+            let pipe = BatchPipe<Tracked>(capacity: 4)
+            let stop = pipe.start { pipe in
+                lock.lock(); producer = pthread_self(); lock.unlock()
+                for _ in 0..<2000 {
+                    guard pipe.put([Tracked { lock.lock(); freedBy.append(pthread_self()); lock.unlock() }]) else { return }
+                }
+                pipe.finish(nil)
+            }
+            while let batch = pipe.take().batch {
+                taken += batch.count
+                pipe.giveBack(batch)
+            }
+            stop()
+        }
+        // The pipe is gone: every batch is freed, most by the producer.
+        lock.lock()
+        let (freed, thread) = (freedBy, producer)
+        lock.unlock()
+        #expect(taken == 2000)
+        #expect(freed.count == 2000)
+        #expect(freed.filter { pthread_equal($0, thread!) != 0 }.count >= 1500, "most are freed by the producer")
     }
 
     /// The chain spells sequence numbers as `String(n)` does, without making a string per row.
