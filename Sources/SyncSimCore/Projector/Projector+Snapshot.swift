@@ -1,3 +1,4 @@
+import CPrefetch
 /// A compact, deterministic binary form of a projector's state, stored as checkpoints in a
 /// log so that a projection at any instant replays only the events after the last checkpoint.
 ///
@@ -127,7 +128,14 @@ extension Projector {
         // Through a buffer and by index, so each value is read in place: copying a contact or a
         // company out of its array retains and releases all it holds.
         let contactPieces = contacts.withUnsafeBufferPointer { contacts in
-            changed(contactChunkVersions, cache.contacts) { chunk, w in
+            // The records of the chunk two ahead are asked for meanwhile: the chunks to encode
+            // lie apart in an array of megabytes, each a first read from memory.
+            changed(contactChunkVersions, cache.contacts, ahead: { chunk, step in
+                guard step == 2 else { return }
+                let start = UnsafeRawPointer(contacts.baseAddress! + chunk * Self.contactChunk)
+                let end = UnsafeRawPointer(contacts.baseAddress! + min(contacts.count, (chunk + 1) * Self.contactChunk))
+                for line in stride(from: start, to: end, by: 64) { syncsim_prefetch(line) }
+            }) { chunk, w in
                 for ci in chunk * Self.contactChunk..<min(contacts.count, (chunk + 1) * Self.contactChunk) {
                     guard contacts[ci] != nil else { w.byte(0); continue }
                     // 1: no account; 2: an account and its open link.

@@ -69,7 +69,7 @@ public struct Projector: Sendable {
     /// or move, which calls ``touchContact(_:)``.
     var contactChunkVersions: [UInt64] = []
     /// Contacts per piece of a snapshot's contact section.
-    static let contactChunk = 64
+    static let contactChunk = 16
     /// By field id: whether a carried Dynamics account event has named it (`fields: all`).
     var namedFields: [Bool] = []
     var pending: [Carried] = []
