@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Benchmarks SyncSim in release mode at about 10 thousand, 100 thousand and 1 million events:
-# import (median of 3, taking turns with raw SQLite), full replay (median of 5), show --at latency (24 instants: median, p90, max), diff,
+# import (median of 3, taking turns with raw SQLite), full replay (median of 5), show --at latency (24 instants: median, p90, max;
+# and the slowest of the instants just before the last six checkpoints, where the most events are replayed), diff,
 # log size and peak memory, each beside raw SQLite's
 # insert and read rates on the same rows. Usage: tools/bench.sh [SIZES...]  (default: 10000 100000 1000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
+command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
 # Statically linked, as the README builds it for speed.
 swift build -c release --static-swift-stdlib --product syncsim >/dev/null
 swift build -c release --static-swift-stdlib --product syncsim-bench >/dev/null
@@ -19,8 +21,8 @@ ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-printf '| events | import ev/s | raw insert rows/s | import / raw | replay ev/s | raw read rows/s | replay / raw | show --at (median, p90, max) | diff (s) | log MB | import peak MB | replay peak MB |\n'
-printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
+printf '| events | import ev/s | raw insert rows/s | import / raw | replay ev/s | raw read rows/s | replay / raw | show --at (median, p90, max) | show --at before a checkpoint (max) | diff (s) | log MB | import peak MB | replay peak MB |\n'
+printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
 for n in "${sizes[@]}"; do
   "$bin/syncsim" generate --events "$n" --seed 1 -o "$work/a.jsonl"
   "$bin/syncsim" generate --events "$n" --seed 2 -o "$work/b.jsonl"
@@ -60,13 +62,23 @@ for n in "${sizes[@]}"; do
     lats+=("$(ms "$t")")
   done
   latency=$(printf '%s\n' "${lats[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%d / %d / %d ms", (a[12]+a[13])/2, a[22], a[NR]}')
+  # The worst instants for `show --at`: a second before each of the last six checkpoints, where
+  # the most events are replayed after the checkpoint before, at the largest projections.
+  worst="-"
+  for at in $(sqlite3 "$work/a.db" "SELECT at - 1 FROM checkpoints WHERE at > 0 ORDER BY seq DESC LIMIT 6"); do
+    t=$(date +%s%N)
+    "$bin/syncsim" show "$work/a.db" --at "$at" --contact c1 --json >/dev/null
+    l=$(ms "$t")
+    if [ "$worst" = "-" ] || [ "$l" -gt "$worst" ]; then worst=$l; fi
+  done
+  [ "$worst" = "-" ] || worst="$worst ms"
   t=$(date +%s%N)
   "$bin/syncsim" diff "$work/a.db" "$work/b.db" --at "$span" >/dev/null || true
   diff_s=$(awk -v m="$(ms "$t")" 'BEGIN {printf "%.2f", m / 1000}')
   size_mb=$(awk -v b="$(stat -c %s "$work/a.db")" 'BEGIN {printf "%.1f", b / 1048576}')
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
     "$n" "$import_rate" "$raw_insert" "$(ratio "$import_rate" "$raw_insert")" \
     "$replay_rate" "$raw_read" "$(ratio "$replay_rate" "$raw_read")" \
-    "$latency" "$diff_s" "$size_mb" \
+    "$latency" "$worst" "$diff_s" "$size_mb" \
     "$(( $(cat "$work/import.mem") / 1024 ))" "$(( $(cat "$work/replay.mem") / 1024 ))"
 done
