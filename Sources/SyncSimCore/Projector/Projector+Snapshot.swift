@@ -593,26 +593,36 @@ struct SnapshotWriter: ~Copyable {
     /// each field whose value differs, with its value, `null` where `base` has a field they lack.
     mutating func fields(_ f: FieldValues, over base: FieldValues?) {
         guard let base, !base.isEmpty else { return fields(f) }
-        var diff: [FieldValues.Entry] = []  // `null` for a field `base` has and `f` lacks
+        // Counted, then written, in two walks of the two lists: gathering the differences in an
+        // array first allocated one for every company, each value retained into it.
         f.entries.withUnsafeBufferPointer { mine in
             base.entries.withUnsafeBufferPointer { theirs in
-                var i = 0, j = 0
-                while i < mine.count || j < theirs.count {
-                    if j == theirs.count || (i < mine.count && mine[i].field < theirs[j].field) {
-                        diff.append(mine[i]); i += 1
-                    } else if i == mine.count || theirs[j].field < mine[i].field {
-                        diff.append(FieldValues.Entry(field: theirs[j].field, value: .null)); j += 1
-                    } else {
-                        if mine[i].value != theirs[j].value { diff.append(mine[i]) }
-                        i += 1; j += 1
-                    }
+                var count = 0
+                Self.differences(mine, theirs) { _, _ in count += 1 }
+                uint(UInt64(count))
+                Self.differences(mine, theirs) { field, i in
+                    uint(UInt64(field))
+                    if let i { value(mine[i].value) } else { byte(0) }  // `null`: `base` has it, `f` lacks it
                 }
             }
         }
-        uint(UInt64(diff.count))
-        for e in diff {
-            uint(UInt64(e.field))
-            value(e.value)
+    }
+
+    /// The fields where `mine` differs from `theirs` (both in field id order), in order: each
+    /// with its index in `mine`, or nil where `theirs` has the field and `mine` lacks it.
+    @inline(__always)
+    private static func differences(_ mine: UnsafeBufferPointer<FieldValues.Entry>, _ theirs: UnsafeBufferPointer<FieldValues.Entry>,
+                                    _ body: (_ field: Int32, _ index: Int?) -> Void) {
+        var i = 0, j = 0
+        while i < mine.count || j < theirs.count {
+            if j == theirs.count || (i < mine.count && mine[i].field < theirs[j].field) {
+                body(mine[i].field, i); i += 1
+            } else if i == mine.count || theirs[j].field < mine[i].field {
+                body(theirs[j].field, nil); j += 1
+            } else {
+                if mine[i].value != theirs[j].value { body(mine[i].field, i) }
+                i += 1; j += 1
+            }
         }
     }
     mutating func ids(_ list: [Int32]) {
