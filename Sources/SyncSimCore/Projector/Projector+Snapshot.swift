@@ -128,15 +128,17 @@ extension Projector {
         // Through a buffer and by index, so each value is read in place: copying a contact or a
         // company out of its array retains and releases all it holds.
         let contactPieces = contacts.withUnsafeBufferPointer { contacts in
+            /// The contact ids of a chunk.
+            func ids(_ chunk: Int) -> Range<Int> { chunk * Self.contactChunk..<min(contacts.count, (chunk + 1) * Self.contactChunk) }
             // The records of the chunk two ahead are asked for meanwhile: the chunks to encode
             // lie apart in an array of megabytes, each a first read from memory.
-            changed(contactChunkVersions, cache.contacts, ahead: { chunk, step in
+            return changed(contactChunkVersions, cache.contacts, ahead: { chunk, step in
                 guard step == 2 else { return }
-                let start = UnsafeRawPointer(contacts.baseAddress! + chunk * Self.contactChunk)
-                let end = UnsafeRawPointer(contacts.baseAddress! + min(contacts.count, (chunk + 1) * Self.contactChunk))
+                let records = ids(chunk)
+                let (start, end) = (UnsafeRawPointer(contacts.baseAddress! + records.lowerBound), UnsafeRawPointer(contacts.baseAddress! + records.upperBound))
                 for line in stride(from: start, to: end, by: 64) { syncsim_prefetch(line) }
             }) { chunk, w in
-                for ci in chunk * Self.contactChunk..<min(contacts.count, (chunk + 1) * Self.contactChunk) {
+                for ci in ids(chunk) {
                     guard contacts[ci] != nil else { w.byte(0); continue }
                     // 1: no account; 2: an account and its open link.
                     if let o = contacts[ci]!.open {
