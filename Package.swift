@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "CPrefetch"),
         // Starting the disk writes of a file early (Linux's `sync_file_range`, hidden from Swift).
         .target(name: "CWriteback"),
+        // On Linux, the one-shot SHA-256 of the BoringSSL that swift-crypto links (see its header).
+        .target(name: "CDigest"),
         // Pure core: events, rules, projector, diff. No I/O, no SQLite, no clock.
         .target(
             name: "SyncSimCore",
@@ -39,6 +41,7 @@ let package = Package(
             name: "SyncSimStore",
             dependencies: [
                 "SyncSimCore", "CWriteback",
+                .target(name: "CDigest", condition: .when(platforms: [.linux])),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,0 +1,1 @@
+// The declaration in CDigest.h is defined by swift-crypto's CCryptoBoringSSL.
