@@ -86,6 +86,7 @@ let package = Package(
             swiftSettings: tests
         ),
         .testTarget(name: "SyncSimScenarioTests", dependencies: ["SyncSimScenario", "SyncSimCore"], swiftSettings: tests),
+        .testTarget(name: "SyncSimRenderTests", dependencies: ["SyncSimRender", "SyncSimCore"], swiftSettings: tests),
         .testTarget(
             name: "SyncSimCLITests",
             dependencies: ["SyncSimCore", "SyncSimScenario"],

@@ -12,6 +12,12 @@ enum Console {
         if buffer.count > 1 << 16 { flush() }
     }
 
+    /// Writes bytes to standard output (buffered), as they are: no line ends.
+    static func write(_ bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count > 1 << 16 { flush() }
+    }
+
     /// Writes buffered output.
     static func flush() {
         guard !buffer.isEmpty else { return }

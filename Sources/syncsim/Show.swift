@@ -29,13 +29,12 @@ struct Show: ParsableCommand {
     var json = false
 
     func run() throws {
-        let projection: Projection
+        let projector: Projector
         var causes: [String: [String: Explainer.Entry]] = [:]
         do {
             let log = try EventLog.open(path: db)
             let rules = try log.header().rules
             let instant = try at?.seconds ?? log.lastEventAt() ?? 0
-            let projector: Projector
             if why {
                 let (explainer, p) = try log.withEvents { Explainer.run(rules: rules, events: &$0, contact: nil, through: instant) }
                 projector = p
@@ -51,28 +50,45 @@ struct Show: ParsableCommand {
                 }
             }
             keepUntilExit(projector)
-            let filtered = !contact.isEmpty || !account.isEmpty
-            projection = projector.projection(contacts: filtered ? Set(contact) : nil, accounts: filtered ? Set(account) : nil)
         } catch {
             throw Console.fail(error)
         }
-        if json {
-            var object = projection.json
-            if why, case .object(var o) = object {
-                var w: [String: JSON] = [:]
-                for (a, fields) in causes where projection.accounts[a] != nil {
-                    w[a] = .object(fields.mapValues { e in
-                        .object(["at": .int(e.at), "cause": .string(e.cause), "activity": .string(e.activity)]
-                                .merging(e.lost.map { ["lost": JSON.string($0)] } ?? [:]) { a, _ in a })
-                    })
-                }
-                o["why"] = .object(w)
-                object = .object(o)
+        if contact.isEmpty && account.isEmpty {
+            // The whole projection is written as it is made, never held whole (a log of a
+            // million events has hundreds of thousands of contacts).
+            let writer = ProjectionWriter(projector)
+            if json {
+                let shown = Set(writer.accountIDs)
+                writer.writeJSON(extra: why ? ["why": whyJSON(causes) { shown.contains($0) }] : [:]) { Console.write($0) }
+                Console.out()
+            } else {
+                ProjectionText(style: Console.style).write(writer, causes: why ? causes : nil) { Console.out($0) }
             }
-            Console.out(CanonicalJSON.string(for: object))
         } else {
-            ProjectionText(style: Console.style).lines(projection, causes: why ? causes : nil).forEach { Console.out($0) }
+            let projection = projector.projection(contacts: Set(contact), accounts: Set(account))
+            if json {
+                var object = projection.json
+                if why, case .object(var o) = object {
+                    o["why"] = whyJSON(causes) { projection.accounts[$0] != nil }
+                    object = .object(o)
+                }
+                Console.out(CanonicalJSON.string(for: object))
+            } else {
+                ProjectionText(style: Console.style).lines(projection, causes: why ? causes : nil).forEach { Console.out($0) }
+            }
         }
         Console.flush()
+    }
+
+    /// `--why`'s member of the JSON: the cause of each current Marketo value of the accounts shown.
+    private func whyJSON(_ causes: [String: [String: Explainer.Entry]], shown: (String) -> Bool) -> JSON {
+        var w: [String: JSON] = [:]
+        for (a, fields) in causes where shown(a) {
+            w[a] = .object(fields.mapValues { e in
+                .object(["at": .int(e.at), "cause": .string(e.cause), "activity": .string(e.activity)]
+                        .merging(e.lost.map { ["lost": JSON.string($0)] } ?? [:]) { a, _ in a })
+            })
+        }
+        return .object(w)
     }
 }

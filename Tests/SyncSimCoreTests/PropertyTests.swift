@@ -451,3 +451,56 @@ import Testing
         #expect(Projector(snapshot: [9] + bytes.dropFirst()) == nil)
     }
 }
+
+/// The whole projection written member by member (`show` without a filter) is the projection
+/// built whole: the same bytes of `show --json`, the same digest.
+@Suite struct ProjectionWriterTests {
+    static func written(_ projector: Projector, extra: [String: JSON] = [:]) -> (bytes: [UInt8], digest: String, pieces: Int) {
+        var bytes: [UInt8] = []
+        var pieces = 0
+        let digest = ProjectionWriter(projector).writeJSON(extra: extra) { bytes += $0; pieces += 1 }
+        return (bytes, digest, pieces)
+    }
+
+    static func expected(_ projector: Projector, extra: [String: JSON] = [:]) -> [UInt8] {
+        guard case .object(var o) = projector.projection().json else { return [] }
+        o.merge(extra) { a, _ in a }
+        return CanonicalJSON.bytes(for: .object(o))
+    }
+
+    @Test(arguments: Array(UInt64(1)...30))
+    func writtenAsItIsMadeItIsTheWholeProjection(seed: UInt64) {
+        let stream = RandomStream(seed: seed)
+        var projector = Projector(rules: stream.rules())
+        for (i, e) in stream.generate().enumerated() { projector.apply(e, seq: i + 1) }
+        let whole = projector.projection()
+        let extra: [String: JSON] = seed % 2 == 0 ? ["why": .object(["a1": .object(["industry": .string("\u{1}x")])])] : [:]
+        let w = Self.written(projector, extra: extra)
+        #expect(w.bytes == Self.expected(projector, extra: extra), "seed \(seed)")
+        #expect(w.digest == whole.digest, "seed \(seed)")
+        #expect(ProjectionWriter(projector).digest() == whole.digest, "seed \(seed)")
+    }
+
+    /// A projection of thousands of contacts is written in pieces, and still in one piece of
+    /// bytes with the right digest; an empty projector writes the empty projection.
+    @Test func aLargeProjectionIsWrittenInPieces() throws {
+        var workload = Workload()
+        (workload.events, workload.accounts, workload.contacts) = (20_000, 300, 6_000)
+        var projector = Projector(rules: SyncRules())
+        var seq = 0
+        var lines: [[UInt8]] = []
+        workload.generate { lines.append(CanonicalJSON.bytes(for: $0)) }
+        for line in lines {
+            guard let (event, _) = FastEventDecoder.decodeNoticingCanonical(line[...]) else { continue }  // the rules line
+            seq += 1
+            projector.apply(event, seq: seq)
+        }
+        let w = Self.written(projector)
+        #expect(w.pieces > 4, "\(w.bytes.count) bytes in \(w.pieces) pieces")
+        #expect(w.bytes == Self.expected(projector))
+        #expect(w.digest == projector.projection().digest)
+        let empty = Projector(rules: SyncRules())
+        #expect(Self.written(empty).bytes == Self.expected(empty))
+        #expect(ProjectionWriter(empty).digest() == empty.projection().digest)
+    }
+}

@@ -35,22 +35,29 @@ public struct Projection: Sendable, Equatable {
 
     /// The members the digest covers: everything but the instant itself.
     private var stateJSON: [String: JSON] {
-        var cs: [String: JSON] = [:]
-        for (c, v) in contacts {
-            cs[c] = .object(["account": v.account.map(JSON.string) ?? .null,
-                             "fields": .fields(v.fields), "activities": .int(v.activities),
-                             "activitiesBySource": .object(Dictionary(uniqueKeysWithValues: v.activitiesBySource.map { ($0.key.rawValue, JSON.int($0.value)) }))])
-        }
-        var accs: [String: JSON] = [:]
-        for (a, v) in accounts {
-            accs[a] = .object(["marketo": v.marketo.map(JSON.fields) ?? .null,
-                               "dynamics": v.dynamics.map(JSON.fields) ?? .null,
-                               "deletedInDynamics": .bool(v.deletedInDynamics)])
-        }
-        return ["contacts": .object(cs), "accounts": .object(accs), "rejected": .array(rejected.map(\.json))]
+        ["contacts": .object(contacts.mapValues(\.json)), "accounts": .object(accounts.mapValues(\.json)),
+         "rejected": .array(rejected.map(\.json))]
     }
 
     /// SHA-256 of the canonical state (contacts, accounts, rejected): equal states
     /// give equal digests, whatever the instant, process or machine.
     public var digest: String { CanonicalJSON.digest(of: .object(stateJSON)) }
+}
+
+extension Projection.ContactView {
+    /// The contact's member of `contacts` in `show --json`.
+    public var json: JSON {
+        .object(["account": account.map(JSON.string) ?? .null,
+                 "fields": .fields(fields), "activities": .int(activities),
+                 "activitiesBySource": .object(Dictionary(uniqueKeysWithValues: activitiesBySource.map { ($0.key.rawValue, JSON.int($0.value)) }))])
+    }
+}
+
+extension Projection.AccountView {
+    /// The account's member of `accounts` in `show --json`.
+    public var json: JSON {
+        .object(["marketo": marketo.map(JSON.fields) ?? .null,
+                 "dynamics": dynamics.map(JSON.fields) ?? .null,
+                 "deletedInDynamics": .bool(deletedInDynamics)])
+    }
 }

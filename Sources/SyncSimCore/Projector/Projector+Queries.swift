@@ -87,23 +87,28 @@ extension Projector {
         }.map { accountNames.names[$0] })
     }
 
+    /// The contact as Marketo shows it (in a ``Projection``).
+    public func contactView(_ c: String) -> Projection.ContactView {
+        let t = activityTally(of: c)
+        return .init(account: marketoAccount(of: c), fields: shownFields(of: c), activities: t.total,
+                     activitiesBySource: [.dynamics: t.dynamics, .marketo: t.marketo])
+    }
+
+    /// The account on both sides (in a ``Projection``).
+    public func accountView(_ a: String) -> Projection.AccountView {
+        .init(marketo: marketoFields(of: a), dynamics: dynamicsFields(of: a), deletedInDynamics: deletedInDynamics(a))
+    }
+
     /// What Marketo shows and Dynamics holds now; with `contacts` or `accounts`, only those
     /// (and the rejected events that name them), and no digest.
     public func projection(contacts only: Set<String>? = nil, accounts onlyAccounts: Set<String>? = nil) -> Projection {
         let partial = only != nil || onlyAccounts != nil
         var cs: [String: Projection.ContactView] = [:]
         let contactIDs = partial ? (only ?? []).filter { contactInMarketo($0) } : marketoContactIDs
-        for c in contactIDs {
-            let t = activityTally(of: c)
-            cs[c] = .init(account: marketoAccount(of: c), fields: shownFields(of: c), activities: t.total,
-                          activitiesBySource: [.dynamics: t.dynamics, .marketo: t.marketo])
-        }
+        for c in contactIDs { cs[c] = contactView(c) }
         var accs: [String: Projection.AccountView] = [:]
         let accountList = partial ? (onlyAccounts ?? []).filter { accountInMarketo($0) || dynamicsFields(of: $0) != nil } : accountIDs
-        for a in accountList {
-            accs[a] = .init(marketo: marketoFields(of: a), dynamics: dynamicsFields(of: a),
-                            deletedInDynamics: deletedInDynamics(a))
-        }
+        for a in accountList { accs[a] = accountView(a) }
         let rejected = partial
             ? rejections.filter { r in (r.contact.map { only?.contains($0) ?? false } ?? false) || (r.account.map { onlyAccounts?.contains($0) ?? false } ?? false) }
             : rejections
