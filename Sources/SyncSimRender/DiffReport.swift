@@ -51,89 +51,101 @@ public struct DiffReport: Sendable {
 
     /// Terminal text.
     public func lines(style: Style) -> [String] {
-        let (ra, rb) = ruleDifferences()
-        var out = [style.bold("A") + "  \(TextFormat.text(a.source)) at \(TextFormat.time(a.at))" + style.dim(ra),
-                   style.bold("B") + "  \(TextFormat.text(b.source)) at \(TextFormat.time(b.at))" + style.dim(rb)]
-        var rows: [(group: String, label: String, a: String, b: String)] = []
-        func v(_ x: Value) -> String { TextFormat.value(x) }
-        for c in diff.contacts {
-            let g = "contact \(c.contact)"
-            if let p = c.inMarketo { rows.append((g, "in Marketo", "\(p.a)", "\(p.b)")) }
-            if let p = c.account { rows.append((g, "account", p.a ?? "(none)", p.b ?? "(none)")) }
-            for f in c.fields { rows.append((g, f.field, v(f.values.a), v(f.values.b))) }
-            for (source, p) in c.activities { rows.append((g, "activities (\(source.rawValue))", "\(p.a)", "\(p.b)")) }
-        }
-        for d in diff.accounts {
-            let g = "account \(d.account)"
-            if let p = d.inMarketo { rows.append((g, "in Marketo", "\(p.a)", "\(p.b)")) }
-            if let p = d.inDynamics { rows.append((g, "in Dynamics", "\(p.a)", "\(p.b)")) }
-            if let p = d.deletedInDynamics { rows.append((g, "deletedInDynamics", "\(p.a)", "\(p.b)")) }
-            for f in d.marketo { rows.append((g, "marketo.\(f.field)", v(f.values.a), v(f.values.b))) }
-            for f in d.dynamics { rows.append((g, "dynamics.\(f.field)", v(f.values.a), v(f.values.b))) }
-        }
-        let labelWidth = rows.map { $0.label.count }.max() ?? 0
-        let aWidth = rows.map { $0.a.count }.max() ?? 0
-        var group = ""
-        for r in rows {
-            if r.group != group {
-                out.append("")
-                out.append(style.bold(r.group))
-                group = r.group
-            }
-            let label = TextFormat.pad(r.label, labelWidth)
-            let av = TextFormat.pad(r.a, aWidth)
-            out.append("  \(label)  A \(style.red(av))  B \(style.green(r.b))")
-        }
-        for (side, list) in [("A", diff.rejectedOnlyA), ("B", diff.rejectedOnlyB)] where !list.isEmpty {
-            out.append("")
-            out.append(style.bold("rejected only in \(side)"))
-            for r in list { out.append("  #\(r.seq) at \(TextFormat.time(r.at)) \(r.type): \(TextFormat.text(r.reason))") }
-        }
-        if let d = divergence {
-            out.append("")
-            out.append(style.bold("first divergence at \(TextFormat.time(d.at))"))
-            let narrator = Narrator(style: style)
-            for (side, steps) in [("A", d.a), ("B", d.b)] {
-                let lines = narrator.timeline(steps)
-                out.append("  \(side):" + (lines.isEmpty ? " nothing happens" : ""))
-                out += lines.map { "  " + $0 }
-            }
-        }
-        out.append("")
-        out.append(summary)
+        var out: [String] = []
+        write(style: style) { out.append($0) }
         return out
     }
 
-    /// The JSON object of `diff --json`.
-    public var json: JSON {
-        func pair(_ x: JSON, _ y: JSON) -> JSON { .object(["a": x, "b": y]) }
-        func fields(_ list: [ProjectionDiff.FieldPair]) -> JSON {
-            .object(Dictionary(uniqueKeysWithValues: list.map { ($0.field, pair(JSON($0.values.a), JSON($0.values.b))) }))
+    /// Terminal text, line by line to `out` as each is made: a diff of two large logs can have
+    /// millions of rows, which are enumerated twice (first for the columns' widths) rather than kept.
+    public func write(style: Style, to out: (String) -> Void) {
+        let (ra, rb) = ruleDifferences()
+        out(style.bold("A") + "  \(TextFormat.text(a.source)) at \(TextFormat.time(a.at))" + style.dim(ra))
+        out(style.bold("B") + "  \(TextFormat.text(b.source)) at \(TextFormat.time(b.at))" + style.dim(rb))
+        var (labelWidth, aWidth) = (0, 0)
+        forEachRow { _, label, a, _ in
+            labelWidth = max(labelWidth, label.count)
+            aWidth = max(aWidth, a.count)
         }
-        var contacts: [String: JSON] = [:]
-        for c in diff.contacts {
-            var o: [String: JSON] = [:]
-            if let p = c.inMarketo { o["inMarketo"] = pair(.bool(p.a), .bool(p.b)) }
-            if let p = c.account { o["account"] = pair(p.a.map(JSON.string) ?? .null, p.b.map(JSON.string) ?? .null) }
-            if !c.fields.isEmpty { o["fields"] = fields(c.fields) }
-            if !c.activities.isEmpty {
-                o["activities"] = .object(Dictionary(uniqueKeysWithValues: c.activities.map { ($0.source.rawValue, pair(.int($0.counts.a), .int($0.counts.b))) }))
+        var group = ""
+        forEachRow { g, label, a, b in
+            if g != group {
+                out("")
+                out(style.bold(g))
+                group = g
             }
-            contacts[c.contact] = .object(o)
+            out("  \(TextFormat.pad(label, labelWidth))  A \(style.red(TextFormat.pad(a, aWidth)))  B \(style.green(b))")
         }
-        var accounts: [String: JSON] = [:]
+        for (side, list) in [("A", diff.rejectedOnlyA), ("B", diff.rejectedOnlyB)] where !list.isEmpty {
+            out("")
+            out(style.bold("rejected only in \(side)"))
+            for r in list { out("  #\(r.seq) at \(TextFormat.time(r.at)) \(r.type): \(TextFormat.text(r.reason))") }
+        }
+        if let d = divergence {
+            out("")
+            out(style.bold("first divergence at \(TextFormat.time(d.at))"))
+            let narrator = Narrator(style: style)
+            for (side, steps) in [("A", d.a), ("B", d.b)] {
+                let lines = narrator.timeline(steps)
+                out("  \(side):" + (lines.isEmpty ? " nothing happens" : ""))
+                lines.forEach { out("  " + $0) }
+            }
+        }
+        out("")
+        out(summary)
+    }
+
+    /// The text's rows, in order: the group (a contact or an account), what differs, its values on A and B.
+    private func forEachRow(_ row: (_ group: String, _ label: String, _ a: String, _ b: String) -> Void) {
+        func v(_ x: Value) -> String { TextFormat.value(x) }
+        for c in diff.contacts {
+            let g = "contact \(c.contact)"
+            if let p = c.inMarketo { row(g, "in Marketo", "\(p.a)", "\(p.b)") }
+            if let p = c.account { row(g, "account", p.a ?? "(none)", p.b ?? "(none)") }
+            for f in c.fields { row(g, f.field, v(f.values.a), v(f.values.b)) }
+            for (source, p) in c.activities { row(g, "activities (\(source.rawValue))", "\(p.a)", "\(p.b)") }
+        }
         for d in diff.accounts {
-            var o: [String: JSON] = [:]
-            if let p = d.inMarketo { o["inMarketo"] = pair(.bool(p.a), .bool(p.b)) }
-            if let p = d.inDynamics { o["inDynamics"] = pair(.bool(p.a), .bool(p.b)) }
-            if let p = d.deletedInDynamics { o["deletedInDynamics"] = pair(.bool(p.a), .bool(p.b)) }
-            if !d.marketo.isEmpty { o["marketo"] = fields(d.marketo) }
-            if !d.dynamics.isEmpty { o["dynamics"] = fields(d.dynamics) }
-            accounts[d.account] = .object(o)
+            let g = "account \(d.account)"
+            if let p = d.inMarketo { row(g, "in Marketo", "\(p.a)", "\(p.b)") }
+            if let p = d.inDynamics { row(g, "in Dynamics", "\(p.a)", "\(p.b)") }
+            if let p = d.deletedInDynamics { row(g, "deletedInDynamics", "\(p.a)", "\(p.b)") }
+            for f in d.marketo { row(g, "marketo.\(f.field)", v(f.values.a), v(f.values.b)) }
+            for f in d.dynamics { row(g, "dynamics.\(f.field)", v(f.values.a), v(f.values.b)) }
+        }
+    }
+
+    /// The JSON object of `diff --json`, written member by member to `out` in pieces of about
+    /// 64 KiB, never built whole (its keys: a, accounts, b, contacts, divergence, rejected, same, summary).
+    public func writeJSON(to out: ([UInt8]) -> Void) {
+        var w = JSONWriter(capacity: 1 << 17)
+        /// An object of members in key order, passed on as it grows.
+        func members<T>(_ items: [T], key: (T) -> String, value: (T) -> JSON) {
+            w.byte(UInt8(ascii: "{"))
+            for (i, item) in items.enumerated() {
+                if i > 0 { w.byte(UInt8(ascii: ",")) }
+                w.string(key(item))
+                w.byte(UInt8(ascii: ":"))
+                w.write(value(item))
+                if w.bytes.count >= 1 << 16 {
+                    out(w.bytes)
+                    w.bytes.removeAll(keepingCapacity: true)
+                }
+            }
+            w.byte(UInt8(ascii: "}"))
         }
         func side(_ s: DiffSideInfo) -> JSON {
             .object(["source": .string(s.source), "at": .int(s.at), "rules": s.rules.json])
         }
+        w.byte(UInt8(ascii: "{"))
+        w.key("a")
+        w.write(side(a))
+        w.raw(",\"accounts\":")
+        members(diff.accounts, key: \.account, value: Self.json)
+        w.raw(",\"b\":")
+        w.write(side(b))
+        w.raw(",\"contacts\":")
+        members(diff.contacts, key: \.contact, value: Self.json)
         var divergenceJSON = JSON.null
         if let d = divergence {
             let narrator = Narrator(style: Style(color: false))
@@ -141,14 +153,46 @@ public struct DiffReport: Sendable {
                                       "a": .array(narrator.timeline(d.a).map(JSON.string)),
                                       "b": .array(narrator.timeline(d.b).map(JSON.string))])
         }
-        return .object([
-            "a": side(a), "b": side(b), "same": .bool(diff.isEmpty),
-            "contacts": .object(contacts), "accounts": .object(accounts),
-            "rejected": .object(["a": .array(diff.rejectedOnlyA.map(\.json)), "b": .array(diff.rejectedOnlyB.map(\.json))]),
-            "summary": .object(["contacts": .int(diff.contacts.count), "fields": .int(diff.fieldCount),
-                                "activities": .int(diff.activityCount), "accounts": .int(diff.accounts.count),
-                                "rejected": .int(diff.rejectedOnlyA.count + diff.rejectedOnlyB.count)]),
-            "divergence": divergenceJSON,
-        ])
+        w.raw(",\"divergence\":")
+        w.write(divergenceJSON)
+        w.raw(",\"rejected\":")
+        w.write(.object(["a": .array(diff.rejectedOnlyA.map(\.json)), "b": .array(diff.rejectedOnlyB.map(\.json))]))
+        w.raw(",\"same\":")
+        w.write(.bool(diff.isEmpty))
+        w.raw(",\"summary\":")
+        w.write(.object(["contacts": .int(diff.contacts.count), "fields": .int(diff.fieldCount),
+                         "activities": .int(diff.activityCount), "accounts": .int(diff.accounts.count),
+                         "rejected": .int(diff.rejectedOnlyA.count + diff.rejectedOnlyB.count)]))
+        w.byte(UInt8(ascii: "}"))
+        out(w.bytes)
+    }
+
+    private static func pair(_ x: JSON, _ y: JSON) -> JSON { .object(["a": x, "b": y]) }
+
+    private static func json(_ list: [ProjectionDiff.FieldPair]) -> JSON {
+        .object(Dictionary(uniqueKeysWithValues: list.map { ($0.field, pair(JSON($0.values.a), JSON($0.values.b))) }))
+    }
+
+    /// A contact's member of `contacts`.
+    private static func json(_ c: ProjectionDiff.ContactDiff) -> JSON {
+        var o: [String: JSON] = [:]
+        if let p = c.inMarketo { o["inMarketo"] = pair(.bool(p.a), .bool(p.b)) }
+        if let p = c.account { o["account"] = pair(p.a.map(JSON.string) ?? .null, p.b.map(JSON.string) ?? .null) }
+        if !c.fields.isEmpty { o["fields"] = json(c.fields) }
+        if !c.activities.isEmpty {
+            o["activities"] = .object(Dictionary(uniqueKeysWithValues: c.activities.map { ($0.source.rawValue, pair(.int($0.counts.a), .int($0.counts.b))) }))
+        }
+        return .object(o)
+    }
+
+    /// An account's member of `accounts`.
+    private static func json(_ d: ProjectionDiff.AccountDiff) -> JSON {
+        var o: [String: JSON] = [:]
+        if let p = d.inMarketo { o["inMarketo"] = pair(.bool(p.a), .bool(p.b)) }
+        if let p = d.inDynamics { o["inDynamics"] = pair(.bool(p.a), .bool(p.b)) }
+        if let p = d.deletedInDynamics { o["deletedInDynamics"] = pair(.bool(p.a), .bool(p.b)) }
+        if !d.marketo.isEmpty { o["marketo"] = json(d.marketo) }
+        if !d.dynamics.isEmpty { o["dynamics"] = json(d.dynamics) }
+        return .object(o)
     }
 }

@@ -66,9 +66,10 @@ struct Diff: ParsableCommand {
             throw Console.fail(error)
         }
         if json {
-            Console.out(CanonicalJSON.string(for: report.json))
+            report.writeJSON { Console.write($0) }
+            Console.out()
         } else {
-            report.lines(style: Console.style).forEach { Console.out($0) }
+            report.write(style: Console.style) { Console.out($0) }
         }
         Console.flush()
         if !report.diff.isEmpty { throw Exit.failed }
