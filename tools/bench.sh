@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks SyncSim in release mode at about 10 thousand, 100 thousand and 1 million events:
 # import (median of 3, taking turns with raw SQLite), full replay (median of 5), show --at latency (24 instants: median, p90, max;
-# and the slowest of the instants just before the last six checkpoints, where the most events are replayed), diff,
-# log size and peak memory, each beside raw SQLite's
+# and the slowest of the instants just before the last six checkpoints, where the most events are replayed), diff
+# and show of the whole projection (time and peak memory), log size and peak memory, each beside raw SQLite's
 # insert and read rates on the same rows. Usage: tools/bench.sh [SIZES...]  (default: 10000 100000 1000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,8 +21,8 @@ ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-printf '| events | import ev/s | raw insert rows/s | import / raw | replay ev/s | raw read rows/s | replay / raw | show --at (median, p90, max) | show --at before a checkpoint (max) | diff (s) | log MB | import peak MB | replay peak MB |\n'
-printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
+printf '| events | import ev/s | raw insert rows/s | import / raw | replay ev/s | raw read rows/s | replay / raw | show --at (median, p90, max) | show --at before a checkpoint (max) | diff (s / peak MB) | show, whole projection (s / peak MB) | log MB | import peak MB | replay peak MB |\n'
+printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
 for n in "${sizes[@]}"; do
   "$bin/syncsim" generate --events "$n" --seed 1 -o "$work/a.jsonl"
   "$bin/syncsim" generate --events "$n" --seed 2 -o "$work/b.jsonl"
@@ -72,13 +72,16 @@ for n in "${sizes[@]}"; do
     if [ "$worst" = "-" ] || [ "$l" -gt "$worst" ]; then worst=$l; fi
   done
   [ "$worst" = "-" ] || worst="$worst ms"
-  t=$(date +%s%N)
-  "$bin/syncsim" diff "$work/a.db" "$work/b.db" --at "$span" >/dev/null || true
-  diff_s=$(awk -v m="$(ms "$t")" 'BEGIN {printf "%.2f", m / 1000}')
+  # diff of two unrelated logs (every contact differs), and the whole projection as JSON:
+  # seconds and peak MB (the last line of time's output: a diff that finds differences exits 1).
+  /usr/bin/time -f "%e %M" -o "$work/diff.tm" "$bin/syncsim" diff "$work/a.db" "$work/b.db" --at "$span" >/dev/null || true
+  diff_fig=$(tail -n 1 "$work/diff.tm" | awk '{printf "%.2f s / %d MB", $1, $2 / 1024}')
+  /usr/bin/time -f "%e %M" -o "$work/show.tm" "$bin/syncsim" show "$work/a.db" --json >/dev/null
+  show_fig=$(tail -n 1 "$work/show.tm" | awk '{printf "%.2f s / %d MB", $1, $2 / 1024}')
   size_mb=$(awk -v b="$(stat -c %s "$work/a.db")" 'BEGIN {printf "%.1f", b / 1048576}')
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
     "$n" "$import_rate" "$raw_insert" "$(ratio "$import_rate" "$raw_insert")" \
     "$replay_rate" "$raw_read" "$(ratio "$replay_rate" "$raw_read")" \
-    "$latency" "$worst" "$diff_s" "$size_mb" \
+    "$latency" "$worst" "$diff_fig" "$show_fig" "$size_mb" \
     "$(( $(cat "$work/import.mem") / 1024 ))" "$(( $(cat "$work/replay.mem") / 1024 ))"
 done
