@@ -119,20 +119,9 @@ public struct DiffReport: Sendable {
     /// 64 KiB, never built whole (its keys: a, accounts, b, contacts, divergence, rejected, same, summary).
     public func writeJSON(to out: ([UInt8]) -> Void) {
         var w = JSONWriter(capacity: 1 << 17)
-        /// An object of members in key order, passed on as it grows.
-        func members<T>(_ items: [T], key: (T) -> String, value: (T) -> JSON) {
-            w.byte(UInt8(ascii: "{"))
-            for (i, item) in items.enumerated() {
-                if i > 0 { w.byte(UInt8(ascii: ",")) }
-                w.string(key(item))
-                w.byte(UInt8(ascii: ":"))
-                w.write(value(item))
-                if w.bytes.count >= 1 << 16 {
-                    out(w.bytes)
-                    w.bytes.removeAll(keepingCapacity: true)
-                }
-            }
-            w.byte(UInt8(ascii: "}"))
+        func pass(_ w: inout JSONWriter) {
+            out(w.bytes)
+            w.bytes.removeAll(keepingCapacity: true)
         }
         func side(_ s: DiffSideInfo) -> JSON {
             .object(["source": .string(s.source), "at": .int(s.at), "rules": s.rules.json])
@@ -141,11 +130,11 @@ public struct DiffReport: Sendable {
         w.key("a")
         w.write(side(a))
         w.raw(",\"accounts\":")
-        members(diff.accounts, key: \.account, value: Self.json)
+        w.members(diff.accounts, key: \.account, value: Self.json, pass: pass)
         w.raw(",\"b\":")
         w.write(side(b))
         w.raw(",\"contacts\":")
-        members(diff.contacts, key: \.contact, value: Self.json)
+        w.members(diff.contacts, key: \.contact, value: Self.json, pass: pass)
         var divergenceJSON = JSON.null
         if let d = divergence {
             let narrator = Narrator(style: Style(color: false))

@@ -102,6 +102,22 @@ public struct JSONWriter {
         }
     }
 
+    /// Appends an object whose members are `items`, given in key order (by UTF-8 bytes), each
+    /// value made as it is written; `pass` is called to take what is written whenever `piece`
+    /// bytes or more wait, so that a large object is handed on in pieces, never held whole.
+    public mutating func members<T>(_ items: [T], key: (T) -> String, value: (T) -> JSON,
+                                    piece: Int = 1 << 16, pass: (inout JSONWriter) -> Void) {
+        bytes.append(UInt8(ascii: "{"))
+        for (i, item) in items.enumerated() {
+            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            string(key(item))
+            bytes.append(UInt8(ascii: ":"))
+            write(value(item))
+            if bytes.count >= piece { pass(&self) }
+        }
+        bytes.append(UInt8(ascii: "}"))
+    }
+
     /// Appends a field value.
     public mutating func value(_ v: Value) {
         switch v {

@@ -39,66 +39,44 @@ public struct ProjectionWriter {
     /// instant to the output only, and the rejections, once encoded, to the digest, then after it.
     private func write(extra: [String: JSON], to out: (([UInt8]) -> Void)?) -> String {
         precondition(extra.keys.allSatisfy { CanonicalJSON.utf8Less("rejected", $0) }, "extra members sort after `rejected`")
-        var sink = Sink(out: out)
-        sink.w.byte(UInt8(ascii: "{"))
-        sink.w.key("accounts")
-        members(accountIDs, &sink) { projector.accountView($0).json }
-        sink.pass(hash: true, output: true)
-        sink.w.raw(",\"at\":")
-        sink.w.integer(at)
-        sink.pass(hash: false, output: true)
-        sink.w.raw(",\"contacts\":")
-        members(contactIDs, &sink) { projector.contactView($0).json }
-        sink.pass(hash: true, output: true)
-        sink.w.raw(",\"rejected\":")
-        let rejectedAt = sink.w.bytes.count
-        sink.w.write(.array(rejected.map(\.json)))
-        let rejectedJSON = sink.w.bytes[rejectedAt...]
-        sink.w.byte(UInt8(ascii: "}"))
-        sink.pass(hash: true, output: false)
-        let digest = "sha256:" + CanonicalJSON.hex(sink.hasher.finalize())
-        guard out != nil else { return digest }
-        sink.w.raw(",\"digest\":")
-        sink.w.string(digest)
-        sink.w.raw(",\"rejected\":")
-        sink.w.bytes.append(contentsOf: rejectedJSON)
-        for key in CanonicalJSON.sorted(extra.keys) {
-            sink.w.byte(UInt8(ascii: ","))
-            sink.w.string(key)
-            sink.w.byte(UInt8(ascii: ":"))
-            sink.w.write(extra[key]!)
-        }
-        sink.w.byte(UInt8(ascii: "}"))
-        sink.pass(hash: false, output: true)
-        return digest
-    }
-
-    /// Writes an object of `keys` (in order) and their values, passing on what is written as it
-    /// grows, to the output and the digest.
-    private func members(_ keys: [String], _ sink: inout Sink, _ value: (String) -> JSON) {
-        sink.w.byte(UInt8(ascii: "{"))
-        for (i, key) in keys.enumerated() {
-            if i > 0 { sink.w.byte(UInt8(ascii: ",")) }
-            sink.w.string(key)
-            sink.w.byte(UInt8(ascii: ":"))
-            sink.w.write(value(key))
-            if sink.w.bytes.count >= Sink.piece { sink.pass(hash: true, output: true) }
-        }
-        sink.w.byte(UInt8(ascii: "}"))
-    }
-
-    /// Bytes written, on their way to the output and the digest.
-    private struct Sink {
-        static let piece = 1 << 16
-        var w = JSONWriter(capacity: 2 * piece)
+        var w = JSONWriter(capacity: 1 << 17)
         var hasher = SHA256()
-        let out: (([UInt8]) -> Void)?
-
         /// Hands on what was written since the last pass, to the digest, the output, or both.
-        mutating func pass(hash: Bool, output: Bool) {
+        func pass(_ w: inout JSONWriter, hash: Bool = true, output: Bool = true) {
             if hash { w.bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
             if output, let out { out(w.bytes) }
             w.bytes.removeAll(keepingCapacity: true)
         }
+        w.byte(UInt8(ascii: "{"))
+        w.key("accounts")
+        w.members(accountIDs, key: { $0 }, value: { projector.accountView($0).json }) { pass(&$0) }
+        pass(&w)
+        w.raw(",\"at\":")
+        w.integer(at)
+        pass(&w, hash: false)
+        w.raw(",\"contacts\":")
+        w.members(contactIDs, key: { $0 }, value: { projector.contactView($0).json }) { pass(&$0) }
+        pass(&w)
+        w.raw(",\"rejected\":")
+        let rejectedAt = w.bytes.count
+        w.write(.array(rejected.map(\.json)))
+        let rejectedJSON = w.bytes[rejectedAt...]
+        w.byte(UInt8(ascii: "}"))
+        pass(&w, output: false)
+        let digest = "sha256:" + CanonicalJSON.hex(hasher.finalize())
+        guard out != nil else { return digest }
+        w.raw(",\"digest\":")
+        w.string(digest)
+        w.raw(",\"rejected\":")
+        w.bytes.append(contentsOf: rejectedJSON)
+        for key in CanonicalJSON.sorted(extra.keys) {
+            w.byte(UInt8(ascii: ","))
+            w.string(key)
+            w.byte(UInt8(ascii: ":"))
+            w.write(extra[key]!)
+        }
+        w.byte(UInt8(ascii: "}"))
+        pass(&w, hash: false)
+        return digest
     }
 }
