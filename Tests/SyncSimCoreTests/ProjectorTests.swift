@@ -96,6 +96,32 @@ import Testing
         #expect(p.shownFields(of: "bob")["website"] == E.s("acme.example"))
     }
 
+    /// With more than 64 fields (the plan of a cycle keeps the first 64 field ids as bits, any
+    /// others in a list), `overwrite: changed` writes exactly the fields Dynamics changed.
+    @Test func overwriteChangedWithManyFields() {
+        var rules = SyncRules()
+        rules.overwrite = .changed
+        let many = EventFields(Dictionary(uniqueKeysWithValues: (0..<80).map { ("f\($0)", E.s("v\($0)")) }))
+        let events = [
+            E.create(0, "acme", many), E.contact(0, "alice", "acme"),
+            E.edit(360, "alice", ["f70": E.s("local"), "f71": E.s("local"), "f3": E.s("local"), "f4": E.s("local")]),
+            E.update(420, "acme", ["f70": E.s("dyn"), "f3": E.s("dyn")]),
+            E.update(430, "acme", ["f70": E.s("dyn2"), "f79": E.s("dyn")]),
+        ]
+        let shown = project(events, rules: rules, at: 600).shownFields(of: "alice")
+        #expect(shown["f70"] == E.s("dyn2") && shown["f79"] == E.s("dyn") && shown["f3"] == E.s("dyn"))
+        #expect(shown["f71"] == E.s("local") && shown["f4"] == E.s("local"))
+        #expect(shown["f0"] == E.s("v0") && shown.count == 80)
+    }
+
+    @Test func fieldIDSetsHoldEachIDOnceInOrder() {
+        var set = FieldIDSet()
+        for id: Int32 in [70, 3, 64, 3, 0, 70, 63, 200, 1] { set.insert(id) }
+        #expect(set.sorted == [0, 1, 3, 63, 64, 70, 200])
+        #expect(FieldIDSet([5, 100, 5]).sorted == [5, 100])
+        #expect(FieldIDSet().sorted.isEmpty)
+    }
+
     @Test func r5MarketoCannotCreateAccounts() {
         let p = project(base + [E.mcreate(10, "initech"), E.mcreate(11, "acme")], at: 900)
         #expect(p.rejections.map(\.seq) == [4, 5])
@@ -273,7 +299,7 @@ import Testing
             #expect(found(UnsafeRawPointer($0.baseAddress!) + Company.membersOffset) == elements(company.members))
             #expect(found(UnsafeRawPointer($0.baseAddress!) + Company.localEditsOffset) == elements(company.localEdits))
         }
-        let plans = [Projector.Cycle.AccountPlan(account: 0, deleted: false, createdHere: false, values: fields, named: [1])]
+        let plans = [Projector.Cycle.AccountPlan(account: 0, deleted: false, createdHere: false, values: fields, named: FieldIDSet([1]))]
         plans.withUnsafeBufferPointer {
             #expect(found(UnsafeRawPointer($0.baseAddress!) + Projector.Cycle.AccountPlan.valuesOffset) == elements(fields.entries))
         }

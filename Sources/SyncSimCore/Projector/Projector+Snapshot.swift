@@ -208,7 +208,7 @@ extension Projector {
                 w.uint(UInt64(c.accounts.count))
                 for p in c.accounts {
                     w.uint(UInt64(p.account)); w.bool(p.deleted); w.bool(p.createdHere); w.fields(p.values)
-                    w.ids(p.named.sorted())  // first-named order can be a dictionary's hash order
+                    w.ids(p.named.sorted)
                 }
             }
         }
@@ -343,7 +343,7 @@ extension Projector {
                 var plans: [Cycle.AccountPlan] = []
                 for _ in 0..<(try r.count()) {
                     plans.append(Cycle.AccountPlan(account: try r.id(accountCount), deleted: try r.bool(), createdHere: try r.bool(),
-                                                   values: try r.fields(fieldCount), named: try r.ids(fieldCount)))
+                                                   values: try r.fields(fieldCount), named: FieldIDSet(try r.ids(fieldCount))))
                 }
                 inflight = Cycle(index: index, start: start, end: end, rules: cycleRules, allTargets: targets,
                                  carried: carried.map(withAccountID), accounts: plans)

@@ -91,8 +91,8 @@ public struct Projector: Sendable {
             var deleted: Bool
             var createdHere: Bool
             var values: FieldValues
-            /// Field ids the carried events named, in first-named order.
-            var named: [Int32]
+            /// Field ids the carried events named.
+            var named: FieldIDSet
         }
         var index: Int64
         var start: Seconds
@@ -339,14 +339,14 @@ public struct Projector: Sendable {
         for k in carried.indices where carried[k].account >= 0 {
             let account = carried[k].account
             let i = slot.value(of: account) {
-                plans.append(Cycle.AccountPlan(account: account, deleted: false, createdHere: false, values: FieldValues(), named: []))
+                plans.append(Cycle.AccountPlan(account: account, deleted: false, createdHere: false, values: FieldValues(), named: FieldIDSet()))
                 return plans.count - 1
             }
             switch carried[k].event.kind {
             case .accountCreate(_, let f), .accountUpdate(_, let f):
                 for key in f.keys {
                     let fi = fieldID(key, among: f.keys)
-                    if !plans[i].named.contains(fi) { plans[i].named.append(fi) }
+                    plans[i].named.insert(fi)
                     namedFields[Int(fi)] = true
                 }
                 if case .accountCreate = carried[k].event.kind { plans[i].createdHere = true }
@@ -425,7 +425,7 @@ public struct Projector: Sendable {
             }
             let targets = rules.overwrite == .all
                 ? cycle.allTargets
-                : cycle.accounts[p].named.filter { syncs[Int($0)] }.sorted { rank[Int($0)] < rank[Int($1)] }
+                : cycle.accounts[p].named.sorted.filter { syncs[Int($0)] }.sorted { rank[Int($0)] < rank[Int($1)] }
             var changes: [FieldChange] = []
             var matched: [(field: String, edit: LocalEdit)] = []
             var company = companies[Int(ai)].take()!
@@ -451,7 +451,7 @@ public struct Projector: Sendable {
             var write = CycleReport.AccountWrite(account: accountNames[ai], status: isNew ? .created : .updated,
                                                  changes: changes, matchedEdits: matched)
             // Fields Dynamics changed that this cycle does not write, and why (R6, R7).
-            for field in cycle.accounts[p].named.map({ fieldNames[$0] }).sorted(by: CanonicalJSON.utf8Less)
+            for field in cycle.accounts[p].named.sorted.map({ fieldNames[$0] }).sorted(by: CanonicalJSON.utf8Less)
             where !targets.contains(where: { fieldNames[$0] == field }) {
                 if rules.unreadable.contains(field) {
                     write.skipped.append((field, .unreadable))
@@ -537,5 +537,39 @@ public struct Projector: Sendable {
             fingerprint.add(.contact(c, nil))
         }
         return a
+    }
+}
+
+/// A set of field ids: the first 64 as bits, any others in a list. A cycle's plan for an account
+/// notes the fields its carried events named (a handful: a workload has eight); an array of them
+/// was an allocation for every account a cycle writes.
+struct FieldIDSet: Sendable {
+    private var low: UInt64 = 0
+    private var high: [Int32] = []
+
+    init() {}
+
+    init(_ ids: [Int32]) {
+        for id in ids { insert(id) }
+    }
+
+    mutating func insert(_ id: Int32) {
+        if id < 64 {
+            low |= 1 << UInt64(id)
+        } else if !high.contains(id) {
+            high.append(id)
+        }
+    }
+
+    /// The ids in ascending order.
+    var sorted: [Int32] {
+        var out: [Int32] = []
+        out.reserveCapacity(low.nonzeroBitCount + high.count)
+        var bits = low
+        while bits != 0 {
+            out.append(Int32(bits.trailingZeroBitCount))
+            bits &= bits - 1
+        }
+        return out + high.sorted()
     }
 }
