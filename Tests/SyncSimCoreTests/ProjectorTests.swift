@@ -333,3 +333,36 @@ import Testing
         #expect(!immortal(String(decoding: Array("a-field-name-longer-than-fifteen".utf8), as: UTF8.self)))
     }
 }
+
+/// The cause the explainer gives a value written by a sync cycle: the last Dynamics event of
+/// that account the cycle carried that named the field, never another account's.
+@Suite struct ExplainerTests {
+    @Test func aCycleIsExplainedByItsLastEventOfTheAccount() {
+        let events = [
+            E.create(0, "acme", ["name": E.s("Acme"), "industry": E.s("Retail")]),
+            E.create(0, "globex", ["name": E.s("Globex")]),
+            E.contact(0, "alice", "acme"),
+            E.update(360, "acme", ["industry": E.s("Media")]),      // #4
+            E.update(370, "globex", ["industry": E.s("Energy")]),   // #5
+            E.update(380, "acme", ["industry": E.s("Finance")]),    // #6
+            E.update(390, "acme", ["name": E.s("Acme Inc")]),       // #7
+        ]
+        var iterator = events.makeIterator()
+        let (explainer, _) = Explainer.run(rules: SyncRules(), events: &iterator, contact: "alice", through: 600)
+        let acme = explainer.causes["acme"] ?? [:]
+        #expect(acme["industry"]?.new == E.s("Finance"))
+        #expect(acme["industry"]?.cause.contains("carrying Dynamics update #6 at 6m20s") == true, "\(acme["industry"]?.cause ?? "")")
+        #expect(acme["name"]?.cause.contains("update #7") == true)
+        #expect(explainer.causes["globex"]?["industry"]?.cause.contains("update #5") == true)
+        // With `overwrite: all`, a field none of the account's events named lists them, in log order.
+        var all = SyncRules()
+        all.overwrite = .all
+        var again = (events + [E.edit(400, "alice", ["website": E.s("local")]), E.update(420, "acme", ["website": E.s("a.example")]),
+                               E.update(430, "acme", ["tier": E.s("gold")]), E.edit(700, "alice", ["name": E.s("mine")]),
+                               E.update(710, "acme", ["tier": E.s("silver")]), E.update(720, "acme", ["website": E.s("b.example")]),
+                               E.update(730, "globex", ["name": E.s("Globex 2")])]).makeIterator()
+        let (second, _) = Explainer.run(rules: all, events: &again, contact: "alice", through: 1200)
+        #expect(second.causes["acme"]?["name"]?.cause.contains("the Dynamics update #12, #13 did not name this field") == true,
+                "\(second.causes["acme"]?["name"]?.cause ?? "")")
+    }
+}

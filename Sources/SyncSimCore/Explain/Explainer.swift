@@ -110,9 +110,16 @@ public struct Explainer: Sendable {
         let when = c.end == c.start
             ? "sync cycle \(c.index) at \(SimTime.format(c.end))"
             : "sync cycle \(c.index) (started \(SimTime.format(c.start)), landed \(SimTime.format(c.end)))"
+        // The Dynamics events the cycle carried, by account, in log order: gathered once, not
+        // filtered from all it carried for each account it wrote (a cycle of a busy day carries
+        // thousands of events to thousands of accounts).
+        var byAccount: [String: [(Int, Event)]] = [:]
+        for (seq, e) in carried where e.isDynamics {
+            if let a = e.account { byAccount[a, default: []].append((seq, e)) }
+        }
         for w in c.accounts {
             let a = w.account
-            let events = carried.filter { $0.1.account == a && $0.1.isDynamics }
+            let events = byAccount[a] ?? []
             func source(of field: String) -> String {
                 if let (seq, e) = events.last(where: { ev in
                     switch ev.1.kind {
