@@ -94,6 +94,26 @@ import SyncSimCore
     /// Checkpoints after the first are patches of the one before (a whole snapshot after three):
     /// a damaged patch is named by `verify`, and by `show` at an instant that needs it, while an
     /// instant after the next whole checkpoint is still shown.
+    /// A checkpoint that is a valid snapshot of another moment is caught by `verify`, which
+    /// compares every checkpoint with the replay up to it (the replay's snapshots encoded reusing
+    /// the ones before, as an import takes them): here the fifth, after four that match.
+    @Test func aCheckpointOfAnotherMomentIsNamed() throws {
+        let dir = Binary.tempDir()
+        let file = try Self.stream(seed: 21, events: 3000, in: dir)
+        #expect(try Binary.run(["import", file, "--db", "w.db", "--checkpoint-every", "400"], in: dir).status == 0)
+        #expect(try Binary.run(["verify", "w.db"], in: dir).status == 0)
+        let sql = """
+            DROP TRIGGER checkpoints_append_only_update;
+            UPDATE checkpoints SET state = (SELECT state FROM checkpoints WHERE seq = 400) WHERE seq = 2000;
+            CREATE TRIGGER checkpoints_append_only_update BEFORE UPDATE ON checkpoints
+            BEGIN SELECT RAISE(ABORT, 'syncsim: checkpoints are append-only'); END;
+            """
+        #expect(try Binary.run([dir + "/w.db", sql], executable: "/usr/bin/sqlite3").status == 0)
+        let verified = try Binary.run(["verify", "w.db"], in: dir)
+        #expect(verified.status == 1)
+        #expect(verified.stderr.contains("event #2000: its checkpoint does not match the replay of the events up to it"), "\(verified.stderr)")
+    }
+
     @Test func aDamagedCheckpointPatchIsNamed() throws {
         let dir = Binary.tempDir()
         let file = try Self.stream(seed: 21, events: 3000, in: dir)
