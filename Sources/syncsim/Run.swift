@@ -36,7 +36,9 @@ struct Run: ParsableCommand {
             } else {
                 loaded = try ScenarioLoader.load(bytes: Array(BuiltinScenario.text.utf8), file: BuiltinScenario.fileName)
             }
-            runOutcome = try Recording.record(loaded, overrides: overrides, db: db)
+            // The timeline is recorded only for the narration: `--json` does not print it, and
+            // `--step` plays the events again instant by instant.
+            runOutcome = try Recording.record(loaded, overrides: overrides, db: db, recording: !json && !step)
         } catch {
             throw Console.fail(error)
         }
@@ -45,9 +47,9 @@ struct Run: ParsableCommand {
         let narrator = Narrator(style: json ? Style(color: false) : Console.style)
         let checked = narrator.expectations(outcome.results, file: loaded.file)
         if json {
-            Console.out(CanonicalJSON.string(for: RunReport.json(loaded: loaded, rules: runOutcome.rules,
-                                                                  outcome: outcome, db: db,
-                                                                  passed: checked.passed, failed: checked.failed)))
+            RunReport.write(loaded: loaded, rules: runOutcome.rules, outcome: outcome, db: db,
+                            passed: checked.passed, failed: checked.failed) { Console.write($0) }
+            Console.out()
         } else {
             narrator.header(scenario: scenario.id, title: scenario.title, rules: runOutcome.rules).forEach { Console.out($0) }
             Console.out()
@@ -124,8 +126,10 @@ struct Recording {
 
 /// The JSON object `run --json` prints.
 enum RunReport {
-    static func json(loaded: LoadedScenario, rules: SyncRules, outcome: Simulation.Outcome, db: String?,
-                     passed: Int, failed: Int) -> JSON {
+    /// Writes the object to `out` in pieces: its members in key order, the final projection
+    /// (hundreds of thousands of contacts for a stream of a million events) written as it is made.
+    static func write(loaded: LoadedScenario, rules: SyncRules, outcome: Simulation.Outcome, db: String?,
+                      passed: Int, failed: Int, to out: ([UInt8]) -> Void) {
         let expectations: [JSON] = CheckResult.grouped(outcome.results).map { e, checks in
             .object([
                 "line": .int(e.position.line), "column": .int(e.position.column), "at": .int(e.at),
@@ -143,10 +147,25 @@ enum RunReport {
             "events": .int(loaded.scenario.events.count),
             "expectations": .array(expectations),
             "passed": .int(passed), "failed": .int(failed),
-            "projection": outcome.final.json,
             "log": db.map(JSON.string) ?? .null,
         ]
         if let t = loaded.scenario.title { o["title"] = .string(t) }
-        return .object(o)
+        let projection = "projection"
+        var w = JSONWriter()
+        w.byte(UInt8(ascii: "{"))
+        for (i, key) in CanonicalJSON.sorted(Array(o.keys) + [projection]).enumerated() {
+            if i > 0 { w.byte(UInt8(ascii: ",")) }
+            w.string(key)
+            w.byte(UInt8(ascii: ":"))
+            if key == projection {
+                out(w.bytes)
+                w.bytes.removeAll(keepingCapacity: true)
+                ProjectionWriter(outcome.final).writeJSON(to: out)
+            } else {
+                w.write(o[key]!)
+            }
+        }
+        w.byte(UInt8(ascii: "}"))
+        out(w.bytes)
     }
 }

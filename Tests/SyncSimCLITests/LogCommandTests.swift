@@ -71,6 +71,22 @@ import SyncSimCore
         #expect(shown.stdout == CanonicalJSON.string(for: expected.json) + "\n")
     }
 
+    /// `run --json` writes its final projection as it is made: the same member, byte for byte, as
+    /// the projection built whole in this process, in one canonical object.
+    @Test func runJSONHoldsTheFinalProjection() throws {
+        let dir = Binary.tempDir()
+        let file = try Self.stream(seed: 9, events: 1500, in: dir)
+        let run = try Binary.run(["run", file, "--json"], in: dir)
+        #expect(run.status == 0, "\(run.stderr)")
+        var s = RandomStream(seed: 9)
+        s.events = 1500
+        let final = Simulation.run(rules: s.rules(), events: s.generate(), recording: false).final.projection()
+        let member = #","projection":"# + CanonicalJSON.string(for: final.json) + #","rules":"#
+        #expect(run.stdout.contains(member))
+        #expect(run.stdout.hasPrefix(#"{"events":1500,"expectations":[],"failed":0,"file":"#))
+        #expect(run.stdout.hasSuffix("}\n"))
+    }
+
     @Test func checkpointsGiveTheSameProjectionAsAFullReplay() throws {
         let dir = Binary.tempDir()
         let file = try Self.stream(seed: 21, events: 3000, in: dir)

@@ -6,8 +6,9 @@ public struct Simulation: Sendable {
         public var steps: [Step]
         /// Check results in the order of the `expect:` entries.
         public var results: [CheckResult]
-        /// The projection at the end of the run.
-        public var final: Projection
+        /// The projector at the end of the run (its ``Projector/projection(contacts:accounts:)``,
+        /// or a ``ProjectionWriter`` of it for a large one).
+        public var final: Projector
         /// The rejected events.
         public var rejections: [Rejection]
     }
@@ -38,8 +39,7 @@ public struct Simulation: Sendable {
         let last = max(events.last?.at ?? 0, expectations.map(\.at).max() ?? 0)
         projector.advance(to: max(last, projector.nextCycleLanding ?? last))
         let flat = results.sorted { $0.0 < $1.0 }.flatMap(\.1)
-        return Outcome(steps: projector.takeSteps(), results: flat, final: projector.projection(),
-                       rejections: projector.rejections)
+        return Outcome(steps: projector.takeSteps(), results: flat, final: projector, rejections: projector.rejections)
     }
 
     /// Folds events up to and including `instant` (all of them if nil), keeping counts
