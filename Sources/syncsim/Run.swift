@@ -30,34 +30,36 @@ struct Run: ParsableCommand {
     func run() throws {
         let loaded: LoadedScenario
         let runOutcome: Recording
+        let narrator = Narrator(style: json ? Style(color: false) : Console.style)
         do {
             if let file {
                 loaded = try ScenarioLoader.load(path: file)
             } else {
                 loaded = try ScenarioLoader.load(bytes: Array(BuiltinScenario.text.utf8), file: BuiltinScenario.fileName)
             }
-            // The timeline is recorded only for the narration: `--json` does not print it, and
-            // `--step` plays the events again instant by instant.
-            runOutcome = try Recording.record(loaded, overrides: overrides, db: db, recording: !json && !step)
+            let scenario = loaded.scenario
+            // The narration is printed as the run makes it (a stream of a million events narrates
+            // hundreds of megabytes), after its header, once the input and the log's path have
+            // been accepted. `--json` prints no narration, and `--step` plays the events again
+            // instant by instant: neither records the timeline.
+            let narrating = !json && !step
+            runOutcome = try Recording.record(loaded, overrides: overrides, db: db, recording: narrating, starting: { rules in
+                guard !json else { return }
+                narrator.header(scenario: scenario.id, title: scenario.title, rules: rules).forEach { Console.out($0) }
+                Console.out()
+            }, steps: narrating ? { narrator.timeline($0).forEach { Console.out($0) } } : nil)
         } catch {
             throw Console.fail(error)
         }
         let scenario = loaded.scenario
         let outcome = runOutcome.outcome
-        let narrator = Narrator(style: json ? Style(color: false) : Console.style)
         let checked = narrator.expectations(outcome.results, file: loaded.file)
         if json {
             RunReport.write(loaded: loaded, rules: runOutcome.rules, outcome: outcome, db: db,
                             passed: checked.passed, failed: checked.failed) { Console.write($0) }
             Console.out()
         } else {
-            narrator.header(scenario: scenario.id, title: scenario.title, rules: runOutcome.rules).forEach { Console.out($0) }
-            Console.out()
-            if step {
-                Walkthrough.play(scenario.events, rules: runOutcome.rules, narrator: narrator)
-            } else {
-                narrator.timeline(outcome.steps).forEach { Console.out($0) }
-            }
+            if step { Walkthrough.play(scenario.events, rules: runOutcome.rules, narrator: narrator) }
             Console.out()
             checked.lines.forEach { Console.out($0) }
             if let db { Console.out(narrator.style.dim("log: \(db) (\(TextFormat.plural(scenario.events.count, "event")))")) }
@@ -102,24 +104,31 @@ struct Recording {
     var rules: SyncRules
     var outcome: Simulation.Outcome
 
-    static func record(_ loaded: LoadedScenario, overrides: [String], db: String?, recording: Bool = true) throws -> Recording {
+    /// The log is created first, so that a `--db` that exists (or a bad `--set`) fails before
+    /// anything runs; then `starting` is told the rules, the run hands its timeline to `steps`
+    /// as it goes (see ``Simulation/run(rules:events:expectations:recording:steps:)``), and the
+    /// events are appended with the rejections the run found.
+    static func record(_ loaded: LoadedScenario, overrides: [String], db: String?, recording: Bool = true,
+                       starting: (SyncRules) -> Void = { _ in }, steps: (([Step]) -> Void)? = nil) throws -> Recording {
         let scenario = loaded.scenario
         let rules = SyncRules(scenario.sync.merging(try RuleOverrides.parse(overrides)))
-        let outcome = Simulation.run(rules: rules, events: scenario.events, expectations: scenario.expectations,
-                                     recording: recording)
         let header = LogHeader(scenario: scenario.id, title: scenario.title, description: scenario.description,
                                sourceFile: (loaded.file as NSString).lastPathComponent, sourceDigest: loaded.fileDigest,
                                rules: rules, overrides: overrides, expectations: scenario.expectations)
+        let path = db ?? FileManager.default.temporaryDirectory.path
+            + "/syncsim-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64.random(in: 0...UInt64.max)).db"
+        defer { if db == nil { try? FileManager.default.removeItem(atPath: path) } }
+        // Removes the log it created if it is not finished.
+        let writer = try LogWriter(path: path, header: header)
+        starting(rules)
+        let outcome = Simulation.run(rules: rules, events: scenario.events, expectations: scenario.expectations,
+                                     recording: recording, steps: steps)
         var rejections: [Int: String] = [:]
         for r in outcome.rejections { rejections[r.seq] = r.reason }
-        if let db {
-            try EventLog.create(at: db, header: header, events: scenario.events, rejections: rejections)
-        } else {
-            let dir = FileManager.default.temporaryDirectory.path
-            let path = dir + "/syncsim-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64.random(in: 0...UInt64.max)).db"
-            defer { try? FileManager.default.removeItem(atPath: path) }
-            try EventLog.create(at: path, header: header, events: scenario.events, rejections: rejections)
+        for (i, e) in scenario.events.enumerated() {
+            try writer.append(e, rejected: rejections[i + 1])
         }
+        try writer.finish()
         return Recording(rules: rules, outcome: outcome)
     }
 }

@@ -74,6 +74,11 @@ import Testing
         let again = try Binary.run(["run", "--db", "run.db"], in: dir)
         #expect(again.status == 2)
         #expect(again.stderr.contains("already exists"))
+        // The narration is printed as the run goes, but only once the log's path is accepted.
+        #expect(again.stdout.isEmpty, "\(again.stdout)")
+        let badSet = try Binary.run(["run", "--db", "other.db", "--set", "nonsense=1"], in: dir)
+        #expect(badSet.status == 2 && badSet.stdout.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/other.db"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/run.db")) == before)
         #expect(try Binary.run(["verify", "run.db"], in: dir).status == 0)
     }

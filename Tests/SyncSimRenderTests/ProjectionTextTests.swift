@@ -24,3 +24,24 @@ import SyncSimRender
         }
     }
 }
+
+/// A run's timeline handed on as it is made narrates as the timeline kept whole.
+@Suite struct StreamedTimelineTests {
+    @Test(arguments: Array(UInt64(1)...12))
+    func aTimelineHandedOnAsItIsMadeNarratesTheSame(seed: UInt64) {
+        let stream = RandomStream(seed: seed)
+        let events = stream.generate()
+        let narrator = Narrator(style: Style(color: false))
+        let whole = Simulation.run(rules: stream.rules(), events: events)
+        var streamed: [String] = []
+        var pieces = 0
+        let outcome = Simulation.run(rules: stream.rules(), events: events) {
+            streamed += narrator.timeline($0)
+            pieces += 1
+        }
+        #expect(outcome.steps.isEmpty, "seed \(seed): the steps were handed on")
+        #expect(streamed == narrator.timeline(whole.steps), "seed \(seed)")
+        #expect(pieces > 1 && streamed.count > 10, "seed \(seed)")
+        #expect(outcome.final.projection() == whole.final.projection())
+    }
+}

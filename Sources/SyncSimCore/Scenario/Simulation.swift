@@ -14,8 +14,10 @@ public struct Simulation: Sendable {
     }
 
     /// Runs `events` with `rules` up to the last event, the last expectation, and the cycle that carries the last events.
+    /// With `recording` and `steps`, the timeline is handed to `steps` as it is made (the outcome
+    /// keeps none of it): a narration of a long stream is printed as it goes, never held whole.
     public static func run(rules: SyncRules, events: [Event], expectations: [Expectation] = [],
-                           recording: Bool = true) -> Outcome {
+                           recording: Bool = true, steps: (([Step]) -> Void)? = nil) -> Outcome {
         // Records are kept: expectations may count activities of one field.
         var projector = Projector(rules: rules, keepingActivityRecords: true)
         projector.recording = recording
@@ -30,14 +32,22 @@ public struct Simulation: Sendable {
                 next += 1
             }
         }
+        /// Hands on the steps made so far, when they are streamed.
+        func pass() {
+            guard recording, let steps else { return }
+            let made = projector.takeSteps()
+            if !made.isEmpty { steps(made) }
+        }
         for (i, event) in events.enumerated() {
             check(upTo: event.at)
             projector.apply(event, seq: i + 1)
+            pass()
         }
         check(upTo: nil)
         // Run on to the cycle that lands the last events, so the narration shows their effect.
         let last = max(events.last?.at ?? 0, expectations.map(\.at).max() ?? 0)
         projector.advance(to: max(last, projector.nextCycleLanding ?? last))
+        pass()
         let flat = results.sorted { $0.0 < $1.0 }.flatMap(\.1)
         return Outcome(steps: projector.takeSteps(), results: flat, final: projector, rejections: projector.rejections)
     }
