@@ -7,6 +7,9 @@ import SyncSimStore
 struct RunSource {
     enum Source {
         case events([Event])
+        /// A JSON Lines stream, read from its file each time it is folded (a stream of a million
+        /// events held in memory took hundreds of megabytes, twice for a diff of two rule sets).
+        case stream(path: String)
         case log(EventLog)
     }
 
@@ -26,7 +29,16 @@ struct RunSource {
     static func load(_ path: String, overrides: [String] = []) throws -> RunSource {
         let change = try RuleOverrides.parse(overrides)
         let ext = (path as NSString).pathExtension.lowercased()
-        if ["yaml", "yml", "jsonl"].contains(ext) {
+        if ext == "jsonl" {
+            // Read through once to check it all and find its rules and its last instant, in
+            // constant memory; its events are read again when they are folded.
+            let reader = try EventStreamReader(path: path)
+            var last: Seconds?
+            while let (event, _) = try reader.next() { last = event.at }
+            return RunSource(rules: SyncRules(reader.sync.merging(change)), source: .stream(path: path), lastEventAt: last,
+                             name: ScenarioLoader.streamID(for: path))
+        }
+        if ["yaml", "yml"].contains(ext) {
             let s = try ScenarioLoader.load(path: path).scenario
             return RunSource(rules: SyncRules(s.sync.merging(change)), source: .events(s.events), lastEventAt: s.events.last?.at,
                              name: s.id, title: s.title, expectations: s.expectations)
@@ -52,6 +64,17 @@ struct RunSource {
         case .events(let events):
             var it = AnyIterator(events.makeIterator())
             return try body(&it)
+        case .stream(let path):
+            let reader = try EventStreamReader(path: path)
+            // The stream was read whole when it was loaded: an error now means the file changed since.
+            var failure: LoadError?
+            var it = AnyIterator<Event> {
+                guard failure == nil else { return nil }
+                do throws(LoadError) { return try reader.next()?.event } catch { failure = error; return nil }
+            }
+            let result = try body(&it)
+            if let failure { throw failure }
+            return result
         case .log(let log):
             return try log.withEvents { inner in
                 // The iterator is used only inside this closure; `withEvents` checks it for failures after.

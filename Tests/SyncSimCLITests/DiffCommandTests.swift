@@ -46,6 +46,26 @@ import Testing
         #expect(try Binary.run(["diff", "r.db", "r.db", "--at", "10m", "--b-at", "10m"], in: dir).status == 0)
     }
 
+    /// A JSON Lines side is read from its file as it is folded, not held: it diffs as its own log
+    /// does (against itself under other rules, and against the log), and a bad line is named.
+    @Test func aStreamDiffsAsItsLog() throws {
+        let dir = Binary.tempDir()
+        let file = try LogCommandTests.stream(seed: 13, events: 1500, in: dir)
+        #expect(try Binary.run(["import", file, "--db", "s.db"], in: dir).status == 0)
+        #expect(try Binary.run(["diff", file, "s.db"], in: dir).status == 0)
+        let streams = try Binary.run(["diff", file, file, "--b-set", "overwrite=changed", "--json"], in: dir)
+        let logs = try Binary.run(["diff", "s.db", "s.db", "--b-set", "overwrite=changed", "--json"], in: dir)
+        #expect(streams.status == logs.status)
+        let sources = { (s: String) in s.replacingOccurrences(of: file, with: "SIDE").replacingOccurrences(of: "s.db", with: "SIDE") }
+        #expect(sources(streams.stdout) == sources(logs.stdout))
+        #expect(streams.stdout.contains(#""summary":{"#))
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try Binary.write(text + "{\"at\": 1, \"type\": \"nope\"}\n", to: "bad.jsonl", in: dir)
+        let bad = try Binary.run(["diff", "bad.jsonl", "s.db"], in: dir)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.hasPrefix("bad.jsonl:1502:"), "\(bad.stderr)")
+    }
+
     @Test func badInputExitsTwo() throws {
         let dir = Binary.tempDir()
         try Binary.write("scenario: x\nevents:\n  - {at: 1m, type: nope}\n", to: "bad.yaml", in: dir)
