@@ -68,6 +68,30 @@ public final class EventStreamReader {
         try state.next(fd)
     }
 
+    /// Reads the stream at `path` through, checking every line, in constant memory: its rules
+    /// (the leading `sync.configure` line), how many events it holds, and the last one's instant.
+    public static func check(path: String) throws(LoadError) -> (sync: RuleChange, events: Int, lastAt: Seconds?) {
+        let reader = try EventStreamReader(path: path)
+        var last: Seconds?
+        while let (event, _) = try reader.next() { last = event.at }
+        return (reader.sync, reader.count, last)
+    }
+
+    /// Runs `body` with an iterator over the events of the stream at `path`, read as they are
+    /// taken. A stream is checked whole first (``check(path:)``), so a line that fails now means
+    /// the file changed since: the iteration ends there, and the error is thrown after `body`.
+    public static func withEvents<T>(in path: String, _ body: (inout AnyIterator<Event>) throws -> T) throws -> T {
+        let reader = try EventStreamReader(path: path)
+        var failure: LoadError?
+        var events = AnyIterator<Event> {
+            guard failure == nil else { return nil }
+            do throws(LoadError) { return try reader.next()?.event } catch { failure = error; return nil }
+        }
+        let result = try body(&events)
+        if let failure { throw failure }
+        return result
+    }
+
     /// ``next()`` with what a bulk import takes with each event: its line when it already is the
     /// event's canonical JSON (``canonicalLine``) and the bytes read so far (``bytesRead``), in one
     /// access to the reader's state (each access to a class's stored property is checked for

@@ -8,6 +8,12 @@ public struct LoadedScenario: Sendable {
     public var file: String
     /// `sha256:` digest of the file's bytes.
     public var fileDigest: String
+
+    public init(scenario: Scenario, file: String, fileDigest: String) {
+        self.scenario = scenario
+        self.file = file
+        self.fileDigest = fileDigest
+    }
 }
 
 /// Reads scenario files (`.yaml`, `.yml`) and event streams (`.jsonl`).

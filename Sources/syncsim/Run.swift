@@ -28,22 +28,19 @@ struct Run: ParsableCommand {
     var step = false
 
     func run() throws {
-        let loaded: LoadedScenario
+        let input: RunInput
         let runOutcome: Recording
         let narrator = Narrator(style: json ? Style(color: false) : Console.style)
         do {
-            if let file {
-                loaded = try ScenarioLoader.load(path: file)
-            } else {
-                loaded = try ScenarioLoader.load(bytes: Array(BuiltinScenario.text.utf8), file: BuiltinScenario.fileName)
-            }
-            let scenario = loaded.scenario
+            // `--step` plays the events again after the run: it holds them.
+            input = try RunInput.load(file, whole: step)
+            let scenario = input.loaded.scenario
             // The narration is printed as the run makes it (a stream of a million events narrates
             // hundreds of megabytes), after its header, once the input and the log's path have
             // been accepted. `--json` prints no narration, and `--step` plays the events again
             // instant by instant: neither records the timeline.
             let narrating = !json && !step
-            runOutcome = try Recording.record(loaded, overrides: overrides, db: db, recording: narrating, starting: { rules in
+            runOutcome = try Recording.record(input, overrides: overrides, db: db, recording: narrating, starting: { rules in
                 guard !json else { return }
                 narrator.header(scenario: scenario.id, title: scenario.title, rules: rules).forEach { Console.out($0) }
                 Console.out()
@@ -51,18 +48,17 @@ struct Run: ParsableCommand {
         } catch {
             throw Console.fail(error)
         }
-        let scenario = loaded.scenario
         let outcome = runOutcome.outcome
-        let checked = narrator.expectations(outcome.results, file: loaded.file)
+        let checked = narrator.expectations(outcome.results, file: input.loaded.file)
         if json {
-            RunReport.write(loaded: loaded, rules: runOutcome.rules, outcome: outcome, db: db,
+            RunReport.write(input: input, rules: runOutcome.rules, outcome: outcome, db: db,
                             passed: checked.passed, failed: checked.failed) { Console.write($0) }
             Console.out()
         } else {
-            if step { Walkthrough.play(scenario.events, rules: runOutcome.rules, narrator: narrator) }
+            if step { Walkthrough.play(input.loaded.scenario.events, rules: runOutcome.rules, narrator: narrator) }
             Console.out()
             checked.lines.forEach { Console.out($0) }
-            if let db { Console.out(narrator.style.dim("log: \(db) (\(TextFormat.plural(scenario.events.count, "event")))")) }
+            if let db { Console.out(narrator.style.dim("log: \(db) (\(TextFormat.plural(input.events, "event")))")) }
             Console.out("\(checked.passed) passed, \(checked.failed) failed")
         }
         Console.flush()
@@ -99,21 +95,56 @@ enum Walkthrough {
     }
 }
 
-/// Records a loaded scenario in a log (kept at `db`, or temporary) and returns the run.
+/// What `run` runs: a scenario file loaded whole, or a JSON Lines stream checked through once,
+/// then read from its file as it runs (a stream of a million events held whole took 300 MB).
+struct RunInput {
+    /// The scenario; a stream read as it runs holds no events here.
+    var loaded: LoadedScenario
+    /// The stream's path, when it is read as it runs.
+    var stream: String?
+    /// How many events it holds.
+    var events: Int
+
+    /// `file` (the built-in example without one); a stream is read as it runs unless `whole`.
+    static func load(_ file: String?, whole: Bool) throws -> RunInput {
+        guard let file else {
+            let loaded = try ScenarioLoader.load(bytes: Array(BuiltinScenario.text.utf8), file: BuiltinScenario.fileName)
+            return RunInput(loaded: loaded, stream: nil, events: loaded.scenario.events.count)
+        }
+        if !whole, (file as NSString).pathExtension.lowercased() == "jsonl" {
+            let checked = try EventStreamReader.check(path: file)
+            let scenario = Scenario(id: ScenarioLoader.streamID(for: file), sync: checked.sync)
+            return RunInput(loaded: LoadedScenario(scenario: scenario, file: file, fileDigest: try Importer.fileDigest(file)),
+                            stream: file, events: checked.events)
+        }
+        let loaded = try ScenarioLoader.load(path: file)
+        return RunInput(loaded: loaded, stream: nil, events: loaded.scenario.events.count)
+    }
+
+    /// Runs `body` with an iterator over the events.
+    func withEvents<T>(_ body: (inout AnyIterator<Event>) throws -> T) throws -> T {
+        if let stream { return try EventStreamReader.withEvents(in: stream, body) }
+        var events = AnyIterator(loaded.scenario.events.makeIterator())
+        return try body(&events)
+    }
+}
+
+/// Records a run in a log (kept at `db`, or temporary) as it runs, and returns the run.
 struct Recording {
     var rules: SyncRules
     var outcome: Simulation.Outcome
 
     /// The log is created first, so that a `--db` that exists (or a bad `--set`) fails before
     /// anything runs; then `starting` is told the rules, the run hands its timeline to `steps`
-    /// as it goes (see ``Simulation/run(rules:events:expectations:recording:steps:)``), and the
-    /// events are appended with the rejections the run found.
-    static func record(_ loaded: LoadedScenario, overrides: [String], db: String?, recording: Bool = true,
+    /// as it goes (see ``Simulation/run(rules:events:expectations:recording:steps:applied:)``),
+    /// and each event is appended to the log as it is applied, with the reason the rules
+    /// rejected it.
+    static func record(_ input: RunInput, overrides: [String], db: String?, recording: Bool = true,
                        starting: (SyncRules) -> Void = { _ in }, steps: (([Step]) -> Void)? = nil) throws -> Recording {
-        let scenario = loaded.scenario
+        let scenario = input.loaded.scenario
         let rules = SyncRules(scenario.sync.merging(try RuleOverrides.parse(overrides)))
         let header = LogHeader(scenario: scenario.id, title: scenario.title, description: scenario.description,
-                               sourceFile: (loaded.file as NSString).lastPathComponent, sourceDigest: loaded.fileDigest,
+                               sourceFile: (input.loaded.file as NSString).lastPathComponent, sourceDigest: input.loaded.fileDigest,
                                rules: rules, overrides: overrides, expectations: scenario.expectations)
         let path = db ?? FileManager.default.temporaryDirectory.path
             + "/syncsim-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64.random(in: 0...UInt64.max)).db"
@@ -121,12 +152,10 @@ struct Recording {
         // Removes the log it created if it is not finished.
         let writer = try LogWriter(path: path, header: header)
         starting(rules)
-        let outcome = Simulation.run(rules: rules, events: scenario.events, expectations: scenario.expectations,
-                                     recording: recording, steps: steps)
-        var rejections: [Int: String] = [:]
-        for r in outcome.rejections { rejections[r.seq] = r.reason }
-        for (i, e) in scenario.events.enumerated() {
-            try writer.append(e, rejected: rejections[i + 1])
+        let outcome = try input.withEvents { events in
+            try Simulation.run(rules: rules, events: &events, expectations: scenario.expectations, recording: recording, steps: steps) {
+                event, _, rejected throws(StoreError) in try writer.append(event, rejected: rejected)
+            }
         }
         try writer.finish()
         return Recording(rules: rules, outcome: outcome)
@@ -137,7 +166,7 @@ struct Recording {
 enum RunReport {
     /// Writes the object to `out` in pieces: its members in key order, the final projection
     /// (hundreds of thousands of contacts for a stream of a million events) written as it is made.
-    static func write(loaded: LoadedScenario, rules: SyncRules, outcome: Simulation.Outcome, db: String?,
+    static func write(input: RunInput, rules: SyncRules, outcome: Simulation.Outcome, db: String?,
                       passed: Int, failed: Int, to out: ([UInt8]) -> Void) {
         let expectations: [JSON] = CheckResult.grouped(outcome.results).map { e, checks in
             .object([
@@ -150,15 +179,15 @@ enum RunReport {
             ])
         }
         var o: [String: JSON] = [
-            "scenario": .string(loaded.scenario.id),
-            "file": .string(loaded.file),
+            "scenario": .string(input.loaded.scenario.id),
+            "file": .string(input.loaded.file),
             "rules": rules.json,
-            "events": .int(loaded.scenario.events.count),
+            "events": .int(input.events),
             "expectations": .array(expectations),
             "passed": .int(passed), "failed": .int(failed),
             "log": db.map(JSON.string) ?? .null,
         ]
-        if let t = loaded.scenario.title { o["title"] = .string(t) }
+        if let t = input.loaded.scenario.title { o["title"] = .string(t) }
         let projection = "projection"
         var w = JSONWriter()
         w.byte(UInt8(ascii: "{"))

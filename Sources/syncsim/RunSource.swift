@@ -32,10 +32,8 @@ struct RunSource {
         if ext == "jsonl" {
             // Read through once to check it all and find its rules and its last instant, in
             // constant memory; its events are read again when they are folded.
-            let reader = try EventStreamReader(path: path)
-            var last: Seconds?
-            while let (event, _) = try reader.next() { last = event.at }
-            return RunSource(rules: SyncRules(reader.sync.merging(change)), source: .stream(path: path), lastEventAt: last,
+            let stream = try EventStreamReader.check(path: path)
+            return RunSource(rules: SyncRules(stream.sync.merging(change)), source: .stream(path: path), lastEventAt: stream.lastAt,
                              name: ScenarioLoader.streamID(for: path))
         }
         if ["yaml", "yml"].contains(ext) {
@@ -65,16 +63,7 @@ struct RunSource {
             var it = AnyIterator(events.makeIterator())
             return try body(&it)
         case .stream(let path):
-            let reader = try EventStreamReader(path: path)
-            // The stream was read whole when it was loaded: an error now means the file changed since.
-            var failure: LoadError?
-            var it = AnyIterator<Event> {
-                guard failure == nil else { return nil }
-                do throws(LoadError) { return try reader.next()?.event } catch { failure = error; return nil }
-            }
-            let result = try body(&it)
-            if let failure { throw failure }
-            return result
+            return try EventStreamReader.withEvents(in: path, body)
         case .log(let log):
             return try log.withEvents { inner in
                 // The iterator is used only inside this closure; `withEvents` checks it for failures after.

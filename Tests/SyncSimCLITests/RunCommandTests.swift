@@ -65,6 +65,29 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["bad.yaml"])
     }
 
+    /// A JSON Lines stream is checked through before anything runs, then read from its file as
+    /// it runs: a bad line still prints nothing and leaves no log, and a good stream records the
+    /// log that running it whole did (the same rows, head hash and narration).
+    @Test func aStreamIsCheckedWholeThenRunAsItIsRead() throws {
+        let dir = Binary.tempDir()
+        let file = try LogCommandTests.stream(seed: 17, events: 800, in: dir)
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try Binary.write(text + "{\"at\": 1, \"type\": \"dynamics.account.create\", \"account\": \"late\"}\n", to: "bad.jsonl", in: dir)
+        let bad = try Binary.run(["run", "bad.jsonl", "--db", "bad.db"], in: dir)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.hasPrefix("bad.jsonl:802:"), "\(bad.stderr)")
+        #expect(bad.stdout.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/bad.db"))
+        let streamed = try Binary.run(["run", file, "--db", "streamed.db"], in: dir)
+        #expect(streamed.status == 0, "\(streamed.stderr)")
+        #expect(streamed.stdout.contains("(800 events)"))
+        // `--step` holds the stream (it plays it again): its log and narration are the reference.
+        let whole = try Binary.run(["run", file, "--db", "whole.db", "--step"], in: dir)
+        #expect(whole.status == 0, "\(whole.stderr)")
+        let heads = try ["streamed.db", "whole.db"].map { try Binary.run(["verify", $0], in: dir).stdout.components(separatedBy: " head ").last ?? "" }
+        #expect(heads[0] == heads[1] && heads[0].hasPrefix("sha256:"), "\(heads)")
+    }
+
     @Test func anExistingLogIsLeftExactlyAsItWas() throws {
         let dir = Binary.tempDir()
         #expect(try Binary.run(["run", "--db", "run.db"], in: dir).status == 0)

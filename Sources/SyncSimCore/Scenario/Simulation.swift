@@ -18,8 +18,20 @@ public struct Simulation: Sendable {
     /// keeps none of it): a narration of a long stream is printed as it goes, never held whole.
     public static func run(rules: SyncRules, events: [Event], expectations: [Expectation] = [],
                            recording: Bool = true, steps: (([Step]) -> Void)? = nil) -> Outcome {
-        // Records are kept: expectations may count activities of one field.
-        var projector = Projector(rules: rules, keepingActivityRecords: true)
+        var iterator = events.makeIterator()
+        return run(rules: rules, events: &iterator, expectations: expectations, recording: recording, steps: steps) { _, _, _ in }
+    }
+
+    /// ``run(rules:events:expectations:recording:steps:)`` of the events an iterator gives, each
+    /// handed to `applied` once applied, with its sequence number and the reason the rules
+    /// rejected it (nil: accepted), so that a caller records a stream as it runs it without
+    /// holding it. An error `applied` throws ends the run.
+    public static func run<I: IteratorProtocol<Event>, E: Error>(
+        rules: SyncRules, events: inout I, expectations: [Expectation] = [], recording: Bool = true,
+        steps: (([Step]) -> Void)? = nil, applied: (_ event: Event, _ seq: Int, _ rejected: String?) throws(E) -> Void
+    ) throws(E) -> Outcome {
+        // Activity records are kept when an expectation may count the activities of one field.
+        var projector = Projector(rules: rules, keepingActivityRecords: !expectations.isEmpty)
         projector.recording = recording
         var results: [(Int, [CheckResult])] = []
         let order = expectations.indices.sorted { (expectations[$0].at, $0) < (expectations[$1].at, $1) }
@@ -38,14 +50,20 @@ public struct Simulation: Sendable {
             let made = projector.takeSteps()
             if !made.isEmpty { steps(made) }
         }
-        for (i, event) in events.enumerated() {
+        var seq = 0
+        var lastAt: Seconds = 0
+        while let event = events.next() {
             check(upTo: event.at)
-            projector.apply(event, seq: i + 1)
+            seq += 1
+            lastAt = event.at
+            let before = projector.rejections.count
+            projector.apply(event, seq: seq)
+            try applied(event, seq, projector.rejections.count > before ? projector.rejections.last!.reason : nil)
             pass()
         }
         check(upTo: nil)
         // Run on to the cycle that lands the last events, so the narration shows their effect.
-        let last = max(events.last?.at ?? 0, expectations.map(\.at).max() ?? 0)
+        let last = max(lastAt, expectations.map(\.at).max() ?? 0)
         projector.advance(to: max(last, projector.nextCycleLanding ?? last))
         pass()
         let flat = results.sorted { $0.0 < $1.0 }.flatMap(\.1)
