@@ -213,17 +213,10 @@ enum Importer {
                        checkpointEvery: Int, snapshots: Projector.SnapshotCache) throws {
         // The event goes on into the projector; the writer takes what it needs of it first.
         let (at, type) = (event.at, event.kind.typeIndex)
-        try writer.append(at: at, typeIndex: type, payload: payload, rejected: rejection(&projector, event, seq))
+        try writer.append(at: at, typeIndex: type, payload: payload, rejected: projector.rejection(applying: event, seq: seq))
         if seq % checkpointEvery == 0 {
             try writer.checkpoint(state: projector.checkpoint(reusing: snapshots), at: at)
         }
-    }
-
-    /// Applies `event` and returns its rejection reason, if the rules reject it.
-    static func rejection(_ projector: inout Projector, _ event: consuming Event, _ seq: Int) -> String? {
-        let before = projector.rejections.count
-        projector.apply(event, seq: seq)
-        return projector.rejections.count > before ? projector.rejections.last!.reason : nil
     }
 
     /// Continues an import whose log holds a prefix of this stream, under the log's writer lock.
@@ -262,7 +255,7 @@ enum Importer {
                     throw StoreError.corrupt(path: db, seq: seq + 1, reason: "differs from line \(seq + 1) of \(file); the log is not resumed")
                 }
                 seq += 1
-                _ = rejection(&projector, event, seq)
+                projector.apply(event, seq: seq)
             }
         }
         let progress = Progress("import", total: fileSize(file))

@@ -112,9 +112,11 @@ struct RunInput {
             return RunInput(loaded: loaded, stream: nil, events: loaded.scenario.events.count)
         }
         if !whole, (file as NSString).pathExtension.lowercased() == "jsonl" {
+            // The log header's digest is read on a thread of its own while the stream is checked.
+            let digest = Importer.FileDigest(of: file)
             let checked = try EventStreamReader.check(path: file)
             let scenario = Scenario(id: ScenarioLoader.streamID(for: file), sync: checked.sync)
-            return RunInput(loaded: LoadedScenario(scenario: scenario, file: file, fileDigest: try Importer.fileDigest(file)),
+            return RunInput(loaded: LoadedScenario(scenario: scenario, file: file, fileDigest: try digest.value()),
                             stream: file, events: checked.events)
         }
         let loaded = try ScenarioLoader.load(path: file)

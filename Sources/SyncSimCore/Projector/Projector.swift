@@ -197,6 +197,14 @@ public struct Projector: Sendable {
         return nil
     }
 
+    /// ``apply(_:seq:)``, returning the reason the rules rejected the event (the one a log
+    /// records beside it), nil if they took it.
+    public mutating func rejection(applying event: consuming Event, seq: Int) -> String? {
+        let before = rejections.count
+        apply(event, seq: seq)
+        return rejections.count > before ? rejections.last!.reason : nil
+    }
+
     /// Applies the event with sequence number `seq`; cycles due before it run first.
     /// Consuming: a Dynamics event waits in ``pending``, and a caller that hands over its own
     /// event (a replay's fold) spares its copy there.
@@ -570,6 +578,7 @@ struct FieldIDSet: Sendable {
             out.append(Int32(bits.trailingZeroBitCount))
             bits &= bits - 1
         }
-        return out + high.sorted()
+        out.append(contentsOf: high.sorted())
+        return out
     }
 }

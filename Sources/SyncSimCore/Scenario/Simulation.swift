@@ -56,9 +56,8 @@ public struct Simulation: Sendable {
             check(upTo: event.at)
             seq += 1
             lastAt = event.at
-            let before = projector.rejections.count
-            projector.apply(event, seq: seq)
-            try applied(event, seq, projector.rejections.count > before ? projector.rejections.last!.reason : nil)
+            let rejected = projector.rejection(applying: event, seq: seq)
+            try applied(event, seq, rejected)
             pass()
         }
         check(upTo: nil)
