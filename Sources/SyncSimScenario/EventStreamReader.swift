@@ -39,6 +39,7 @@ public final class EventStreamReader {
         var line = 0
         var validator = EventValidator()
         var sawFirst = false
+        var bufferCopies = 0
     }
 
     fileprivate static let chunk = 1 << 20
@@ -92,13 +93,20 @@ public final class EventStreamReader {
         return result
     }
 
-    /// ``next()`` with what a bulk import takes with each event: its line when it already is the
+    /// ``next()`` for a bulk import: hands `take` the event, its line when it already is the
     /// event's canonical JSON (``canonicalLine``) and the bytes read so far (``bytesRead``), in one
     /// access to the reader's state (each access to a class's stored property is checked for
-    /// exclusivity at run time: three per event, one at a time).
-    public func nextRead() throws(LoadError) -> (event: Event, canonicalLine: ArraySlice<UInt8>?, bytesRead: Int)? {
-        try state.nextRead(fd)
+    /// exclusivity at run time: three per event, one at a time); false at the end of the stream.
+    ///
+    /// The line is lent for the call only: a line kept past it shares the reader's buffer, which
+    /// the next refill then copied whole (a megabyte for each megabyte read) rather than reuse.
+    public func nextRead(_ take: (_ event: consuming Event, _ canonicalLine: ArraySlice<UInt8>?, _ bytesRead: Int) throws -> Void) throws -> Bool {
+        try state.nextRead(fd, take)
     }
+
+    /// How many times a refill found the buffer shared with a line kept elsewhere, and copied it
+    /// whole (for tests: reading lends each line, and copies nothing).
+    public var bufferCopies: Int { state.bufferCopies }
 }
 
 extension EventStreamReader.State {
@@ -131,6 +139,8 @@ extension EventStreamReader.State {
     /// Moves the bytes not yet taken to the front of the buffer and reads more after them,
     /// at most a ``EventStreamReader/chunk``; sets `atEnd` at the end of the file.
     private mutating func refill(_ fd: Int32) throws(LoadError) {
+        let (size, address) = (buffer.count, buffer.withUnsafeBufferPointer { $0.baseAddress })
+        defer { if buffer.count == size, buffer.withUnsafeBufferPointer({ $0.baseAddress }) != address { bufferCopies += 1 } }
         let rest = end - start
         if start > 0 {
             buffer.withUnsafeMutableBytes { b in
@@ -152,9 +162,10 @@ extension EventStreamReader.State {
         if n == 0 { atEnd = true } else { end += n }
     }
 
-    mutating func nextRead(_ fd: Int32?) throws(LoadError) -> (event: Event, canonicalLine: ArraySlice<UInt8>?, bytesRead: Int)? {
-        guard let (event, _) = try next(fd) else { return nil }
-        return (event, canonicalLine, bytesRead)
+    mutating func nextRead(_ fd: Int32?, _ take: (consuming Event, ArraySlice<UInt8>?, Int) throws -> Void) throws -> Bool {
+        guard let (event, _) = try next(fd) else { return false }
+        try take(event, canonicalLine, bytesRead)
+        return true
     }
 
     mutating func next(_ fd: Int32?) throws(LoadError) -> (event: Event, position: SourcePosition)? {

@@ -146,25 +146,27 @@ enum Importer {
         // 19 rather than 5 while ahead made no difference, 1.007 and 1.000 in ten).
         let stop = pipe.start(niceness: 5) { pipe in
             var batch = Batch(capacity: size)
+            /// Whether the pipe still takes batches.
+            var open = true
+            /// Appends an event, its payload the line when that already is its canonical JSON
+            /// (lent: the reader refills the buffer it lies in), and hands on a full batch.
+            func add(_ event: consuming Event, line: ArraySlice<UInt8>?, bytesRead: Int) {
+                if let line {
+                    batch.append(event, payload: line, bytesRead: bytesRead)
+                } else {
+                    let payload = event.canonicalBytes
+                    batch.append(event, payload: payload[...], bytesRead: bytesRead)
+                }
+                if batch.count == size {
+                    open = pipe.put([batch])
+                    batch = Batch(capacity: size)
+                }
+            }
             do {
                 // The first event was read before: its line is gone.
-                var next = first.map { ($0, nil as ArraySlice<UInt8>?, handoff.reader.bytesRead) }
-                // Taken out of `next`, so that each event moves into the batch rather than being copied.
-                while case let (event, line, bytesRead)? = next.take() {
-                    // A line that already is canonical JSON is stored as it is.
-                    if let line {
-                        batch.append(event, payload: line, bytesRead: bytesRead)
-                    } else {
-                        let payload = event.canonicalBytes
-                        batch.append(event, payload: payload[...], bytesRead: bytesRead)
-                    }
-                    if batch.count == size {
-                        guard pipe.put([batch]) else { return }
-                        batch = Batch(capacity: size)
-                    }
-                    // `line` is not used past here: the reader refills the buffer it points into.
-                    next = try handoff.reader.nextRead()
-                }
+                if let first { add(first, line: nil, bytesRead: handoff.reader.bytesRead) }
+                while open, try handoff.reader.nextRead({ add($0, line: $1, bytesRead: $2) }) {}
+                guard open else { return }
                 if batch.count > 0 { pipe.put([batch]) }
                 pipe.finish(nil)
             } catch {

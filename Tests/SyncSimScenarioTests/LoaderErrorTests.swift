@@ -202,17 +202,31 @@ import SyncSimCore
         while let (event, _) = try one.next() { byNext.append((event, one.canonicalLine.map(Array.init), one.bytesRead)) }
         var byNextRead: [(Event, [UInt8]?, Int)] = []
         let other = try EventStreamReader(path: path)
-        while let (event, line, read) = try other.nextRead() { byNextRead.append((event, line.map(Array.init), read)) }
+        while try other.nextRead({ event, line, read in byNextRead.append((event, line.map(Array.init), read)) }) {}
         #expect(byNextRead.map(\.0) == byNext.map(\.0))
         #expect(byNextRead.map(\.1) == byNext.map(\.1))
         #expect(byNextRead.map(\.2) == byNext.map(\.2))
         #expect(byNextRead.last?.2 == bytes.count)
+        // Lent lines leave the buffer to be refilled in place; a line kept past its call makes the
+        // next refill copy the buffer whole.
+        let canonicalPath = path + ".canonical.jsonl"
+        try Data(fromMemory.map { $0.0.canonicalBytes }.joined(separator: [0x0A])).write(to: URL(fileURLWithPath: canonicalPath))
+        defer { try? FileManager.default.removeItem(atPath: canonicalPath) }
+        let lending = try EventStreamReader(path: canonicalPath)
+        var lent = 0
+        while try lending.nextRead({ _, line, _ in lent += line == nil ? 0 : 1 }) {}
+        #expect(lent == 30_002)
+        #expect(lending.bufferCopies == 0)
+        let keeping = try EventStreamReader(path: canonicalPath)
+        var kept: [ArraySlice<UInt8>] = []
+        while try keeping.nextRead({ _, line, _ in if let line, kept.count < 100 { kept.append(line) } }) {}
+        #expect(keeping.bufferCopies > 0)
         // Lines that are their events' canonical JSON come back as they are (but the first: it is
         // parsed in full, as it may hold the stream's rules).
         let canonical = fromMemory.prefix(3).map { $0.0.canonicalBytes }
         let stream = EventStreamReader(bytes: Array(canonical.joined(separator: [0x0A])), file: "c.jsonl")
         var returned: [[UInt8]?] = []
-        while let (_, line, _) = try stream.nextRead() { returned.append(line.map(Array.init)) }
+        while try stream.nextRead({ _, line, _ in returned.append(line.map(Array.init)) }) {}
         #expect(returned == [nil] + canonical.dropFirst().map { Optional($0) })
         guard case .accountUpdate(_, let fields) = fromFile[30_001].0.kind else { Issue.record("not an update"); return }
         #expect(fields["long"] == .string(String(repeating: "x", count: 2_500_000)))
