@@ -100,7 +100,9 @@ public final class EventStreamReader {
     ///
     /// The line is lent for the call only: a line kept past it shares the reader's buffer, which
     /// the next refill then copied whole (a megabyte for each megabyte read) rather than reuse.
-    public func nextRead(_ take: (_ event: consuming Event, _ canonicalLine: ArraySlice<UInt8>?, _ bytesRead: Int) throws -> Void) throws -> Bool {
+    /// With them, the event's hint for a projector's prefetcher, from the ids' keys its checks used.
+    public func nextRead(_ take: (_ event: consuming Event, _ canonicalLine: ArraySlice<UInt8>?, _ bytesRead: Int,
+                                  _ hint: Projector.Prefetcher.Hint) throws -> Void) throws -> Bool {
         try state.nextRead(fd, take)
     }
 
@@ -162,9 +164,10 @@ extension EventStreamReader.State {
         if n == 0 { atEnd = true } else { end += n }
     }
 
-    mutating func nextRead(_ fd: Int32?, _ take: (consuming Event, ArraySlice<UInt8>?, Int) throws -> Void) throws -> Bool {
+    mutating func nextRead(_ fd: Int32?, _ take: (consuming Event, ArraySlice<UInt8>?, Int, Projector.Prefetcher.Hint) throws -> Void) throws -> Bool {
         guard let (event, _) = try next(fd) else { return false }
-        try take(event, canonicalLine, bytesRead)
+        let hint = validator.hint(for: event)
+        try take(event, canonicalLine, bytesRead, hint)
         return true
     }
 

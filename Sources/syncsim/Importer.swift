@@ -113,8 +113,8 @@ enum Importer {
             bytesRead.reserveCapacity(capacity)
         }
 
-        mutating func append(_ event: consuming Event, payload: ArraySlice<UInt8>, bytesRead read: Int) {
-            hints.append(Projector.Prefetcher.Hint.of(event))
+        mutating func append(_ event: consuming Event, payload: ArraySlice<UInt8>, bytesRead read: Int, hint: Projector.Prefetcher.Hint) {
+            hints.append(hint)
             events.append(event)
             payloads.append(payload)
             bytesRead.append(read)
@@ -150,12 +150,12 @@ enum Importer {
             var open = true
             /// Appends an event, its payload the line when that already is its canonical JSON
             /// (lent: the reader refills the buffer it lies in), and hands on a full batch.
-            func add(_ event: consuming Event, line: ArraySlice<UInt8>?, bytesRead: Int) {
+            func add(_ event: consuming Event, line: ArraySlice<UInt8>?, bytesRead: Int, hint: Projector.Prefetcher.Hint) {
                 if let line {
-                    batch.append(event, payload: line, bytesRead: bytesRead)
+                    batch.append(event, payload: line, bytesRead: bytesRead, hint: hint)
                 } else {
                     let payload = event.canonicalBytes
-                    batch.append(event, payload: payload[...], bytesRead: bytesRead)
+                    batch.append(event, payload: payload[...], bytesRead: bytesRead, hint: hint)
                 }
                 if batch.count == size {
                     open = pipe.put([batch])
@@ -164,8 +164,8 @@ enum Importer {
             }
             do {
                 // The first event was read before: its line is gone.
-                if let first { add(first, line: nil, bytesRead: handoff.reader.bytesRead) }
-                while open, try handoff.reader.nextRead({ add($0, line: $1, bytesRead: $2) }) {}
+                if let first { add(first, line: nil, bytesRead: handoff.reader.bytesRead, hint: .of(first)) }
+                while open, try handoff.reader.nextRead({ add($0, line: $1, bytesRead: $2, hint: $3) }) {}
                 guard open else { return }
                 if batch.count > 0 { pipe.put([batch]) }
                 pipe.finish(nil)

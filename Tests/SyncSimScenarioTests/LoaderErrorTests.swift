@@ -202,7 +202,13 @@ import SyncSimCore
         while let (event, _) = try one.next() { byNext.append((event, one.canonicalLine.map(Array.init), one.bytesRead)) }
         var byNextRead: [(Event, [UInt8]?, Int)] = []
         let other = try EventStreamReader(path: path)
-        while try other.nextRead({ event, line, read in byNextRead.append((event, line.map(Array.init), read)) }) {}
+        var hintsAgree = true
+        while try other.nextRead({ event, line, read, hint in
+            hintsAgree = hintsAgree && hint == Projector.Prefetcher.Hint.of(event)
+            byNextRead.append((event, line.map(Array.init), read))
+        }) {}
+        // Each event's hint, from the keys its checks worked out, is the one the event gives.
+        #expect(hintsAgree)
         #expect(byNextRead.map(\.0) == byNext.map(\.0))
         #expect(byNextRead.map(\.1) == byNext.map(\.1))
         #expect(byNextRead.map(\.2) == byNext.map(\.2))
@@ -214,19 +220,19 @@ import SyncSimCore
         defer { try? FileManager.default.removeItem(atPath: canonicalPath) }
         let lending = try EventStreamReader(path: canonicalPath)
         var lent = 0
-        while try lending.nextRead({ _, line, _ in lent += line == nil ? 0 : 1 }) {}
+        while try lending.nextRead({ _, line, _, _ in lent += line == nil ? 0 : 1 }) {}
         #expect(lent == 30_002)
         #expect(lending.bufferCopies == 0)
         let keeping = try EventStreamReader(path: canonicalPath)
         var kept: [ArraySlice<UInt8>] = []
-        while try keeping.nextRead({ _, line, _ in if let line, kept.count < 100 { kept.append(line) } }) {}
+        while try keeping.nextRead({ _, line, _, _ in if let line, kept.count < 100 { kept.append(line) } }) {}
         #expect(keeping.bufferCopies > 0)
         // Lines that are their events' canonical JSON come back as they are (but the first: it is
         // parsed in full, as it may hold the stream's rules).
         let canonical = fromMemory.prefix(3).map { $0.0.canonicalBytes }
         let stream = EventStreamReader(bytes: Array(canonical.joined(separator: [0x0A])), file: "c.jsonl")
         var returned: [[UInt8]?] = []
-        while try stream.nextRead({ _, line, _ in returned.append(line.map(Array.init)) }) {}
+        while try stream.nextRead({ _, line, _, _ in returned.append(line.map(Array.init)) }) {}
         #expect(returned == [nil] + canonical.dropFirst().map { Optional($0) })
         guard case .accountUpdate(_, let fields) = fromFile[30_001].0.kind else { Issue.record("not an update"); return }
         #expect(fields["long"] == .string(String(repeating: "x", count: 2_500_000)))
@@ -238,6 +244,35 @@ import SyncSimCore
             while try reader.next() != nil {}
         } throws: { error in
             (error as? LoadError)?.description.hasPrefix("\(path):30004:") == true
+        }
+    }
+
+    /// The checks reuse the key of the id the decoder noticed only for that id: an update of an
+    /// account no event created, read right after an event about another account (a line with an
+    /// escaped id, which the full parser reads), is refused, and the next fast line is checked too.
+    @Test func aNoticedIDsKeyServesThatIDOnly() throws {
+        let text = #"""
+        {"at":0,"type":"dynamics.account.create","account":"a1","fields":{}}
+        {"at":1,"type":"dynamics.account.update","account":"a1","fields":{"n":1}}
+        {"at":2,"type":"dynamics.account.update","account":"a\u0032","fields":{"n":2}}
+        """#
+        let reader = EventStreamReader(bytes: Array(text.utf8), file: "k.jsonl")
+        #expect {
+            while try reader.nextRead({ _, _, _, _ in }) {}
+        } throws: { error in
+            (error as? LoadError)?.description.hasPrefix("k.jsonl:3:") == true
+                && (error as? LoadError)?.description.contains("cannot update account 'a2'") == true
+        }
+        let fast = """
+        {"at":0,"type":"dynamics.account.create","account":"a1","fields":{}}
+        {"at":1,"type":"dynamics.account.update","account":"a1","fields":{"n":1}}
+        {"at":2,"type":"dynamics.account.update","account":"a2","fields":{"n":2}}
+        """
+        let other = EventStreamReader(bytes: Array(fast.utf8), file: "f.jsonl")
+        #expect {
+            while try other.nextRead({ _, _, _, _ in }) {}
+        } throws: { error in
+            (error as? LoadError)?.description.hasPrefix("f.jsonl:3:") == true
         }
     }
 

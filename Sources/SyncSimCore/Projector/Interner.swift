@@ -33,9 +33,11 @@ struct Interner: Sendable {
     }
 
     /// The id of `name`, assigning the next one if it is new.
-    mutating func id(_ name: String) -> Int32 {
+    mutating func id(_ name: String) -> Int32 { id(name, key: Self.key(name)) }
+
+    /// ``id(_:)`` of a name whose ``key(_:)`` was worked out before.
+    mutating func id(_ name: String, key k: Key) -> Int32 {
         if slotCount < 2 * (names.count + 1) { reserve(names.count + 1) }
-        let k = Self.key(name)
         let (slot, found) = find(name, k)
         if let found { return found }
         let i = Int32(names.count)
@@ -46,9 +48,12 @@ struct Interner: Sendable {
     }
 
     /// The id of `name`, nil if it was never interned.
-    func lookup(_ name: String) -> Int32? {
+    func lookup(_ name: String) -> Int32? { lookup(name, key: Self.key(name)) }
+
+    /// ``lookup(_:)`` of a name whose ``key(_:)`` was worked out before.
+    func lookup(_ name: String, key: Key) -> Int32? {
         guard !slots.isEmpty else { return nil }
-        return find(name, Self.key(name)).id
+        return find(name, key).id
     }
 
     subscript(id: Int32) -> String { names[Int(id)] }
@@ -162,7 +167,7 @@ struct Interner: Sendable {
     }
 
     /// A name's hash and inline word.
-    struct Key {
+    struct Key: Equatable {
         var hash: UInt64
         /// The bytes of an ASCII name of at most 7 bytes with its length in the top byte; 0 for others.
         var inline: UInt64

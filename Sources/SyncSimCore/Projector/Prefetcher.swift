@@ -34,7 +34,7 @@ extension Projector {
         /// thread that applies them neither hashes the id again nor copies the event to read it
         /// (passing an event that lies in a buffer to another module's function copied it whole,
         /// and destroyed the copy after).
-        public struct Hint: Sendable {
+        public struct Hint: Sendable, Equatable {
             var table: Probe.Table = .none
             var key = Interner.Key(hash: 0, inline: 0)
             /// The address of the event's fields' storage, 0 for none: only asked for, never read.
@@ -42,15 +42,18 @@ extension Projector {
 
             /// The hint for `event` (a function rather than an initialiser, so that the event is
             /// lent, not handed over: an initialiser takes its arguments to keep).
-            public static func of(_ event: Event) -> Hint {
+            public static func of(_ event: Event) -> Hint { of(event, key: { id, _ in Interner.key(id) }) }
+
+            /// ``of(_:)`` with each id's key from `key` (`true`: a contact's), which may know it already.
+            static func of(_ event: Event, key: (_ id: String, _ isContact: Bool) -> Interner.Key) -> Hint {
                 var h = Hint()
                 switch event.kind {
                 case .accountCreate(let a, _), .accountDelete(let a):
-                    (h.table, h.key) = (.account, Interner.key(a))
+                    (h.table, h.key) = (.account, key(a, false))
                 case .accountUpdate(let a, let f):
-                    (h.table, h.key, h.fields) = (.account, Interner.key(a), f.storageAddress)
+                    (h.table, h.key, h.fields) = (.account, key(a, false), f.storageAddress)
                 case .marketoAccountEdit(let c, let f):
-                    (h.table, h.key, h.fields) = (.contact, Interner.key(c), f.storageAddress)
+                    (h.table, h.key, h.fields) = (.contact, key(c, true), f.storageAddress)
                 default: break
                 }
                 return h
