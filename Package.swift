@@ -79,17 +79,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Helpers the test targets share (not part of any product).
+        .target(name: "SyncSimTestSupport", path: "Tests/TestSupport", swiftSettings: tests),
         .testTarget(name: "SyncSimCoreTests", dependencies: ["SyncSimCore"], swiftSettings: tests),
         .testTarget(
             name: "SyncSimStoreTests",
-            dependencies: ["SyncSimStore", "SyncSimCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["SyncSimStore", "SyncSimCore", "SyncSimTestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: tests
         ),
-        .testTarget(name: "SyncSimScenarioTests", dependencies: ["SyncSimScenario", "SyncSimCore"], swiftSettings: tests),
+        .testTarget(name: "SyncSimScenarioTests", dependencies: ["SyncSimScenario", "SyncSimCore", "SyncSimTestSupport"], swiftSettings: tests),
         .testTarget(name: "SyncSimRenderTests", dependencies: ["SyncSimRender", "SyncSimCore"], swiftSettings: tests),
         .testTarget(
             name: "SyncSimCLITests",
-            dependencies: ["SyncSimCore", "SyncSimScenario"],
+            dependencies: ["SyncSimCore", "SyncSimScenario", "SyncSimTestSupport"],
             swiftSettings: tests
         ),
     ]

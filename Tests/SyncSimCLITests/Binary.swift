@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SyncSimTestSupport
 
 /// Runs the built `syncsim` binary and captures what it prints.
 enum Binary {
@@ -54,12 +55,8 @@ enum Binary {
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 
-    /// A fresh temporary directory.
-    static func tempDir() -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("syncsim-cli-\(UUID().uuidString)").path
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
-    }
+    /// A fresh temporary directory (removed with the others when the tests end).
+    static func tempDir() -> String { TemporaryDirectories.make("cli") }
 
     /// Writes `text` to `dir/name` and returns the path.
     @discardableResult

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SyncSimCore
+import SyncSimTestSupport
 @testable import SyncSimScenario
 
 /// Every input error of the format names the file, line and column of the offending value.
@@ -181,7 +182,7 @@ import SyncSimCore
         lines.append(#"{"at": 30001, "type": "dynamics.account.update", "account": "a", "fields": {"long": ""# + String(repeating: "x", count: 2_500_000) + #""}}"#)
         lines.append(#"{"at": 30002, "type": "dynamics.account.update", "account": "a", "fields": {"n": -1}}"#)
         let bytes = Array(lines.joined(separator: "\n").utf8)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("chunks-\(getpid()).jsonl").path
+        let path = TemporaryDirectories.make("chunks") + "/chunks.jsonl"
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
 

@@ -4,13 +4,10 @@ import GRDB
 import Testing
 import SyncSimCore
 @testable import SyncSimStore
+import SyncSimTestSupport
 
-/// A fresh temporary directory per test.
-func tempDir() -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("syncsim-store-\(UUID().uuidString)").path
-    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    return dir
-}
+/// A fresh temporary directory per test (removed with the others when the tests end).
+func tempDir() -> String { TemporaryDirectories.make("store") }
 
 func sampleLog(_ dir: String, seed: UInt64 = 7, events count: Int = 300) throws -> (String, [Event], LogHeader) {
     var stream = RandomStream(seed: seed)
