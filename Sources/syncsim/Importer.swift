@@ -121,6 +121,35 @@ enum Importer {
         }
     }
 
+    /// Gathers the events read into batches and hands each full one on (on the reading thread).
+    struct BatchSink: EventSink {
+        let pipe: BatchPipe<Batch>
+        let size: Int
+        var batch: Batch
+        /// Whether the pipe still takes batches.
+        var open = true
+
+        init(pipe: BatchPipe<Batch>, size: Int) {
+            (self.pipe, self.size) = (pipe, size)
+            batch = Batch(capacity: size)
+        }
+
+        /// Appends an event, its payload the line when that already is its canonical JSON (lent:
+        /// the reader refills the buffer it lies in).
+        mutating func take(_ event: consuming Event, canonicalLine line: ArraySlice<UInt8>?, bytesRead: Int, hint: Projector.Prefetcher.Hint) {
+            if let line {
+                batch.append(event, payload: line, bytesRead: bytesRead, hint: hint)
+            } else {
+                let payload = event.canonicalBytes
+                batch.append(event, payload: payload[...], bytesRead: bytesRead, hint: hint)
+            }
+            if batch.count == size {
+                open = pipe.put([batch])
+                batch = Batch(capacity: size)
+            }
+        }
+    }
+
     /// Hands a reader to the thread that reads; it is used there only.
     private struct Handoff: @unchecked Sendable {
         let reader: EventStreamReader
@@ -145,29 +174,13 @@ enum Importer {
         // raised again when the pipe runs low, 0.946 of the time in twelve more; niceness 10 or
         // 19 rather than 5 while ahead made no difference, 1.007 and 1.000 in ten).
         let stop = pipe.start(niceness: 5) { pipe in
-            var batch = Batch(capacity: size)
-            /// Whether the pipe still takes batches.
-            var open = true
-            /// Appends an event, its payload the line when that already is its canonical JSON
-            /// (lent: the reader refills the buffer it lies in), and hands on a full batch.
-            func add(_ event: consuming Event, line: ArraySlice<UInt8>?, bytesRead: Int, hint: Projector.Prefetcher.Hint) {
-                if let line {
-                    batch.append(event, payload: line, bytesRead: bytesRead, hint: hint)
-                } else {
-                    let payload = event.canonicalBytes
-                    batch.append(event, payload: payload[...], bytesRead: bytesRead, hint: hint)
-                }
-                if batch.count == size {
-                    open = pipe.put([batch])
-                    batch = Batch(capacity: size)
-                }
-            }
+            var sink = BatchSink(pipe: pipe, size: size)
             do {
                 // The first event was read before: its line is gone.
-                if let first { add(first, line: nil, bytesRead: handoff.reader.bytesRead, hint: .of(first)) }
-                while open, try handoff.reader.nextRead({ add($0, line: $1, bytesRead: $2, hint: $3) }) {}
-                guard open else { return }
-                if batch.count > 0 { pipe.put([batch]) }
+                if let first { sink.take(first, canonicalLine: nil, bytesRead: handoff.reader.bytesRead, hint: .of(first)) }
+                while sink.open, try handoff.reader.nextRead(into: &sink) {}
+                guard sink.open else { return }
+                if sink.batch.count > 0 { pipe.put([sink.batch]) }
                 pipe.finish(nil)
             } catch {
                 pipe.finish(error)
