@@ -124,7 +124,7 @@ public final class EventStreamReader {
 
     /// How many times a refill found the buffer shared with a line kept elsewhere, and copied it
     /// whole (for tests: reading lends each line, and copies nothing).
-    public var bufferCopies: Int { state.bufferCopies }
+    var bufferCopies: Int { state.bufferCopies }
 }
 
 /// What takes the events of ``EventStreamReader/nextRead(into:)`` one by one.
