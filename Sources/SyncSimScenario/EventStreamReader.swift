@@ -111,14 +111,14 @@ public final class EventStreamReader {
     /// ``nextRead(into:)`` handing each event to a closure (for tests and small streams).
     public func nextRead(_ take: @escaping (_ event: Event, _ canonicalLine: ArraySlice<UInt8>?, _ bytesRead: Int,
                                             _ hint: Projector.Prefetcher.Hint) throws -> Void) throws -> Bool {
-        var sink = ClosureSink(take: take)
+        var sink = ClosureSink(body: take)
         return try nextRead(into: &sink)
     }
 
     private struct ClosureSink: EventSink {
-        let take: (Event, ArraySlice<UInt8>?, Int, Projector.Prefetcher.Hint) throws -> Void
+        let body: (Event, ArraySlice<UInt8>?, Int, Projector.Prefetcher.Hint) throws -> Void
         mutating func take(_ event: consuming Event, canonicalLine: ArraySlice<UInt8>?, bytesRead: Int, hint: Projector.Prefetcher.Hint) throws {
-            try take(event, canonicalLine, bytesRead, hint)
+            try body(event, canonicalLine, bytesRead, hint)
         }
     }
 
