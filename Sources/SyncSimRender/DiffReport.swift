@@ -79,7 +79,7 @@ public struct DiffReport: Sendable {
         for (side, list) in [("A", diff.rejectedOnlyA), ("B", diff.rejectedOnlyB)] where !list.isEmpty {
             out("")
             out(style.bold("rejected only in \(side)"))
-            for r in list { out("  #\(r.seq) at \(TextFormat.time(r.at)) \(r.type): \(TextFormat.text(r.reason))") }
+            for r in list { out("  " + TextFormat.rejection(r)) }
         }
         if let d = divergence {
             out("")

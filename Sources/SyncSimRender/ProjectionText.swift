@@ -57,7 +57,7 @@ public struct ProjectionText: Sendable {
         if !rejected.isEmpty {
             out(style.bold("rejected events"))
             for r in rejected {
-                out("  #\(r.seq) at \(TextFormat.time(r.at)) \(r.type): \(TextFormat.text(r.reason))")
+                out("  " + TextFormat.rejection(r))
             }
         }
     }

@@ -43,6 +43,11 @@ public enum TextFormat {
         return parts.joined(separator: ", ")
     }
 
+    /// A rejected event on one line: `#7 at 5m marketo.account.create: reason`.
+    public static func rejection(_ r: Rejection) -> String {
+        "#\(r.seq) at \(time(r.at)) \(r.type): \(text(r.reason))"
+    }
+
     /// `s` padded with spaces to `width` characters.
     public static func pad(_ s: String, _ width: Int) -> String {
         s.count >= width ? s : s + String(repeating: " ", count: width - s.count)

@@ -9,12 +9,17 @@ enum Console {
     static func out(_ line: String = "") {
         buffer.append(contentsOf: line.utf8)
         buffer.append(0x0A)
-        if buffer.count > 1 << 16 { flush() }
+        flushIfFull()
     }
 
     /// Writes bytes to standard output (buffered), as they are: no line ends.
     static func write(_ bytes: [UInt8]) {
         buffer.append(contentsOf: bytes)
+        flushIfFull()
+    }
+
+    /// Writes the buffer out once it holds 64 KiB.
+    private static func flushIfFull() {
         if buffer.count > 1 << 16 { flush() }
     }
 

@@ -107,9 +107,6 @@ import SyncSimCore
         }
     }
 
-    /// Checkpoints after the first are patches of the one before (a whole snapshot after three):
-    /// a damaged patch is named by `verify`, and by `show` at an instant that needs it, while an
-    /// instant after the next whole checkpoint is still shown.
     /// A checkpoint that is a valid snapshot of another moment is caught by `verify`, which
     /// compares every checkpoint with the replay up to it (the replay's snapshots encoded reusing
     /// the ones before, as an import takes them): here the fifth, after four that match.
@@ -130,6 +127,9 @@ import SyncSimCore
         #expect(verified.stderr.contains("event #2000: its checkpoint does not match the replay of the events up to it"), "\(verified.stderr)")
     }
 
+    /// Checkpoints after the first are patches of the one before (a whole snapshot after three):
+    /// a damaged patch is named by `verify`, and by `show` at an instant that needs it, while an
+    /// instant after the next whole checkpoint is still shown.
     @Test func aDamagedCheckpointPatchIsNamed() throws {
         let dir = Binary.tempDir()
         let file = try Self.stream(seed: 21, events: 3000, in: dir)
