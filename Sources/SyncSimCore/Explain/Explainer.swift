@@ -155,8 +155,7 @@ public struct Explainer: Sendable {
                                  activity: "no activity: the value did not change", lost: nil), account: a)
                 }
                 for (field, reason) in w.skipped where contact != nil && contactAccount == a {
-                    let why = reason == .unreadable
-                        ? "the Dynamics sync user cannot read it (R7)" : "it is not among the fields selected for sync (R6)"
+                    let why = reason.text
                     let v = companyFields[a]?[field] ?? .null
                     history.append(Entry(at: c.end, field: field, old: v, new: v,
                                          cause: "\(when) carried a Dynamics change of \(field), not written: \(why)",

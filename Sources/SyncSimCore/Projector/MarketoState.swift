@@ -101,9 +101,8 @@ struct Company: Sendable {
         localEdits.isEmpty ? nil : localEdits.firstIndex { $0.field == field }
     }
 
-    /// Whether a change of a field logs activities for the members now: not when they are more
-    /// than `limit` (R9). With no members it logs none, and counts none.
-    func logs(limit: Int64) -> Bool { Int64(members.count) <= limit }
+    /// Whether a change of a field logs activities for the members now (R8, R9).
+    func logs(limit: Int64) -> Bool { ActivityRule.logs(members: members.count, limit: limit) }
 
     /// Sets a field. When the value changes, counts an activity-logging change for the current
     /// members, unless they are more than `limit` (R8, R9). Returns the value it had (`null` if
@@ -111,7 +110,7 @@ struct Company: Sendable {
     /// through its type's metadata, once per field a cycle writes.)
     mutating func set(_ field: Int32, _ value: Value, source: ActivitySource, limit: Int64) -> Value? {
         guard let old = fields.change(field, value) else { return nil }
-        if logs(limit: limit) && !members.isEmpty {
+        if logs(limit: limit) {
             tally.total += 1
             if source == .dynamics { tally.dynamics += 1 }
         }

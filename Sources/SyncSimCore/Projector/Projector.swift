@@ -241,7 +241,7 @@ public struct Projector: Sendable {
         case .marketoAccountEdit(let c, let f):
             outcome = edit(contact: c, fields: f, seq: seq, at: event.at)
         case .marketoAccountCreate(let a, _):
-            outcome = reject(event, seq, "Marketo cannot create accounts in Dynamics (R5)", account: a)
+            outcome = reject(event, seq, MarketoEditRule.accountCreateRejection, account: a)
         case .configure(let change):
             rules.apply(change)
             outcome = .configured(rules)
@@ -275,13 +275,12 @@ public struct Projector: Sendable {
     // MARK: - Marketo edits (R2, R3)
 
     private mutating func edit(contact c: String, fields: EventFields, seq: Int, at: Seconds) -> EventReport.Outcome {
-        guard let ci = contactNames.lookup(c), let mc = contacts[Int(ci)] else {
-            let event = Event(at: at, kind: .marketoAccountEdit(contact: c, fields: fields))
-            return reject(event, seq, "contact '\(c)' is not in Marketo yet: it arrives with the next sync cycle", contact: c)
-        }
-        guard let ai = mc.account, companies[Int(ai)] != nil else {
-            let event = Event(at: at, kind: .marketoAccountEdit(contact: c, fields: fields))
-            return reject(event, seq, "contact '\(c)' has no company in Marketo yet", contact: c)
+        let mc = contactNames.lookup(c).flatMap { contacts[Int($0)] }
+        let companyID = mc?.account.flatMap { companies[Int($0)] != nil ? $0 : nil }
+        let target = MarketoEditRule.target(contact: c, inMarketo: mc != nil, company: companyID.map { accountNames[$0] })
+        guard case .company = target, let ai = companyID else {
+            guard case .rejected(let reason) = target else { preconditionFailure("a company without its id") }
+            return reject(Event(at: at, kind: .marketoAccountEdit(contact: c, fields: fields)), seq, reason, contact: c)
         }
         var changes: [FieldChange] = []
         var company = companies[Int(ai)].take()!
@@ -374,14 +373,17 @@ public struct Projector: Sendable {
                 plans[i].values = dynamics[a]!.fields
             }
         }
-        // With `overwrite: all` every written account gets the same fields: work them out once.
+        // When every written account gets the same fields (R4's `overwrite: all`), they are
+        // worked out once: every synced field (R6, R7), those a list selects included even
+        // before an event names them.
         var allTargets: [String] = []
-        if rules.overwrite == .all {
-            switch rules.fields {
-            case .all: allTargets = fieldNames.names.indices.filter { namedFields[$0] }.map { fieldNames.names[$0] }
-            case .list(let names): allTargets = names
-            }
-            allTargets = allTargets.filter { !rules.unreadable.contains($0) }.sorted(by: CanonicalJSON.utf8Less)
+        if rules.writesEverySyncedField {
+            var candidates = fieldNames.names
+            if case .list(let names) = rules.fields { candidates += names.filter { fieldNames.lookup($0) == nil } }
+            allTargets = candidates.filter { name in
+                let named = fieldNames.lookup(name).map { namedFields[Int($0)] } ?? false
+                return rules.syncDecision(name, named: named).syncs
+            }.sorted(by: CanonicalJSON.utf8Less)
         }
         let targetIDs = allTargets.map { fieldID($0, among: allTargets) }
         inflight = Cycle(index: rules.cycleIndex(startingAt: start), start: start, end: start + rules.duration,
@@ -391,11 +393,14 @@ public struct Projector: Sendable {
     private mutating func land(_ cycle: Cycle) {
         let rules = cycle.rules
         var writes: [CycleReport.AccountWrite] = []
-        // Per field id, for `overwrite: changed`: whether the cycle's rules sync it, and its rank by name.
-        var syncs: [Bool] = []
+        // Per field id, when the fields written depend on the account (`overwrite: changed`):
+        // whether the cycle writes it if named (R4, R6, R7), and its rank by name.
+        var writesNamed: [Bool] = []
         var rank: [Int] = []
-        if rules.overwrite == .changed {
-            syncs = fieldNames.names.map { rules.syncs($0) }
+        if !rules.writesEverySyncedField {
+            writesNamed = fieldNames.names.indices.map {
+                rules.cycleWrites(synced: rules.syncDecision(fieldNames.names[$0], named: namedFields[$0]).syncs, named: true)
+            }
             rank = Array(repeating: 0, count: fieldNames.count)
             for (r, i) in fieldNames.names.indices.sorted(by: { CanonicalJSON.utf8Less(fieldNames.names[$0], fieldNames.names[$1]) }).enumerated() {
                 rank[i] = r
@@ -408,18 +413,20 @@ public struct Projector: Sendable {
             }
             let ai = cycle.accounts[p].account
             if cycle.accounts[p].deleted {
-                if companies[Int(ai)] != nil {
-                    if !companies[Int(ai)]!.deletedInDynamics {
-                        companies[Int(ai)]!.deletedInDynamics = true
-                        touch(ai)
-                        if fingerprinting {
-                            fingerprint.remove(.company(accountNames[ai], deleted: false))
-                            fingerprint.add(.company(accountNames[ai], deleted: true))
-                        }
-                        if recording { writes.append(.init(account: accountNames[ai], status: .markedDeleted, changes: [], matchedEdits: [])) }
+                switch DeleteRule.outcome(companyExists: companies[Int(ai)] != nil,
+                                          markedDeleted: companies[Int(ai)]?.deletedInDynamics ?? false) {
+                case .markDeleted:
+                    companies[Int(ai)]!.deletedInDynamics = true
+                    touch(ai)
+                    if fingerprinting {
+                        fingerprint.remove(.company(accountNames[ai], deleted: false))
+                        fingerprint.add(.company(accountNames[ai], deleted: true))
                     }
-                } else if recording {
-                    writes.append(.init(account: accountNames[ai], status: .neverReached, changes: [], matchedEdits: []))
+                    if recording { writes.append(.init(account: accountNames[ai], status: .markedDeleted, changes: [], matchedEdits: [])) }
+                case .alreadyMarked:
+                    break
+                case .neverReached:
+                    if recording { writes.append(.init(account: accountNames[ai], status: .neverReached, changes: [], matchedEdits: [])) }
                 }
                 continue
             }
@@ -431,9 +438,9 @@ public struct Projector: Sendable {
                     fingerprint.add(.tally(accountNames[ai], Tally()))
                 }
             }
-            let targets = rules.overwrite == .all
+            let targets = rules.writesEverySyncedField
                 ? cycle.allTargets
-                : cycle.accounts[p].named.sorted.filter { syncs[Int($0)] }.sorted { rank[Int($0)] < rank[Int($1)] }
+                : cycle.accounts[p].named.sorted.filter { writesNamed[Int($0)] }.sorted { rank[Int($0)] < rank[Int($1)] }
             var changes: [FieldChange] = []
             var matched: [(field: String, edit: LocalEdit)] = []
             var company = companies[Int(ai)].take()!
@@ -459,12 +466,10 @@ public struct Projector: Sendable {
             var write = CycleReport.AccountWrite(account: accountNames[ai], status: isNew ? .created : .updated,
                                                  changes: changes, matchedEdits: matched)
             // Fields Dynamics changed that this cycle does not write, and why (R6, R7).
-            for field in cycle.accounts[p].named.sorted.map({ fieldNames[$0] }).sorted(by: CanonicalJSON.utf8Less)
-            where !targets.contains(where: { fieldNames[$0] == field }) {
-                if rules.unreadable.contains(field) {
-                    write.skipped.append((field, .unreadable))
-                } else if case .list(let names) = rules.fields, !names.contains(field) {
-                    write.skipped.append((field, .notSelected))
+            for fi in cycle.accounts[p].named.sorted.sorted(by: { CanonicalJSON.utf8Less(fieldNames[$0], fieldNames[$1]) })
+            where !targets.contains(fi) {
+                if case .skip(let reason) = rules.syncDecision(fieldNames[fi], named: namedFields[Int(fi)]) {
+                    write.skipped.append((fieldNames[fi], reason))
                 }
             }
             writes.append(write)
@@ -505,7 +510,9 @@ public struct Projector: Sendable {
 
     /// Links a Marketo contact to an account's company, if that company exists.
     private mutating func link(_ ci: Int32, to a: String?) -> String? {
-        guard let a, let ai = accountNames.lookup(a), companies[Int(ai)] != nil else { return nil }
+        let ai = a.flatMap { accountNames.lookup($0) }
+        guard let a = ContactLinkRule.linkedCompany(account: a, companyExists: ai.map { companies[Int($0)] != nil } ?? false),
+              let ai else { return nil }
         contacts[Int(ci)]!.slot = Int32(companies[Int(ai)]!.members.count)
         companies[Int(ai)]!.members.append(ci)
         let open = OpenLink(account: ai, from: companies[Int(ai)]!.tally)

@@ -53,14 +53,6 @@ public struct CycleReport: Sendable, Equatable {
         /// Fields the carried events changed that do not sync, and why (recorded steps only).
         public var skipped: [(field: String, reason: SkipReason)] = []
 
-        /// Why a field Dynamics changed was not written.
-        public enum SkipReason: String, Sendable, Equatable {
-            /// Not among the fields selected for sync (R6).
-            case notSelected
-            /// The Dynamics sync user cannot read it (R7).
-            case unreadable
-        }
-
         public init(account: String, status: Status, changes: [FieldChange], matchedEdits: [(field: String, edit: LocalEdit)]) {
             self.account = account
             self.status = status

@@ -1,5 +1,6 @@
-/// The sync rules in force: timing (R1), field selection (R6, R7), activity limit (R9)
-/// and the overwrite model choice (R4).
+/// The sync settings in force: timing (R1), field selection (R6, R7), activity limit (R9)
+/// and the overwrite model choice (R4). The rules that read them are the other files of this
+/// folder, one per rule.
 public struct SyncRules: Sendable, Equatable {
     /// Wait between the end of one cycle and the start of the next (at least 1s).
     public var interval: Seconds = 300
@@ -18,29 +19,6 @@ public struct SyncRules: Sendable, Equatable {
 
     public init() {}
 
-    /// Time between the starts of two consecutive cycles.
-    public var period: Seconds { interval + duration }
-
-    /// Start of the first cycle that starts strictly after `instant`.
-    public func cycleStart(after instant: Seconds) -> Seconds {
-        if instant < start { return start }
-        return start + ((instant - start) / period + 1) * period
-    }
-
-    /// Index k of the cycle that starts at `cycleStart`.
-    public func cycleIndex(startingAt cycleStart: Seconds) -> Int64 {
-        (cycleStart - start) / period
-    }
-
-    /// Whether `field` syncs, given the fields Dynamics has named so far.
-    public func syncs(_ field: String) -> Bool {
-        if unreadable.contains(field) { return false }
-        switch fields {
-        case .all: return true
-        case .list(let names): return names.contains(field)
-        }
-    }
-
     /// Applies the keys a `sync.configure` event sets.
     public mutating func apply(_ change: RuleChange) {
         if let v = change.interval { interval = v }
@@ -51,22 +29,6 @@ public struct SyncRules: Sendable, Equatable {
         if let v = change.activityLimit { activityLimit = v }
         if let v = change.overwrite { overwrite = v }
     }
-}
-
-/// Which account fields were selected for sync at set-up (R6).
-public enum FieldSelection: Sendable, Equatable {
-    /// Every field name that a carried Dynamics account event has named.
-    case all
-    /// Only these fields.
-    case list([String])
-}
-
-/// What a cycle writes to an account that Dynamics updated (R4).
-public enum Overwrite: String, Sendable, Equatable, CaseIterable {
-    /// Every synced field is set to the Dynamics value (the documented reading).
-    case all
-    /// Only the synced fields named in the carried events are set.
-    case changed
 }
 
 /// The rule keys a `sync.configure` event, a `sync:` block or a `--set` option sets.

@@ -1,0 +1,138 @@
+import Testing
+@testable import SyncSimCore
+
+/// The engine (``Projector``) in each of its modes against the plain ``ReferenceProjector``, on
+/// seeded random streams: the same projection and digest, the same activities per contact,
+/// source and field, the same rejections and reasons, and the same local edits, at every event
+/// and at random instants between them.
+@Suite struct ReferenceEquivalenceTests {
+    static let seeds: [UInt64] = Array(1...40)
+
+    /// The engine's modes: each forks rule code inside the engine, so each is held to the reference.
+    enum Mode: String, CaseIterable {
+        case plain, recording, activityRecords, fingerprinting
+    }
+
+    static func engine(_ mode: Mode, rules: SyncRules) -> Projector {
+        var p = Projector(rules: rules, keepingActivityRecords: mode == .activityRecords)
+        p.recording = mode == .recording
+        p.fingerprinting = mode == .fingerprinting
+        return p
+    }
+
+    /// The first difference between the engine and the reference, nil if none.
+    static func difference(_ engine: Projector, _ reference: ReferenceProjector, compareActivities: Bool) -> String? {
+        let (e, r) = (engine.projection(), reference.projection())
+        if e != r {
+            for c in Set(e.contacts.keys).union(r.contacts.keys).sorted() where e.contacts[c] != r.contacts[c] {
+                return "contact \(c): engine \(String(describing: e.contacts[c])), reference \(String(describing: r.contacts[c]))"
+            }
+            for a in Set(e.accounts.keys).union(r.accounts.keys).sorted() where e.accounts[a] != r.accounts[a] {
+                return "account \(a): engine \(String(describing: e.accounts[a])), reference \(String(describing: r.accounts[a]))"
+            }
+            return "projections differ: engine at \(e.at) rejected \(e.rejected), reference at \(r.at) rejected \(r.rejected)"
+        }
+        if e.digest != r.digest { return "digests differ" }
+        for a in e.accounts.keys.sorted() where engine.localEdits(of: a) != reference.localEdits(of: a) {
+            return "local edits of \(a): engine \(engine.localEdits(of: a)), reference \(reference.localEdits(of: a))"
+        }
+        if compareActivities {
+            for c in e.contacts.keys.sorted() where engine.activities(of: c) != reference.activities(of: c) {
+                return "activities of \(c): engine \(engine.activities(of: c)), reference \(reference.activities(of: c))"
+            }
+        }
+        return nil
+    }
+
+    @Test(arguments: seeds)
+    func everyModeEqualsTheReference(seed: UInt64) {
+        let stream = RandomStream(seed: seed)
+        let rules = stream.rules()
+        let events = stream.generate()
+        var rng = SplitMix64(seed: seed &* 977)
+        for mode in Mode.allCases {
+            var engine = Self.engine(mode, rules: rules)
+            var reference = ReferenceProjector(rules: rules)
+            for (i, e) in events.enumerated() {
+                // Sometimes an instant between events first, where cycles land on their own.
+                if rng.next() % 4 == 0, e.at > engine.now {
+                    let between = engine.now + Seconds(rng.next() % UInt64(e.at - engine.now + 1))
+                    engine.advance(to: between)
+                    reference.advance(to: between)
+                }
+                let reason = engine.rejection(applying: e, seq: i + 1)
+                reference.apply(e, seq: i + 1)
+                if mode == .recording { _ = engine.takeSteps() }
+                #expect(reason == (reference.rejections.last?.seq == i + 1 ? reference.rejections.last?.reason : nil),
+                        "seed \(seed), \(mode): rejection of #\(i + 1)")
+                if let d = Self.difference(engine, reference, compareActivities: mode == .activityRecords) {
+                    Issue.record("seed \(seed), \(mode), after #\(i + 1) \(e.typeName): \(d)")
+                    return
+                }
+            }
+            let end = engine.now + 3600
+            engine.advance(to: end)
+            reference.advance(to: end)
+            if let d = Self.difference(engine, reference, compareActivities: mode == .activityRecords) {
+                Issue.record("seed \(seed), \(mode), settled: \(d)")
+            }
+        }
+    }
+
+    /// Per-field activity counts: the engine's records grouped by field and source equal the
+    /// reference's, for every contact.
+    @Test(arguments: seeds.prefix(20))
+    func perFieldActivityCountsEqualTheReference(seed: UInt64) {
+        let stream = RandomStream(seed: seed)
+        var engine = Projector(rules: stream.rules(), keepingActivityRecords: true)
+        var reference = ReferenceProjector(rules: stream.rules())
+        for (i, e) in stream.generate().enumerated() {
+            engine.apply(e, seq: i + 1)
+            reference.apply(e, seq: i + 1)
+        }
+        engine.advance(to: engine.now + 3600)
+        reference.advance(to: reference.now + 3600)
+        func counts(_ list: [Activity]) -> [String: Int] {
+            Dictionary(grouping: list) { "\($0.field)/\($0.source.rawValue)" }.mapValues(\.count)
+        }
+        for c in engine.projection().contacts.keys.sorted() {
+            #expect(counts(engine.activities(of: c)) == counts(reference.activities(of: c)), "seed \(seed), contact \(c)")
+        }
+    }
+
+    /// A checkpoint taken at a random event and restored (whole, or as a patch of an earlier one)
+    /// goes on as the reference does; so does the streaming fold.
+    @Test(arguments: seeds.prefix(20))
+    func restoredCheckpointsAndTheFoldEqualTheReference(seed: UInt64) throws {
+        let stream = RandomStream(seed: seed)
+        let rules = stream.rules()
+        let events = stream.generate()
+        var rng = SplitMix64(seed: seed &* 131)
+        let first = Int(rng.next() % UInt64(events.count))
+        let second = first + Int(rng.next() % UInt64(events.count - first))
+        var engine = Projector(rules: rules)
+        var reference = ReferenceProjector(rules: rules)
+        let cache = Projector.SnapshotCache()
+        var base: [UInt8] = []
+        var restored: Projector?
+        for (i, e) in events.enumerated() {
+            if i == first { base = engine.checkpoint(reusing: cache) }
+            if i == second {
+                let stored = engine.checkpoint(reusing: cache)
+                let bytes = Projector.patchBase(stored) == nil ? stored : try #require(Projector.applyPatch(stored, to: base))
+                restored = try #require(Projector(snapshot: bytes), "seed \(seed): checkpoint at #\(i)")
+            }
+            engine.apply(e, seq: i + 1)
+            restored?.apply(e, seq: i + 1)
+            reference.apply(e, seq: i + 1)
+        }
+        let end = reference.now + 3600
+        reference.advance(to: end)
+        var restoredEngine = try #require(restored)
+        restoredEngine.advance(to: end)
+        #expect(Self.difference(restoredEngine, reference, compareActivities: false) == nil, "seed \(seed): restored at #\(second)")
+        var iterator = events.makeIterator()
+        let folded = Simulation.fold(rules: rules, events: &iterator, through: end)
+        #expect(Self.difference(folded, reference, compareActivities: false) == nil, "seed \(seed): fold")
+    }
+}
