@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SyncSimCore
 
 /// The `syncsim` command: replays scenarios of the Marketo–Dynamics account sync.
 struct SyncSim: ParsableCommand {
@@ -16,11 +17,20 @@ struct SyncSim: ParsableCommand {
 enum Exit {
     static let failed = ExitCode(1)
     static let badInput = ExitCode(2)
+    /// `SYNCSIM_SHADOW` found the engine and the reference projector apart (a bug of the engine's).
+    static let shadowDiffers: Int32 = 70
 }
 
 @main
 enum Main {
     static func main() {
+        let shadow = ShadowReference.interval(fromEnvironment: ProcessInfo.processInfo.environment["SYNCSIM_SHADOW"])
+        if shadow > 0 {
+            ShadowReference.configure(interval: shadow) { message in
+                FileHandle.standardError.write(Data((message + "\n").utf8))
+                exit(Exit.shadowDiffers)
+            }
+        }
         do {
             var command = try SyncSim.parseAsRoot()
             try command.run()

@@ -288,6 +288,7 @@ extension Projector {
         r.i += length
         guard let rules = try? r.rules() else { return nil }
         self.init(rules: rules)
+        shadow = nil  // the reference cannot start mid-log (see ``ShadowReference``)
         do {
             now = try r.int()
             lastSeq = Int(try r.uint())

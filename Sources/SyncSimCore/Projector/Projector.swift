@@ -104,10 +104,14 @@ public struct Projector: Sendable {
         var accounts: [AccountPlan]
     }
 
+    /// The reference projector run beside this one when `SYNCSIM_SHADOW` is set.
+    var shadow: ShadowReference?
+
     /// A projector for a log that ran with `rules`.
     public init(rules: SyncRules, keepingActivityRecords: Bool = false) {
         self.rules = rules
         keepsActivityRecords = keepingActivityRecords
+        shadow = ShadowReference.make(rules: rules)
     }
 
     /// Returns and clears the recorded steps.
@@ -188,6 +192,7 @@ public struct Projector: Sendable {
             break
         }
         if instant > now { now = instant }
+        if shadow != nil { shadow!.reference.advance(to: instant) }
     }
 
     /// When the next pending cycle lands, if one has work (for narration and bisection).
@@ -249,6 +254,10 @@ public struct Projector: Sendable {
         if recording {
             let outcome = outcome ?? .pending(cycleStart: rules.cycleStart(after: event.at))
             steps.append(.event(EventReport(seq: seq, event: copy event, outcome: outcome)))
+        }
+        if var s = shadow.take() {
+            s.follow(copy event, seq: seq, engine: self)
+            shadow = s
         }
         // Last, so that the event moves into the queue.
         if let account = waits { pending.append(Carried(seq: seq, event: event, account: account)) }
