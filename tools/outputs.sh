@@ -8,10 +8,10 @@ cd "$(dirname "$0")/.."
 bin=${1:-$(swift build --show-bin-path)/syncsim}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-h() { sha256sum | cut -c1-16; }
+h() { sed "s#$tmp#TMP#g" | sha256sum | cut -c1-16; }
 for f in Scenarios/*.yaml; do
   name=$(basename "$f" .yaml)
-  echo "$name narration $("$bin" run "$f" --db "$tmp/$name.db" | sed "s#$tmp#TMP#g" | h)"
+  echo "$name narration $("$bin" run "$f" --db "$tmp/$name.db" | h)"
   echo "$name run-json $("$bin" run "$f" --json | h)"
   echo "$name show-json $("$bin" show "$tmp/$name.db" --json | h)"
 done
