@@ -54,6 +54,15 @@ let package = Package(
             dependencies: ["SyncSimCore", "Yams"],
             swiftSettings: strict
         ),
+        // The import pipeline: a JSON Lines stream into a log, in overlapping stages.
+        .target(
+            name: "SyncSimImport",
+            dependencies: [
+                "SyncSimCore", "SyncSimStore", "SyncSimScenario",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         // Terminal and JSON rendering.
         .target(
             name: "SyncSimRender",
@@ -64,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "syncsim",
             dependencies: [
-                "SyncSimCore", "SyncSimStore", "SyncSimScenario", "SyncSimRender",
+                "SyncSimCore", "SyncSimStore", "SyncSimScenario", "SyncSimImport", "SyncSimRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

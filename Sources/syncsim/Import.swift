@@ -1,5 +1,6 @@
 import ArgumentParser
 import SyncSimCore
+import SyncSimImport
 import SyncSimRender
 import SyncSimScenario
 
@@ -29,7 +30,9 @@ struct Import: ParsableCommand {
     func run() throws {
         let summary: Importer.Summary
         do {
-            summary = try Importer.run(file: file, db: db, overrides: overrides, checkpointEvery: checkpointEvery)
+            summary = try Importer.run(file: file, db: db, overrides: overrides, checkpointEvery: checkpointEvery) { total in
+                Progress("import", total: total)
+            }
         } catch {
             throw Console.fail(error)
         }

@@ -1,9 +1,10 @@
 import Foundation
 import SyncSimCore
+import SyncSimImport
 
 /// A progress bar on standard error for long imports and replays: shown only when standard
 /// error is a terminal (never when piped), redrawn at most a few times a second.
-final class Progress {
+final class Progress: ImportProgress {
     private let label: String
     private let total: Int
     private let enabled: Bool

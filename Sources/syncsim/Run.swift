@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SyncSimCore
+import SyncSimImport
 import SyncSimRender
 import SyncSimScenario
 import SyncSimStore

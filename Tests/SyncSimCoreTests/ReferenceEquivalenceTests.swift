@@ -144,7 +144,7 @@ import Synchronization
 /// the two differ, naming it.
 @Suite struct ShadowReferenceTests {
     /// Runs `events` through a projector with a shadow comparing every `interval` events, after
-    /// `corrupt` has changed the engine's state behind the rules' back once `seq` is applied;
+    /// `corrupt` has changed the engine behind the shadow's back once `seq` is applied;
     /// returns the message the shadow stopped with (nil: none).
     static func stopMessage(_ events: [Event], interval: Int, corruptAfter seq: Int,
                             _ corrupt: @escaping @Sendable (inout Projector) -> Void) -> String? {
@@ -176,25 +176,26 @@ import Synchronization
         E.edit(700, "alice", ["industry": E.s("Energy")]),
     ]
 
+    /// Applies a Marketo edit to the engine alone.
+    static func editBehindTheShadow(_ p: inout Projector) {
+        let shadow = p.shadow.take()
+        p.apply(E.edit(400, "alice", ["industry": E.s("Mining")]), seq: 99)
+        p.shadow = shadow
+    }
+
     @Test func agreeingProjectorsNeverStop() {
         #expect(Self.stopMessage(Self.events, interval: 1, corruptAfter: 0) { _ in } == nil)
     }
 
     @Test func theFirstEventAfterADifferenceIsNamed() throws {
-        // Losing alice's Marketo edit behind the rules' back, after event 3.
-        let message = try #require(Self.stopMessage(Self.events, interval: 1, corruptAfter: 3) { p in
-            let ai = p.accountNames.lookup("acme")!
-            p.companies[Int(ai)]!.fields = FieldValues()
-        })
+        // A Marketo edit the reference never sees, after event 3.
+        let message = try #require(Self.stopMessage(Self.events, interval: 1, corruptAfter: 3) { p in Self.editBehindTheShadow(&p) })
         #expect(message.contains("after event #4 (dynamics.account.update at 420s)"), "\(message)")
         #expect(message.contains("contact alice"), "\(message)")
     }
 
     @Test func withAnIntervalTheEventsSinceTheLastAgreementAreNamed() throws {
-        let message = try #require(Self.stopMessage(Self.events, interval: 2, corruptAfter: 3) { p in
-            let ai = p.accountNames.lookup("acme")!
-            p.companies[Int(ai)]!.fields = FieldValues()
-        })
+        let message = try #require(Self.stopMessage(Self.events, interval: 2, corruptAfter: 3) { p in Self.editBehindTheShadow(&p) })
         #expect(message.contains("#4") && message.contains("they agreed after #2"), "\(message)")
     }
 }

@@ -90,12 +90,6 @@ struct Company: Sendable {
         editIndex(field).map { localEdits.remove(at: $0).edit }
     }
 
-    /// Removes the local edit of a field, if any, when nothing reports it: an unused
-    /// `LocalEdit?` is destroyed through its type's metadata, once per field a cycle writes.
-    mutating func dropEdit(_ field: Int32) {
-        if let i = editIndex(field) { localEdits.remove(at: i) }
-    }
-
     /// Where the local edit of a field is in ``localEdits``, if it has one (most companies have none).
     private func editIndex(_ field: Int32) -> Int? {
         localEdits.isEmpty ? nil : localEdits.firstIndex { $0.field == field }

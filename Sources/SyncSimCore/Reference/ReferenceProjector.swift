@@ -54,6 +54,8 @@ public struct ReferenceProjector: Sendable {
     var dynamics: [String: DynamicsRecord] = [:]
     var companies: [String: Company] = [:]
     var contacts: [String: Contact] = [:]
+    /// The contacts linked to each account's company (kept with ``link(_:to:)``).
+    var members: [String: Set<String>] = [:]
     /// Field names a carried Dynamics account event has named (what `fields: all` selects).
     var named: Set<String> = []
     var waiting: [Waiting] = []
@@ -128,9 +130,11 @@ public struct ReferenceProjector: Sendable {
 
     // MARK: - Writes and activities (R8, R9)
 
-    /// The contacts linked to an account's company, by id.
-    private func members(of account: String) -> [String] {
-        contacts.filter { $0.value.account == account }.map(\.key).sorted()
+    /// Links a contact to the company of `account` (nil: to none).
+    private mutating func link(_ c: String, to account: String?) {
+        if let old = contacts[c]?.account { members[old]?.remove(c) }
+        if let account { members[account, default: []].insert(c) }
+        contacts[c, default: Contact()].account = account
     }
 
     /// Sets a company field; when the value changes, each member gets an activity unless the
@@ -140,7 +144,7 @@ public struct ReferenceProjector: Sendable {
         let old = companies[a]!.fields[field] ?? .null
         guard ActivityRule.changes(from: old, to: value) else { return }
         companies[a]!.fields[field] = value.isNull ? nil : value
-        let members = members(of: a)
+        let members = members[a] ?? []
         guard ActivityRule.logs(members: members.count, limit: limit) else { return }
         for c in members {
             contacts[c]!.activities.append(Activity(contact: c, field: field, old: old, new: value, at: at, source: source))
@@ -202,9 +206,9 @@ public struct ReferenceProjector: Sendable {
         for w in cycle.carried {
             switch w.event.kind {
             case .contactCreate(let c, let a, _):
-                contacts[c] = Contact(account: ContactLinkRule.linkedCompany(account: a, companyExists: a.map { companies[$0] != nil } ?? false))
+                link(c, to: ContactLinkRule.linkedCompany(account: a, companyExists: a.map { companies[$0] != nil } ?? false))
             case .contactMove(let c, let a):
-                contacts[c]!.account = ContactLinkRule.linkedCompany(account: a, companyExists: companies[a] != nil)
+                link(c, to: ContactLinkRule.linkedCompany(account: a, companyExists: companies[a] != nil))
             default:
                 break
             }

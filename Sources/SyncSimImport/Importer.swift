@@ -8,15 +8,25 @@ import SyncSimStore
 /// the rules reject it), append it, in stages that overlap on separate threads; memory stays
 /// constant. An import that was stopped part-way
 /// resumes where its log ends; a log of another stream is never touched.
-enum Importer {
-    struct Summary {
-        var events: Int
-        var rejected: Int
+///
+/// The stages: a reading thread parses, checks and encodes lines a few batches ahead; the
+/// calling thread projects each event once (to record the rules' rejections) and takes the
+/// checkpoints; a commit thread chains the hashes and inserts each batch in its own transaction
+/// (``LogWriter``); the stream's digest is read on a thread of its own (``FileDigest``).
+public enum Importer {
+    public struct Summary: Sendable {
+        public var events: Int
+        public var rejected: Int
         /// Events the log already held from an earlier, interrupted import of the same stream.
-        var alreadyRecorded: Int
+        public var alreadyRecorded: Int
     }
 
-    static func run(file: String, db: String, overrides: [String], checkpointEvery: Int = defaultCheckpointInterval) throws -> Summary {
+    /// Imports `file` into the log at `db` (a new one, or the one an interrupted import of the
+    /// same stream left), with `overrides` of the stream's sync keys and a checkpoint every
+    /// `checkpointEvery` events; `progress` is made with the stream's size in bytes and told of
+    /// each batch.
+    public static func run(file: String, db: String, overrides: [String], checkpointEvery: Int = defaultCheckpointInterval,
+                           progress makeProgress: (_ totalBytes: Int) -> any ImportProgress = { _ in SilentProgress() }) throws -> Summary {
         guard (file as NSString).pathExtension.lowercased() == "jsonl" else {
             throw LoadError(file: file, position: nil, message: "expected a JSON Lines stream (.jsonl); record a scenario with `syncsim run FILE --db PATH`")
         }
@@ -25,7 +35,8 @@ enum Importer {
         // header, its first commit, waits for it (read first, it held everything else up).
         let digest = FileDigest(of: file)
         if FileManager.default.fileExists(atPath: db) {
-            return try resume(file: file, db: db, overrides: overrides, digest: digest.value(), checkpointEvery: checkpointEvery)
+            return try resume(file: file, db: db, overrides: overrides, digest: digest.value(), checkpointEvery: checkpointEvery,
+                              progress: makeProgress(fileSize(file)))
         }
         let reader = try EventStreamReader(path: file)
         let first = try reader.next()
@@ -41,10 +52,11 @@ enum Importer {
             })
         } catch StoreError.exists {
             // Another import created it a moment ago: wait for it, then resume or refuse.
-            return try resume(file: file, db: db, overrides: overrides, digest: digest.value(), checkpointEvery: checkpointEvery)
+            return try resume(file: file, db: db, overrides: overrides, digest: digest.value(), checkpointEvery: checkpointEvery,
+                              progress: makeProgress(fileSize(file)))
         }
         var projector = Projector(rules: rules)
-        let progress = Progress("import", total: fileSize(file))
+        let progress = makeProgress(fileSize(file))
         defer { progress.finish() }
         var seq = 0
         do {
@@ -70,12 +82,12 @@ enum Importer {
 
     /// A file's `sha256:` digest (``fileDigest(_:)``), read on a thread of its own from the moment
     /// it is made.
-    final class FileDigest: @unchecked Sendable {
+    public final class FileDigest: @unchecked Sendable {
         private let done = DispatchSemaphore(value: 0)
         /// Written once, before `done` is signalled; read only after waiting for it.
         private var result: Result<String, LoadError>?
 
-        init(of path: String) {
+        public init(of path: String) {
             Thread { [self] in
                 result = Result { () throws(LoadError) in try Importer.fileDigest(path) }
                 done.signal()
@@ -83,7 +95,7 @@ enum Importer {
         }
 
         /// The digest, once read; the error that stopped its reading, if any.
-        func value() throws(LoadError) -> String {
+        public func value() throws(LoadError) -> String {
             done.wait()
             done.signal()  // for the next call
             return try result!.get()
@@ -159,7 +171,7 @@ enum Importer {
     /// lines a few batches ahead, while this one projects them; the writer chains and commits
     /// them on a thread of its own.
     static func appendAll(from reader: EventStreamReader, first: Event?, seq: inout Int, to writer: LogWriter,
-                          projector: inout Projector, checkpointEvery: Int, progress: Progress) throws {
+                          projector: inout Projector, checkpointEvery: Int, progress: any ImportProgress) throws {
         // Each put is one batch (a pipe's element): the pipe's own batching is not needed. Room for
         // 32 batches (32,768 events, about 18 MB), not the default 8: the reading thread fills the
         // gaps the other two leave (while the projecting thread waits for a commit, say) for longer
@@ -220,7 +232,7 @@ enum Importer {
 
     /// Events between two checkpoints unless `import --checkpoint-every` says otherwise: a
     /// multiple of the 10,000-event batches, so every commit still holds whole batches.
-    static let defaultCheckpointInterval = 20_000
+    public static let defaultCheckpointInterval = 20_000
 
     /// Appends an event; every `checkpointEvery` events, also a snapshot of the projection,
     /// committed with the batch of events it covers.
@@ -235,7 +247,8 @@ enum Importer {
     }
 
     /// Continues an import whose log holds a prefix of this stream, under the log's writer lock.
-    static func resume(file: String, db: String, overrides: [String], digest: String, checkpointEvery: Int) throws -> Summary {
+    static func resume(file: String, db: String, overrides: [String], digest: String, checkpointEvery: Int,
+                       progress: any ImportProgress) throws -> Summary {
         // Wait for any other writer first; the lock neither reads nor changes the file.
         let lock = try LogWriter.lock(db)
         let log: EventLog
@@ -273,7 +286,6 @@ enum Importer {
                 projector.apply(event, seq: seq)
             }
         }
-        let progress = Progress("import", total: fileSize(file))
         defer { progress.finish() }
         try appendAll(from: reader, first: try reader.next()?.event, seq: &seq, to: writer, projector: &projector, checkpointEvery: checkpointEvery, progress: progress)
         try writer.finish()
@@ -309,4 +321,19 @@ enum Importer {
         }
         return "sha256:" + CanonicalJSON.hex(sha.finalize())
     }
+}
+
+/// What an import tells of its advance (a progress bar on a terminal, or nothing).
+public protocol ImportProgress: AnyObject {
+    /// `done` bytes of the stream read, `events` events recorded; called once per event.
+    func update(done: Int, events: Int)
+    /// The import ended.
+    func finish()
+}
+
+/// Progress that shows nothing.
+public final class SilentProgress: ImportProgress {
+    public init() {}
+    public func update(done: Int, events: Int) {}
+    public func finish() {}
 }

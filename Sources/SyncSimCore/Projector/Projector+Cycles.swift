@@ -1,0 +1,164 @@
+import CPrefetch
+
+/// Sync cycles: what a cycle carries when it starts, and what it writes when it lands.
+extension Projector {
+    // MARK: - Cycles (R1, R4, R6, R7)
+
+    mutating func begin(at start: Seconds) {
+        let split = pending.firstIndex { $0.event.at >= start } ?? pending.count
+        let carried: [Carried]
+        if split == pending.count {
+            // The usual case, everything pending: the array changes hands, no event is copied.
+            carried = pending
+            pending = []
+        } else {
+            carried = Array(pending[..<split])
+            pending.removeFirst(split)
+        }
+        // By account id, its plan's index: sized by what the cycle carries, not by every account
+        // (a cycle a second over a large log must not cost a pass over all accounts).
+        var slot = IDIndex(capacity: carried.count)
+        var plans: [Cycle.AccountPlan] = []
+        // By index: the carried events are read in place, not copied one by one.
+        for k in carried.indices where carried[k].account >= 0 {
+            let account = carried[k].account
+            let i = slot.value(of: account) {
+                plans.append(Cycle.AccountPlan(account: account, deleted: false, createdHere: false, values: FieldValues(), named: FieldIDSet()))
+                return plans.count - 1
+            }
+            switch carried[k].event.kind {
+            case .accountCreate(_, let f), .accountUpdate(_, let f):
+                for key in f.keys {
+                    let fi = fieldID(key, among: f.keys)
+                    plans[i].named.insert(fi)
+                    markNamed(fi)
+                }
+                if case .accountCreate = carried[k].event.kind { plans[i].createdHere = true }
+            default: break
+            }
+        }
+        // Read in place through a buffer: copying each account out of its array retained its
+        // fields and released them again; the plan's own copy of the fields is one retain, a
+        // write to the fields' header, scattered on the heap: the record two plans ahead, then
+        // the fields' header one ahead, are asked for meanwhile.
+        dynamicsAccounts.withUnsafeBufferPointer { dynamics in
+            for i in plans.indices {
+                if i + 2 < plans.count { syncsim_prefetch(dynamics.baseAddress! + Int(plans[i + 2].account)) }
+                if i + 1 < plans.count { Prefetcher.prefetchFields(of: dynamics.baseAddress! + Int(plans[i + 1].account)) }
+                let a = Int(plans[i].account)
+                plans[i].deleted = dynamics[a]!.deleted
+                plans[i].values = dynamics[a]!.fields
+            }
+        }
+        // When every written account gets the same fields (R4's `overwrite: all`), they are
+        // worked out once: every synced field (R6, R7), those a list selects included even
+        // before an event names them.
+        var allTargets: [String] = []
+        if rules.writesEverySyncedField {
+            var candidates = fieldNames.names
+            if case .list(let names) = rules.fields { candidates += names.filter { fieldNames.lookup($0) == nil } }
+            allTargets = candidates.filter { name in
+                let named = fieldNames.lookup(name).map { namedFields[Int($0)] } ?? false
+                return rules.syncDecision(name, named: named).syncs
+            }.sorted(by: CanonicalJSON.utf8Less)
+        }
+        let targetIDs = allTargets.map { fieldID($0, among: allTargets) }
+        inflight = Cycle(index: rules.cycleIndex(startingAt: start), start: start, end: start + rules.duration,
+                         rules: rules, allTargets: targetIDs, carried: carried, accounts: plans)
+    }
+
+    mutating func land(_ cycle: Cycle) {
+        let rules = cycle.rules
+        var writes: [CycleReport.AccountWrite] = []
+        // Per field id, when the fields written depend on the account (`overwrite: changed`):
+        // whether the cycle writes it if named (R4, R6, R7), and its rank by name.
+        var writesNamed: [Bool] = []
+        var rank: [Int] = []
+        if !rules.writesEverySyncedField {
+            writesNamed = fieldNames.names.indices.map {
+                rules.cycleWrites(synced: rules.syncDecision(fieldNames.names[$0], named: namedFields[$0]).syncs, named: true)
+            }
+            rank = Array(repeating: 0, count: fieldNames.count)
+            for (r, i) in fieldNames.names.indices.sorted(by: { CanonicalJSON.utf8Less(fieldNames.names[$0], fieldNames.names[$1]) }).enumerated() {
+                rank[i] = r
+            }
+        }
+        // By index: each plan is read in place, not copied.
+        for p in cycle.accounts.indices {
+            for ahead in 1...2 where p + ahead < cycle.accounts.count {
+                Prefetcher.plan(p + ahead, of: cycle.accounts, ahead: ahead, self)
+            }
+            let ai = cycle.accounts[p].account
+            if cycle.accounts[p].deleted {
+                switch DeleteRule.outcome(companyExists: companies[Int(ai)] != nil,
+                                          markedDeleted: companies[Int(ai)]?.deletedInDynamics ?? false) {
+                case .markDeleted:
+                    markDeleted(ai)
+                    if recording { writes.append(.init(account: accountNames[ai], status: .markedDeleted, changes: [], matchedEdits: [])) }
+                case .alreadyMarked:
+                    break
+                case .neverReached:
+                    if recording { writes.append(.init(account: accountNames[ai], status: .neverReached, changes: [], matchedEdits: [])) }
+                }
+                continue
+            }
+            let isNew = companies[Int(ai)] == nil
+            if isNew { createCompany(ai) }
+            let targets = rules.writesEverySyncedField
+                ? cycle.allTargets
+                : cycle.accounts[p].named.sorted.filter { writesNamed[Int($0)] }.sorted { rank[Int($0)] < rank[Int($1)] }
+            var changes: [FieldChange] = []
+            var matched: [(field: String, edit: LocalEdit)] = []
+            var company = takeCompany(ai)
+            defer { putCompany(ai, company) }
+            for field in targets {
+                // R4: the Dynamics value as of the cycle's start replaces the field, and with it
+                // any local edit of the field.
+                let value = cycle.accounts[p].values.value(field) ?? .null
+                let lost = company.takeEdit(field)
+                guard let old = write(field, value, to: &company, account: ai, at: cycle.end, source: .dynamics, limit: rules.activityLimit) else {
+                    if recording, let lost { matched.append((fieldNames[field], lost)) }
+                    continue
+                }
+                guard recording else { continue }
+                changes.append(FieldChange(account: accountNames[ai], field: fieldNames[field], old: old, new: value,
+                                           contacts: company.members.count, activitiesLogged: company.logs(limit: rules.activityLimit), lostEdit: lost))
+            }
+            guard recording else { continue }
+            var write = CycleReport.AccountWrite(account: accountNames[ai], status: isNew ? .created : .updated,
+                                                 changes: changes, matchedEdits: matched)
+            // Fields Dynamics changed that this cycle does not write, and why (R6, R7).
+            for fi in cycle.accounts[p].named.sorted.sorted(by: { CanonicalJSON.utf8Less(fieldNames[$0], fieldNames[$1]) })
+            where !targets.contains(fi) {
+                if case .skip(let reason) = rules.syncDecision(fieldNames[fi], named: namedFields[Int(fi)]) {
+                    write.skipped.append((fieldNames[fi], reason))
+                }
+            }
+            writes.append(write)
+        }
+        var links: [CycleReport.Link] = []
+        for k in cycle.carried.indices {
+            // The slots of the ids a contact's create or move a few events on will look up, asked
+            // for now: in a table of hundreds of thousands of contacts, each lookup waited for memory.
+            if k + Prefetcher.distance < cycle.carried.count { Prefetcher.link(cycle.carried[k + Prefetcher.distance].event, self) }
+            let seq = cycle.carried[k].seq
+            switch cycle.carried[k].event.kind {
+            case .contactCreate(let c, let a, _):
+                let ci = contactID(c)
+                createContact(ci)
+                let to = link(ci, to: a)
+                if recording { links.append(.init(seq: seq, contact: c, from: nil, to: to, created: true)) }
+            case .contactMove(let c, let a):
+                let ci = contactID(c)
+                let from = unlink(ci)
+                let to = link(ci, to: a)
+                if recording { links.append(.init(seq: seq, contact: c, from: from, to: to, created: false)) }
+            default: break
+            }
+        }
+        if keepsLanded { landed.append(cycle.carried) }
+        record(.cycle(CycleReport(index: cycle.index, start: cycle.start, end: cycle.end,
+                                  carried: cycle.carried.map(\.seq), rules: rules,
+                                  accounts: writes, links: links)))
+    }
+}
