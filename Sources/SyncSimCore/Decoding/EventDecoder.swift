@@ -4,27 +4,13 @@ public enum EventDecoder {
     static let commonKeys = ["at", "type", "note"]
 
     /// The keys each type takes: required, then optional.
-    static let keyTable: [String: (required: [String], optional: [String], allowed: [String])] = {
-        var t: [String: (required: [String], optional: [String], allowed: [String])] = [:]
-        for name in Event.Kind.typeNames {
-            let k = keys(of: name)!
-            t[name] = (k.required, k.optional, commonKeys + k.required + k.optional)
+    static let keyTable: [String: (type: EventType, required: [String], allowed: [String])] = {
+        var t: [String: (type: EventType, required: [String], allowed: [String])] = [:]
+        for type in EventType.allCases {
+            t[type.name] = (type, type.keys.required, commonKeys + type.keys.required + type.keys.optional)
         }
         return t
     }()
-
-    static func keys(of type: String) -> (required: [String], optional: [String])? {
-        switch type {
-        case "dynamics.account.create", "dynamics.account.update": return (["account", "fields"], [])
-        case "dynamics.account.delete": return (["account"], [])
-        case "dynamics.contact.create": return (["contact"], ["account", "fields"])
-        case "dynamics.contact.move": return (["contact", "account"], [])
-        case "marketo.account.edit": return (["contact", "fields"], [])
-        case "marketo.account.create": return (["account"], ["fields"])
-        case "sync.configure": return ([], RulesDecoder.ruleKeys)
-        default: return nil
-        }
-    }
 
     /// Decodes an event. With `timingAllowed`, a `sync.configure` without `at` may set timing
     /// keys (the leading line of a JSON Lines stream); its `at` is then nil.
@@ -35,10 +21,10 @@ public enum EventDecoder {
             let found = ValueDecoding.nameText(typeNode).map { "'\(ValueDecoding.printable($0))'" } ?? typeNode.shapeName
             throw DecodeError("unknown event type \(found) (expected one of: \(Event.Kind.typeNames.joined(separator: ", ")))", at: typeNode.position)
         }
-        let header = leadingConfigure && type == "sync.configure" && !m.has("at")
+        let header = leadingConfigure && keys.type == .configure && !m.has("at")
         var allowed = keys.allowed
         if header { allowed += RulesDecoder.timingKeys }
-        if type == "sync.configure", !header {
+        if keys.type == .configure, !header {
             for k in RulesDecoder.timingKeys where m.has(k) {
                 throw DecodeError("'\(k)' is a timing key: it is set only in the sync: block, not by sync.configure", at: m.keyPosition(k))
             }
@@ -56,21 +42,21 @@ public enum EventDecoder {
             return EventFields(try ValueDecoding.fields(f))
         }
         let kind: Event.Kind
-        switch type {
-        case "dynamics.account.create": kind = .accountCreate(account: try account(), fields: try fields())
-        case "dynamics.account.update": kind = .accountUpdate(account: try account(), fields: try fields())
-        case "dynamics.account.delete": kind = .accountDelete(account: try account())
-        case "dynamics.contact.create":
+        switch keys.type {
+        case .accountCreate: kind = .accountCreate(account: try account(), fields: try fields())
+        case .accountUpdate: kind = .accountUpdate(account: try account(), fields: try fields())
+        case .accountDelete: kind = .accountDelete(account: try account())
+        case .contactCreate:
             let c = try contact()
             var a: String? = nil
             if let n = m.optional("account") {
                 if case .scalar(.null) = n.kind { a = nil } else { a = try ValueDecoding.id(n, what: "account") }
             }
             kind = .contactCreate(contact: c, account: a, fields: try fields())
-        case "dynamics.contact.move": kind = .contactMove(contact: try contact(), account: try account())
-        case "marketo.account.edit": kind = .marketoAccountEdit(contact: try contact(), fields: try fields())
-        case "marketo.account.create": kind = .marketoAccountCreate(account: try account(), fields: try fields())
-        default:
+        case .contactMove: kind = .contactMove(contact: try contact(), account: try account())
+        case .marketoAccountEdit: kind = .marketoAccountEdit(contact: try contact(), fields: try fields())
+        case .marketoAccountCreate: kind = .marketoAccountCreate(account: try account(), fields: try fields())
+        case .configure:
             var change = RuleChange()
             for e in m.entries where !commonKeys.contains(e.key) {
                 try RulesDecoder.apply(key: e.key, value: e.value, to: &change)

@@ -38,13 +38,25 @@ public enum FastEventDecoder {
         static let account = 1, at = 2, contact = 4, fields = 8, note = 16, type = 32
     }
 
-    /// The event types of the fast path (every one but `sync.configure`), matched by their bytes;
-    /// each is its name's index in ``Event/Kind/typeNames``.
-    private enum FastType: Int {
-        case accountCreate, accountUpdate, accountDelete, contactCreate, contactMove, marketoEdit, marketoCreate
+    /// The event types of the fast path (every one but `sync.configure`), in the order their
+    /// names are tried (the most frequent in a day's stream first).
+    private static let fastTypes: [EventType] = [
+        .accountUpdate, .marketoAccountEdit, .contactCreate, .contactMove, .accountCreate, .accountDelete, .marketoAccountCreate,
+    ]
 
-        /// The UTF-8 bytes of each type's name, by raw value.
-        static let names = Event.Kind.typeNames.map { Array($0.utf8) }
+    /// By ``EventType`` raw value: the keys an event of the type may have, as ``Key`` bits.
+    private static let allowedKeys: [Int] = EventType.allCases.map { type in
+        (["at", "type", "note"] + type.keys.required + type.keys.optional).reduce(0) { bits, key in
+            switch key {
+            case "account": return bits | Key.account
+            case "at": return bits | Key.at
+            case "contact": return bits | Key.contact
+            case "fields": return bits | Key.fields
+            case "note": return bits | Key.note
+            case "type": return bits | Key.type
+            default: return bits | 1 << 30  // a key the fast path does not read: never allowed
+            }
+        }
     }
 
     /// Reads one line's bytes, lent to it for the length of a decode (read through a buffer:
@@ -123,24 +135,12 @@ public enum FastEventDecoder {
             return ascii ? self.ascii(range) : String(validating: text(range), as: UTF8.self)
         }
 
-        /// The type the name in `range` names, if it is one of the fast path: the one it can be is
-        /// picked by its length and the bytes where the names differ, then matched whole.
-        func fastType(_ range: Range<Int>) -> FastType? {
-            let type: FastType
-            switch range.count {
-            case 23:  // dynamics.account.create/update/delete, dynamics.contact.create
-                guard bytes[range.lowerBound + 9] == UInt8(ascii: "a") else { type = .contactCreate; break }
-                switch bytes[range.lowerBound + 17] {
-                case UInt8(ascii: "c"): type = .accountCreate
-                case UInt8(ascii: "u"): type = .accountUpdate
-                default: type = .accountDelete
-                }
-            case 21: type = .contactMove
-            case 20: type = .marketoEdit
-            case 22: type = .marketoCreate
-            default: return nil
+        /// The type the name in `range` names, if it is one of the fast path.
+        func fastType(_ range: Range<Int>) -> EventType? {
+            for type in FastEventDecoder.fastTypes where type.staticName.utf8CodeUnitCount == range.count {
+                if matches(range, type.staticName) { return type }
             }
-            return FastType.names[type.rawValue].withUnsafeBufferPointer { matches(range, $0) } ? type : nil
+            return nil
         }
 
         /// Whether the bytes in `range` are `word`: keys and type names are matched as bytes,
@@ -242,7 +242,7 @@ public enum FastEventDecoder {
 
         mutating func event(noticing: (_ id: String, _ isContact: Bool) -> Void = { _, _ in }) -> Event? {
             guard expect(UInt8(ascii: "{")) else { return nil }
-            var at: Int64?, type: FastType?, account: String?, contact: String?, note: String?
+            var at: Int64?, type: EventType?, account: String?, contact: String?, note: String?
             var fields: EventFields?
             var accountIsNull = false
             var seen = 0
@@ -287,29 +287,33 @@ public enum FastEventDecoder {
             guard i == bytes.endIndex, let at, let type else { return nil }
             if accountIsNull && type != .contactCreate { return nil }
             if accountIsNull { canonical = false }
-            // Which keys each type allows; `null` account and empty `fields` are left out of canonical JSON.
+            // Which keys each type allows (``EventType/keys``); `null` account and empty `fields`
+            // are left out of canonical JSON.
+            guard seen & ~FastEventDecoder.allowedKeys[type.rawValue] == 0 else { return nil }
             let kind: Event.Kind
             switch type {
             case .accountCreate, .accountUpdate:
-                guard seen & ~(Key.at | Key.type | Key.account | Key.fields | Key.note) == 0, let account, let fields else { return nil }
+                guard let account, let fields else { return nil }
                 kind = type == .accountCreate ? .accountCreate(account: account, fields: fields) : .accountUpdate(account: account, fields: fields)
             case .accountDelete:
-                guard seen & ~(Key.at | Key.type | Key.account | Key.note) == 0, let account else { return nil }
+                guard let account else { return nil }
                 kind = .accountDelete(account: account)
             case .contactCreate:
-                guard seen & ~(Key.at | Key.type | Key.account | Key.contact | Key.fields | Key.note) == 0, let contact else { return nil }
+                guard let contact else { return nil }
                 if fields?.isEmpty == true { canonical = false }
                 kind = .contactCreate(contact: contact, account: account, fields: fields ?? EventFields())
             case .contactMove:
-                guard seen & ~(Key.at | Key.type | Key.account | Key.contact | Key.note) == 0, let contact, let account else { return nil }
+                guard let contact, let account else { return nil }
                 kind = .contactMove(contact: contact, account: account)
-            case .marketoEdit:
-                guard seen & ~(Key.at | Key.type | Key.contact | Key.fields | Key.note) == 0, let contact, let fields else { return nil }
+            case .marketoAccountEdit:
+                guard let contact, let fields else { return nil }
                 kind = .marketoAccountEdit(contact: contact, fields: fields)
-            case .marketoCreate:
-                guard seen & ~(Key.at | Key.type | Key.account | Key.fields | Key.note) == 0, let account else { return nil }
+            case .marketoAccountCreate:
+                guard let account else { return nil }
                 if fields?.isEmpty == true { canonical = false }
                 kind = .marketoAccountCreate(account: account, fields: fields ?? EventFields())
+            case .configure:
+                return nil  // read by the general decoder
             }
             return Event(at: at, kind: kind, note: note)
         }

@@ -40,32 +40,32 @@ extension Event {
                 w.byte(UInt8(ascii: ","))
             }
         }
-        func type(_ t: StaticString) {
+        func type() {
             w.key("type")
             w.byte(UInt8(ascii: "\""))
-            w.raw(t)
+            w.raw(kind.type.staticName)
             w.byte(UInt8(ascii: "\""))
         }
         switch kind {
         case .accountCreate(let a, let f):
-            account(a); at(); fields(f); note(); type("dynamics.account.create")
+            account(a); at(); fields(f); note(); type()
         case .accountUpdate(let a, let f):
-            account(a); at(); fields(f); note(); type("dynamics.account.update")
+            account(a); at(); fields(f); note(); type()
         case .accountDelete(let a):
-            account(a); at(); note(); type("dynamics.account.delete")
+            account(a); at(); note(); type()
         case .contactCreate(let c, let a, let f):
             if let a { account(a) }
             at(); contact(c)
             if !f.isEmpty { fields(f) }
-            note(); type("dynamics.contact.create")
+            note(); type()
         case .contactMove(let c, let a):
-            account(a); at(); contact(c); note(); type("dynamics.contact.move")
+            account(a); at(); contact(c); note(); type()
         case .marketoAccountEdit(let c, let f):
-            at(); contact(c); fields(f); note(); type("marketo.account.edit")
+            at(); contact(c); fields(f); note(); type()
         case .marketoAccountCreate(let a, let f):
             account(a); at()
             if !f.isEmpty { fields(f) }
-            note(); type("marketo.account.create")
+            note(); type()
         case .configure:
             // Rare: the generic writer keeps the rule keys in order.
             w.bytes.removeLast()

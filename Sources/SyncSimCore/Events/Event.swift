@@ -29,12 +29,7 @@ public struct Event: Sendable, Equatable {
     public var typeName: String { kind.typeName }
 
     /// Whether a sync cycle carries this event from Dynamics to Marketo.
-    public var isDynamics: Bool {
-        switch kind {
-        case .accountCreate, .accountUpdate, .accountDelete, .contactCreate, .contactMove: return true
-        case .marketoAccountEdit, .marketoAccountCreate, .configure: return false
-        }
-    }
+    public var isDynamics: Bool { kind.type.isDynamics }
 
     /// The account this event names, if any.
     public var account: String? {
@@ -58,26 +53,25 @@ public struct Event: Sendable, Equatable {
 
 extension Event.Kind {
     /// Every event type name of the format, in the order the format lists them.
-    public static let typeNames = [
-        "dynamics.account.create", "dynamics.account.update", "dynamics.account.delete",
-        "dynamics.contact.create", "dynamics.contact.move", "marketo.account.edit",
-        "marketo.account.create", "sync.configure",
-    ]
+    public static var typeNames: [String] { EventType.names }
 
-    /// The type name used in files.
-    public var typeName: String { Self.typeNames[typeIndex] }
-
-    /// The index of this event's type in ``typeNames``.
-    public var typeIndex: Int {
+    /// The event's type.
+    public var type: EventType {
         switch self {
-        case .accountCreate: return 0
-        case .accountUpdate: return 1
-        case .accountDelete: return 2
-        case .contactCreate: return 3
-        case .contactMove: return 4
-        case .marketoAccountEdit: return 5
-        case .marketoAccountCreate: return 6
-        case .configure: return 7
+        case .accountCreate: return .accountCreate
+        case .accountUpdate: return .accountUpdate
+        case .accountDelete: return .accountDelete
+        case .contactCreate: return .contactCreate
+        case .contactMove: return .contactMove
+        case .marketoAccountEdit: return .marketoAccountEdit
+        case .marketoAccountCreate: return .marketoAccountCreate
+        case .configure: return .configure
         }
     }
+
+    /// The type name used in files.
+    public var typeName: String { type.name }
+
+    /// The index of this event's type in ``typeNames`` (the log's `type` column).
+    public var typeIndex: Int { type.rawValue }
 }

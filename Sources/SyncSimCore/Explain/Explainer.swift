@@ -127,7 +127,7 @@ public struct Explainer: Sendable {
                     default: return false
                     }
                 }) {
-                    let verb = e.typeName == "dynamics.account.create" ? "create" : "update"
+                    let verb = e.kind.type == .accountCreate ? "create" : "update"
                     return "\(when), carrying Dynamics \(verb) #\(seq) at \(SimTime.format(e.at))"
                 }
                 let seqs = events.map { "#\($0.0)" }.joined(separator: ", ")

@@ -362,10 +362,5 @@ extension Projector {
         }
     }
 
-    private static func isAccountEvent(_ e: Event) -> Bool {
-        switch e.kind {
-        case .accountCreate, .accountUpdate, .accountDelete: return true
-        default: return false
-        }
-    }
+    private static func isAccountEvent(_ e: Event) -> Bool { e.kind.type.isAccountRecord }
 }

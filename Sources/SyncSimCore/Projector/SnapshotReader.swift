@@ -136,20 +136,21 @@ struct SnapshotReader {
     }
     /// What ``SnapshotWriter/event(_:_:)`` wrote.
     mutating func event() throws -> Event {
+        let tag = try byte()
+        guard let type = EventType.allCases.first(where: { $0.snapshotTag == tag && (tag > 0 || $0 == .configure) }) else { throw Malformed() }
         let kind: Event.Kind
-        switch try byte() {
-        case 0:
+        switch type {
+        case .marketoAccountEdit, .marketoAccountCreate, .configure:
             let n = try count()
             guard i + n <= bytes.count else { throw Malformed() }
             let e = try Event(canonicalJSON: String(decoding: bytes[i..<i + n], as: UTF8.self))
             i += n
             return e
-        case 1: kind = .accountCreate(account: try string(), fields: try eventFields())
-        case 2: kind = .accountUpdate(account: try string(), fields: try eventFields())
-        case 3: kind = .accountDelete(account: try string())
-        case 4: kind = .contactCreate(contact: try string(), account: try optionalString(), fields: try eventFields())
-        case 5: kind = .contactMove(contact: try string(), account: try string())
-        default: throw Malformed()
+        case .accountCreate: kind = .accountCreate(account: try string(), fields: try eventFields())
+        case .accountUpdate: kind = .accountUpdate(account: try string(), fields: try eventFields())
+        case .accountDelete: kind = .accountDelete(account: try string())
+        case .contactCreate: kind = .contactCreate(contact: try string(), account: try optionalString(), fields: try eventFields())
+        case .contactMove: kind = .contactMove(contact: try string(), account: try string())
         }
         return Event(at: try int(), kind: kind, note: try optionalString())
     }

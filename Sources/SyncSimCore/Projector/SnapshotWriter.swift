@@ -212,14 +212,13 @@ struct SnapshotWriter: ~Copyable {
     /// come, as tag 0 and their canonical JSON. (A snapshot holds thousands of waiting events:
     /// written as JSON, with keys and quotes, they cost a fifth of the snapshot's time.)
     mutating func event(_ e: Event, _ json: inout JSONWriter) {
+        byte(e.kind.type.snapshotTag)
         switch e.kind {
-        case .accountCreate(let a, let f): byte(1); string(a); eventFields(f)
-        case .accountUpdate(let a, let f): byte(2); string(a); eventFields(f)
-        case .accountDelete(let a): byte(3); string(a)
-        case .contactCreate(let c, let a, let f): byte(4); string(c); optionalString(a); eventFields(f)
-        case .contactMove(let c, let a): byte(5); string(c); string(a)
+        case .accountCreate(let a, let f), .accountUpdate(let a, let f): string(a); eventFields(f)
+        case .accountDelete(let a): string(a)
+        case .contactCreate(let c, let a, let f): string(c); optionalString(a); eventFields(f)
+        case .contactMove(let c, let a): string(c); string(a)
         case .marketoAccountEdit, .marketoAccountCreate, .configure:
-            byte(0)
             json.bytes.removeAll(keepingCapacity: true)
             e.writeCanonical(to: &json)
             uint(UInt64(json.bytes.count))

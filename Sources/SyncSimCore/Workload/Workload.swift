@@ -27,7 +27,7 @@ public struct Workload: Sendable {
         let accounts = max(1, min(self.accounts, events / 2))
         let contacts = max(0, min(self.contacts, events - accounts))
         if rules {
-            emit(.object(["type": .string("sync.configure"), "interval": .string("5m"), "duration": .string("30s"),
+            emit(.object(["type": .string(EventType.configure.name), "interval": .string("5m"), "duration": .string("30s"),
                           "fields": .string("all"), "unreadable": .array([.string("owner")]),
                           "activityLimit": .int(5000), "overwrite": .string("all")]))
         }
@@ -71,14 +71,14 @@ public struct Workload: Sendable {
         var deleted = Set<Int>()
         for a in 0..<accounts {
             let at = setup * Int64(a) / Int64(max(accounts, 1)) / 2
-            emit(.object(["at": .int(at), "type": .string("dynamics.account.create"), "account": .string("a\(a)"),
+            emit(.object(["at": .int(at), "type": .string(EventType.accountCreate.name), "account": .string("a\(a)"),
                           "fields": fields(3)]))
             count += 1
         }
         for c in 0..<contacts {
             let at = setup / 2 + setup * Int64(c) / Int64(max(contacts, 1)) / 2
             let a = heavyAccount()
-            emit(.object(["at": .int(at), "type": .string("dynamics.contact.create"), "contact": .string("c\(c)"),
+            emit(.object(["at": .int(at), "type": .string(EventType.contactCreate.name), "contact": .string("c\(c)"),
                           "account": .string("a\(a)")]))
             count += 1
         }
@@ -96,31 +96,31 @@ public struct Workload: Sendable {
             var o: [String: JSON] = ["at": .int(at)]
             switch roll {
             case 0..<600:
-                o["type"] = .string("dynamics.account.update")
+                o["type"] = .string(EventType.accountUpdate.name)
                 o["account"] = .string("a\(a)")
                 o["fields"] = fields(1 + uniform(2))
             case 600..<900 where contacts > 0:
-                o["type"] = .string("marketo.account.edit")
+                o["type"] = .string(EventType.marketoAccountEdit.name)
                 o["contact"] = .string("c\(uniform(contacts))")
                 o["fields"] = fields(1)
             case 900..<960 where contacts > 0:
                 let c = uniform(contacts)
-                o["type"] = .string("dynamics.contact.move")
+                o["type"] = .string(EventType.contactMove.name)
                 o["contact"] = .string("c\(c)")
                 o["account"] = .string("a\(a)")
             case 960..<980:
-                o["type"] = .string("marketo.account.create")
+                o["type"] = .string(EventType.marketoAccountCreate.name)
                 o["account"] = .string("m\(uniform(1000))")
             case 980..<983 where accounts - deleted.count > accounts / 2 && a != 0:
                 deleted.insert(a)
-                o["type"] = .string("dynamics.account.delete")
+                o["type"] = .string(EventType.accountDelete.name)
                 o["account"] = .string("a\(a)")
             case 983..<985 where rules:
-                o["type"] = .string("sync.configure")
+                o["type"] = .string(EventType.configure.name)
                 if chance(0.5) { o["overwrite"] = .string(chance(0.5) ? "all" : "changed") }
                 else { o["activityLimit"] = .int(chance(0.5) ? 5000 : 1000) }
             default:
-                o["type"] = .string("dynamics.account.update")
+                o["type"] = .string(EventType.accountUpdate.name)
                 o["account"] = .string("a\(a)")
                 o["fields"] = fields(1)
             }
