@@ -73,9 +73,8 @@ public enum Importer {
     }
 
     /// Keeps a projector from being freed. An import is the last thing its process does, and
-    /// freeing the projection of a million-event log, account by account, took 15 to 20 ms
-    /// after the last commit, when nothing else was left to run (as compilers skip freeing
-    /// their trees when they are about to exit).
+    /// freeing a large projection account by account would only delay the exit after the last
+    /// commit (as compilers skip freeing their trees when they are about to exit).
     private static func keepUntilExit(_ projector: consuming Projector) {
         UnsafeMutablePointer<Projector>.allocate(capacity: 1).initialize(to: projector)
     }
@@ -175,16 +174,13 @@ public enum Importer {
         // Each put is one batch (a pipe's element): the pipe's own batching is not needed. Room for
         // 32 batches (32,768 events, about 18 MB), not the default 8: the reading thread fills the
         // gaps the other two leave (while the projecting thread waits for a commit, say) for longer
-        // before it finds the pipe full (a million-event import 5.6% faster, in fourteen
-        // interleaved pairs; 64 batches no faster).
+        // before it finds the pipe full (docs/PERFORMANCE.md).
         let pipe = BatchPipe<Batch>(capacity: 32)
         let handoff = Handoff(reader: reader)
         let size = BatchPipe<Batch>.batchSize
         // The reading thread runs ahead by the pipe's batches, and has time to spare: on two
         // cores it yields to the projecting and committing threads, which an import waits for,
-        // while it is ahead (a million-event import 4% faster, in twelve interleaved pairs; and
-        // raised again when the pipe runs low, 0.946 of the time in twelve more; niceness 10 or
-        // 19 rather than 5 while ahead made no difference, 1.007 and 1.000 in ten).
+        // while it is ahead, and is raised again when the pipe runs low (``BatchPipe/start``).
         let stop = pipe.start(niceness: 5) { pipe in
             var sink = BatchSink(pipe: pipe, size: size)
             do {

@@ -133,8 +133,7 @@ public final class BatchPipe<Element: Sendable>: @unchecked Sendable {
     /// not changed), and at its own again once the pipe is down to a quarter. On a machine with
     /// fewer cores than busy threads, the threads that are waited for then get the cores first
     /// while the producer is ahead, and the producer fills the pipe in their gaps; but it is not
-    /// kept waiting for a core while its consumer waits for it. (Lowered throughout, it was: a
-    /// million-event import's projecting thread waited 100 to 170 ms for batches.)
+    /// kept waiting for a core while its consumer waits for it (as it was when lowered throughout).
     public func start(niceness: Int32 = 0, _ produce: @escaping @Sendable (BatchPipe<Element>) -> Void) -> () -> Void {
         let done = DispatchSemaphore(value: 0)
         let thread = Thread { [self] in

@@ -27,8 +27,7 @@ extension EventLog {
             var checkpoints = try checkpointSeqs()[...]
             var lastCheckpoint: Checkpoint?
             // Each checkpoint's replay is encoded reusing the one before's pieces, as an import
-            // takes them (the same bytes): a million-event log's fifty snapshots took a fifth of
-            // `verify` encoded whole.
+            // takes them (the same bytes), rather than whole each time.
             let snapshots = Projector.SnapshotCache()
             struct Stop: Error {}
             do {

@@ -82,9 +82,8 @@ public final class LogWriter {
     public static let writerPragmas = "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 100"
 
     /// A new log is written without waiting for the disk at every copy of the WAL into the
-    /// database (two `fsync`s each time: without them a million-event import ran 5 to 10%
-    /// faster), and made durable
-    /// once, when ``finish()`` copies the last of it. A killed process loses nothing committed
+    /// database (two `fsync`s each time), and made durable once, when ``finish()`` copies the
+    /// last of it. A killed process loses nothing committed
     /// either way (the operating system holds what was written); only a machine that stops
     /// before the end of an import may leave a new log that `verify` refuses, to be imported
     /// again. A log that is appended to keeps ``writerPragmas``: what it already held is never
@@ -251,8 +250,7 @@ public final class LogWriter {
 
     /// Asks the kernel to start writing the database file's changed pages to the disk, without
     /// waiting for them. Nothing is durable sooner; but the sync that ends a new log's import
-    /// then waits for the pages written since the last commit, not for the whole file (a
-    /// million-event import waited about 90 ms for its 270 MB at the end). `fd` is the writer's
+    /// then waits for the pages written since the last commit, not for the whole file. `fd` is the writer's
     /// lock, open on the database file until the writer is done.
     private static func startWriteback(_ fd: Int32) {
         // A hint: if the kernel refuses it, the last sync does all the writing, as it did.
@@ -401,9 +399,8 @@ public final class LogWriter {
 }
 
 /// Runs a writer's commits on a thread of their own, in order, while the writer prepares the
-/// next batch; at most four commits wait (with two, the writer waited for the commit thread
-/// whenever a checkpoint's commit ran long: a million-event import took 4% longer). After a
-/// failure the rest are skipped and every later call throws it.
+/// next batch; at most four commits wait, so that a checkpoint's long commit does not hold the
+/// writer up. After a failure the rest are skipped and every later call throws it.
 private final class Committer: @unchecked Sendable {
     private let queue = DispatchQueue(label: "syncsim.commit")
     private let slots = DispatchSemaphore(value: 4)

@@ -97,7 +97,7 @@ enum Walkthrough {
 }
 
 /// What `run` runs: a scenario file loaded whole, or a JSON Lines stream checked through once,
-/// then read from its file as it runs (a stream of a million events held whole took 300 MB).
+/// then read from its file as it runs, never held whole.
 struct RunInput {
     /// The scenario; a stream read as it runs holds no events here.
     var loaded: LoadedScenario

@@ -60,7 +60,7 @@ public enum FastEventDecoder {
     }
 
     /// Reads one line's bytes, lent to it for the length of a decode (read through a buffer:
-    /// an array slice's bounds checks cost a third of the decoding).
+    /// an array slice's bounds checks would weigh on every byte).
     private struct Cursor {
         let bytes: UnsafeBufferPointer<UInt8>
         var i: Int

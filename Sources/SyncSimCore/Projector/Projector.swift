@@ -31,8 +31,7 @@ public struct Projector: Sendable {
     public var keepsActivityRecords = false
     /// When true, the events of each landed cycle are kept (see ``takeLanded()``) rather than
     /// freed as it lands: an import hands them back to the thread that made them, which frees
-    /// them (freeing another thread's memory contends for its allocator's lock; freeing a
-    /// cycle's events was a twentieth of the projecting thread's time).
+    /// them (freeing another thread's memory contends for its allocator's lock).
     public var keepsLanded = false
     /// The events of the cycles landed since the last ``takeLanded()`` (when ``keepsLanded``).
     var landed: [[Carried]] = []
@@ -82,8 +81,8 @@ public struct Projector: Sendable {
     var pending: [Carried] = []
     var inflight: Cycle?
 
-    /// A Dynamics event waiting for, or carried by, a sync cycle (a struct, not a tuple:
-    /// tuple metadata lookups showed up in replay profiles).
+    /// A Dynamics event waiting for, or carried by, a sync cycle (a struct, not a tuple, whose
+    /// metadata a replay would look up for every event).
     struct Carried: Sendable {
         var seq: Int
         var event: Event

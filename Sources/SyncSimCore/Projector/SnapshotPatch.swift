@@ -1,11 +1,10 @@
 /// Checkpoints stored as patches of the one before them.
 ///
 /// Most of a snapshot does not change from one checkpoint to the next: the names and rejections
-/// only grow, and between two checkpoints of a million-event import a third of the accounts and a
-/// quarter of the chunks of contacts change. A patch holds the snapshot as its parts in order,
-/// each a range of the previous snapshot's bytes (what did not change) or bytes of its own, so
-/// it is a fraction of the snapshot (1.3 MB against 4.2 on average there), and the bytes a log takes
-/// in, and copies through its write-ahead log, are about halved.
+/// only grow, and between two checkpoints only some of the accounts and chunks of contacts
+/// change. A patch holds the snapshot as its parts in order, each a range of the previous
+/// snapshot's bytes (what did not change) or bytes of its own, so it is a fraction of the
+/// snapshot, and so are the bytes a log takes in and copies through its write-ahead log.
 ///
 /// A snapshot is stored whole after at most ``patchChain`` patches, so that the snapshot of any
 /// checkpoint is read from at most ``patchChain`` + 1 stored ones.
@@ -52,8 +51,8 @@ extension Projector {
     /// The snapshot the last of `patches` stands for, where each patches the snapshot the one
     /// before it stands for, and the first patches `base`; nil if one is damaged or does not fit.
     /// The chain is resolved first, range by range, back to `base` or the patch that wrote each
-    /// byte, and the snapshot then copied once: the snapshots between are never made (each was a
-    /// few megabytes of new memory to fill, a third of reading a checkpoint).
+    /// byte, and the snapshot then copied once: the snapshots between, each megabytes of new
+    /// memory to fill, are never made.
     public static func applyPatches(_ patches: [[UInt8]], to base: [UInt8]) -> [UInt8]? {
         guard !patches.isEmpty else { return base }
         // Each patch's parts, and the length of the snapshot it stands for.

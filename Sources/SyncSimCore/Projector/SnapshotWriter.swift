@@ -210,7 +210,7 @@ struct SnapshotWriter: ~Copyable {
     /// An event waiting for a cycle: a tag for its kind and its parts, then its instant and note.
     /// The kinds that never wait (a Marketo edit or create, a rule change) are written, should one
     /// come, as tag 0 and their canonical JSON. (A snapshot holds thousands of waiting events:
-    /// written as JSON, with keys and quotes, they cost a fifth of the snapshot's time.)
+    /// written as JSON, with keys and quotes, they would be much of the snapshot's time.)
     mutating func event(_ e: Event, _ json: inout JSONWriter) {
         byte(e.kind.type.snapshotTag)
         switch e.kind {
