@@ -9,10 +9,13 @@ import SyncSimStore
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare what two runs show: two logs, two scenarios, two rule sets or two moments.",
+        usage: "syncsim diff <a> <b> [--at <at>] [--b-at <b-at>] [--set <set> ...]\n             [--a-set <a-set> ...] [--b-set <b-set> ...] [--json]",
         discussion: """
-        Each side is an event log or a scenario file (.yaml, .yml, .jsonl), which is run in memory.
-        Without --at, both sides are compared when the later one has settled: at the end of the
-        first sync cycle that starts after its last event. Exit 0: same; 1: different; 2: bad input.
+        Each side is an event log or a scenario file (.yaml, .yml, .jsonl), which is run in \
+        memory. Without --at, both sides are compared when the later one has settled: at the end \
+        of the first sync cycle that starts after its last event.
+
+        Exit 0: same; 1: different; 2: bad input.
         """
     )
 

@@ -6,6 +6,7 @@ import SyncSimRender
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Explain why a contact shows what it shows: every change, its cause, lost edits and activities.",
+        usage: "syncsim explain <source> --contact <contact> [--field <field>]\n                [--at <at>] [--set <set> ...] [--json]",
         discussion: "Exit 0, or 2 on bad input."
     )
 

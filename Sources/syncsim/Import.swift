@@ -8,6 +8,7 @@ import SyncSimScenario
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Record a JSON Lines event stream in an event log: a new one, or the one an interrupted import of it left.",
+        usage: "syncsim import <file> --db <db> [--set <set> ...]\n               [--checkpoint-every <N>]",
         discussion: "Exit 0: recorded; 2: bad input (nothing is written)."
     )
 

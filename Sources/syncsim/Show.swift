@@ -7,6 +7,7 @@ import SyncSimStore
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what Marketo shows and Dynamics holds at an instant, rebuilt from an event log.",
+        usage: "syncsim show <db> [--at <at>] [--contact <c> ...] [--account <a> ...]\n             [--why] [--json]",
         discussion: "Exit 0, or 2 on bad input."
     )
 

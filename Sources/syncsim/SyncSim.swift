@@ -7,7 +7,11 @@ struct SyncSim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "syncsim",
         abstract: "Simulate how Adobe Marketo Engage syncs Microsoft Dynamics accounts.",
-        discussion: "Exit codes: 0 success, 1 an expectation failed / logs differ / log not intact, 2 bad input.",
+        discussion: """
+        Exit codes: 0 success, 1 an expectation failed / logs differ / log not intact, 2 bad \
+        input, 70 the engine and the reference projector differ (with SYNCSIM_SHADOW=N set, \
+        they are compared every N events).
+        """,
         version: "0.1.0",
         subcommands: [Run.self, Show.self, Diff.self, Explain.self, Report.self, Verify.self, Import.self, Generate.self]
     )
