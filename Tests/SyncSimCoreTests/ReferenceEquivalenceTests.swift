@@ -154,11 +154,11 @@ import Synchronization
         let thread = Thread {
             defer { done.signal() }
             var p = Projector(rules: SyncRules())
-            p.shadow = ShadowReference(reference: ReferenceProjector(rules: SyncRules()), interval: interval) { message in
+            p.shadow = ShadowSlot(ShadowReference(reference: ReferenceProjector(rules: SyncRules()), interval: interval) { message in
                 said.withLock { $0 = message }
                 done.signal()
                 while true { sleep(1000) }
-            }
+            })
             for (i, e) in events.enumerated() {
                 p.apply(e, seq: i + 1)
                 if i + 1 == seq { corrupt(&p) }
@@ -178,7 +178,8 @@ import Synchronization
 
     /// Applies a Marketo edit to the engine alone.
     static func editBehindTheShadow(_ p: inout Projector) {
-        let shadow = p.shadow.take()
+        let shadow = p.shadow
+        p.shadow = ShadowSlot()
         p.apply(E.edit(400, "alice", ["industry": E.s("Mining")]), seq: 99)
         p.shadow = shadow
     }

@@ -87,11 +87,14 @@ struct Company: Sendable {
 
     /// Removes and returns the local edit of a field, if any.
     mutating func takeEdit(_ field: Int32) -> LocalEdit? {
-        editIndex(field).map { localEdits.remove(at: $0).edit }
+        editIndex(field).map { removeEdit(at: $0) }
     }
 
+    /// Removes and returns the local edit at `index` of ``localEdits``.
+    mutating func removeEdit(at index: Int) -> LocalEdit { localEdits.remove(at: index).edit }
+
     /// Where the local edit of a field is in ``localEdits``, if it has one (most companies have none).
-    private func editIndex(_ field: Int32) -> Int? {
+    func editIndex(_ field: Int32) -> Int? {
         localEdits.isEmpty ? nil : localEdits.firstIndex { $0.field == field }
     }
 

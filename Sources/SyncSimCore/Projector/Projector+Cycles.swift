@@ -111,18 +111,26 @@ extension Projector {
             var matched: [(field: String, edit: LocalEdit)] = []
             var company = takeCompany(ai)
             defer { putCompany(ai, company) }
+            /// Reports one write of the cycle, with the local edit it replaced (recorded steps only).
+            func report(_ field: Int32, old: Value?, new: Value, lost: LocalEdit?, company: Company) {
+                guard let old else {
+                    if let lost { matched.append((fieldNames[field], lost)) }
+                    return
+                }
+                changes.append(FieldChange(account: accountNames[ai], field: fieldNames[field], old: old, new: new,
+                                           contacts: company.members.count, activitiesLogged: company.logs(limit: rules.activityLimit), lostEdit: lost))
+            }
             for field in targets {
                 // R4: the Dynamics value as of the cycle's start replaces the field, and with it
-                // any local edit of the field.
+                // any local edit of the field (most companies have none: no edit is made then).
                 let value = cycle.accounts[p].values.value(field) ?? .null
-                let lost = company.takeEdit(field)
-                guard let old = write(field, value, to: &company, account: ai, at: cycle.end, source: .dynamics, limit: rules.activityLimit) else {
-                    if recording, let lost { matched.append((fieldNames[field], lost)) }
-                    continue
+                let old = write(field, value, to: &company, account: ai, at: cycle.end, source: .dynamics, limit: rules.activityLimit)
+                if let i = company.editIndex(field) {
+                    let lost = company.removeEdit(at: i)
+                    if recording { report(field, old: old, new: value, lost: lost, company: company) }
+                } else if recording {
+                    report(field, old: old, new: value, lost: nil, company: company)
                 }
-                guard recording else { continue }
-                changes.append(FieldChange(account: accountNames[ai], field: fieldNames[field], old: old, new: value,
-                                           contacts: company.members.count, activitiesLogged: company.logs(limit: rules.activityLimit), lostEdit: lost))
             }
             guard recording else { continue }
             var write = CycleReport.AccountWrite(account: accountNames[ai], status: isNew ? .created : .updated,

@@ -21,7 +21,10 @@ extension Projector {
             break
         }
         if instant > now { now = instant }
-        if shadow != nil { shadow!.reference.advance(to: instant) }
+        if !shadow.isEmpty, var s = shadow.take() {
+            s.reference.advance(to: instant)
+            shadow.put(s)
+        }
     }
 
     /// When the next pending cycle lands, if one has work (for narration and bisection).
@@ -76,9 +79,9 @@ extension Projector {
             let outcome = outcome ?? .pending(cycleStart: rules.cycleStart(after: event.at))
             record(.event(EventReport(seq: seq, event: copy event, outcome: outcome)))
         }
-        if var s = shadow.take() {
+        if !shadow.isEmpty, var s = shadow.take() {
             s.follow(copy event, seq: seq, engine: self)
-            shadow = s
+            shadow.put(s)
         }
         // Last, so that the event moves into the queue.
         if let account = waits { pending.append(Carried(seq: seq, event: event, account: account)) }
@@ -89,10 +92,10 @@ extension Projector {
     private mutating func edit(contact c: String, fields: EventFields, seq: Int, at: Seconds) -> EventReport.Outcome {
         let mc = contactNames.lookup(c).flatMap { contacts[Int($0)] }
         let companyID = mc?.account.flatMap { companies[Int($0)] != nil ? $0 : nil }
-        let target = MarketoEditRule.target(contact: c, inMarketo: mc != nil, company: companyID.map { accountNames[$0] })
-        guard case .company = target, let ai = companyID else {
-            guard case .rejected(let reason) = target else { preconditionFailure("a company without its id") }
-            return reject(Event(at: at, kind: .marketoAccountEdit(contact: c, fields: fields)), seq, reason, contact: c)
+        let ai: Int32
+        switch MarketoEditRule.target(contact: c, inMarketo: mc != nil, company: companyID) {
+        case .company(let account): ai = account
+        case .rejected(let reason): return reject(Event(at: at, kind: .marketoAccountEdit(contact: c, fields: fields)), seq, reason, contact: c)
         }
         var changes: [FieldChange] = []
         var company = takeCompany(ai)

@@ -111,13 +111,13 @@ public struct Projector: Sendable {
     }
 
     /// The reference projector run beside this one when `SYNCSIM_SHADOW` is set.
-    var shadow: ShadowReference?
+    var shadow = ShadowSlot()
 
     /// A projector for a log that ran with `rules`.
     public init(rules: SyncRules, keepingActivityRecords: Bool = false) {
         self.rules = rules
         keepsActivityRecords = keepingActivityRecords
-        shadow = ShadowReference.make(rules: rules)
+        shadow = ShadowSlot(ShadowReference.make(rules: rules))
     }
 
     /// What a snapshot restores (see `Projector+Snapshot.swift`), put in place in one piece.
@@ -140,7 +140,7 @@ public struct Projector: Sendable {
     /// ``ShadowReference``).
     init(rules: SyncRules, restoring r: RestoredState) {
         self.init(rules: rules)
-        shadow = nil
+        shadow = ShadowSlot()
         (now, lastSeq, rejections) = (r.now, r.lastSeq, r.rejections)
         (fieldNames, namedFields) = (r.fieldNames, r.namedFields)
         (accountNames, dynamicsAccounts, companies) = (r.accountNames, r.dynamicsAccounts, r.companies)
@@ -170,6 +170,7 @@ public struct Projector: Sendable {
     }
 
     /// Notes a change of an account's Dynamics record or company (members aside).
+    @inline(__always)
     private mutating func touch(_ ai: Int32) {
         accountVersions[Int(ai)] &+= 1
     }
@@ -185,6 +186,7 @@ public struct Projector: Sendable {
     }
 
     /// Notes a change of what a snapshot holds of a contact.
+    @inline(__always)
     private mutating func touchContact(_ ci: Int32) {
         contactChunkVersions[Int(ci) / Self.contactChunk] &+= 1
     }
@@ -229,7 +231,7 @@ public struct Projector: Sendable {
     /// account's fields for every update would dominate a bulk replay.
     mutating func updateDynamics(_ ai: Int32, _ f: EventFields) {
         let a = Int(ai)
-        if dynamicsAccounts[a] == nil { dynamicsAccounts[a] = DynamicsAccount() }
+        guard dynamicsAccounts[a] != nil else { return }  // an update of no account (input validation refuses it)
         if fingerprinting {
             let old = dynamicsAccounts[a]!
             fingerprint.remove(.dynamics(accountNames[ai], old.fields.named(fieldNames), deleted: old.deleted))
@@ -252,6 +254,7 @@ public struct Projector: Sendable {
     }
 
     /// Notes that a carried Dynamics account event named a field (what `fields: all` selects).
+    @inline(__always)
     mutating func markNamed(_ fi: Int32) {
         namedFields[Int(fi)] = true
     }
@@ -279,12 +282,14 @@ public struct Projector: Sendable {
     /// Takes a company out of the table for a run of writes (``write(_:_:to:account:at:source:limit:)``,
     /// ``Company/recordEdit(_:_:)``), to be put back with ``putCompany(_:_:)``: the projector's
     /// hottest loop then works on a local value. Taking it counts as changing it.
+    @inline(__always)
     mutating func takeCompany(_ ai: Int32) -> Company {
         touch(ai)
         return companies[Int(ai)].take()!
     }
 
     /// Puts back a company taken with ``takeCompany(_:)``.
+    @inline(__always)
     mutating func putCompany(_ ai: Int32, _ company: consuming Company) {
         companies[Int(ai)] = company
     }

@@ -89,6 +89,25 @@ extension Projector {
         guard var s = shadow.take() else { return }
         s.reference.advance(to: now)
         s.check(self, through: "at \(now)s", seq: lastSeq)
-        shadow = s
+        shadow.put(s)
     }
+}
+
+/// A projector's shadow, if it has one, held out of line: a projector without one carries a
+/// single pointer, which its hot paths test and never move.
+struct ShadowSlot: Sendable {
+    private var held: [ShadowReference] = []
+
+    init(_ shadow: ShadowReference? = nil) {
+        if let shadow { held = [shadow] }
+    }
+
+    /// Whether there is no shadow.
+    var isEmpty: Bool { held.isEmpty }
+
+    /// Takes the shadow out (to run it beside the projector that holds it).
+    mutating func take() -> ShadowReference? { held.popLast() }
+
+    /// Puts a shadow in.
+    mutating func put(_ shadow: ShadowReference) { held = [shadow] }
 }

@@ -8,17 +8,18 @@
 /// reason, no effect) on a contact that is not in Marketo yet, or whose Marketo company does not
 /// exist yet. A `marketo.account.create` is always rejected, whatever the id.
 public enum MarketoEditRule {
-    /// Where a Marketo edit lands: the company of the contact it is made on (R3).
-    public enum Target: Equatable, Sendable {
+    /// Where a Marketo edit lands: the company of the contact it is made on (R3). `Account`
+    /// names the account: its id, or an engine's number for it.
+    public enum Target<Account: Sendable>: Sendable {
         /// The edit applies to this account's company, so to every contact linked to it.
-        case company(account: String)
+        case company(account: Account)
         /// The edit is rejected, for this reason.
         case rejected(reason: String)
     }
 
     /// Where an edit made on `contact` lands, given whether the contact is in Marketo and the
     /// account whose Marketo company it shows (nil: no company).
-    public static func target(contact: String, inMarketo: Bool, company account: String?) -> Target {
+    public static func target<Account>(contact: String, inMarketo: Bool, company account: Account?) -> Target<Account> {
         guard inMarketo else {
             return .rejected(reason: "contact '\(contact)' is not in Marketo yet: it arrives with the next sync cycle")
         }
