@@ -94,11 +94,23 @@ public struct Narrator: Sendable {
 
     func cycle(_ c: CycleReport) -> [String] {
         var out = ["\(stamp(c.end))  " + style.blue("sync cycle \(c.index)") + (c.end > c.start ? " (started \(TextFormat.time(c.start)))" : "") + " carried \(TextFormat.seqs(c.carried))"]
+        if c.queue.full {
+            let oldest = c.queue.oldestLeft.map { ", the oldest since \(TextFormat.time($0))" } ?? ""
+            out.append(indent + style.yellow("full: carried \(c.queue.carried) of \(c.queue.waiting) pending records; \(c.queue.left) wait\(oldest) (R10)"))
+        }
         if !c.changedSomething {
             out.append(indent + style.dim("nothing changed in Marketo"))
         }
         for w in c.accounts {
             switch w.status {
+            case .filteredOut:
+                out.append(indent + "\(w.account): filtered out by the sync filter (R11); it does not reach Marketo")
+                continue
+            case .stale:
+                out.append(indent + style.yellow("\(w.account): filtered out by the sync filter (R11); nothing written, the company goes stale, its values and local edits stay"))
+                continue
+            case .writtenWholeAgain:
+                out.append(indent + "\(w.account): syncs again after being stale (R11); written whole")
             case .markedDeleted:
                 out.append(indent + "\(w.account): deleted in Dynamics; Marketo keeps the company, marks it deletedInDynamics and updates it no more")
                 continue
@@ -122,8 +134,12 @@ public struct Narrator: Sendable {
         for l in c.links {
             let verb = l.created ? "appears in Marketo" : "moves"
             let target: String
-            if let to = l.to { target = l.created ? "linked to \(to)" : "from \(l.from ?? "no account") to \(to)" }
-            else { target = "with no company" }
+            if let to = l.to {
+                target = (l.created ? "linked to \(to)" : "from \(l.from ?? "no account") to \(to)")
+                    + (l.toCompany ? "" : ", which has no company in Marketo yet")
+            } else {
+                target = "with no account"
+            }
             out.append(indent + "\(l.contact) \(verb), \(target)" + style.dim(" (#\(l.seq), no activities for inherited values)"))
         }
         return out

@@ -14,7 +14,7 @@ public struct ProjectionText: Sendable {
         write(at: p.at, digest: p.partial ? nil : p.digest,
               accounts: p.accounts.keys.sorted(by: CanonicalJSON.utf8Less), account: { p.accounts[$0]! },
               contacts: p.contacts.keys.sorted(by: CanonicalJSON.utf8Less), contact: { p.contacts[$0]! },
-              rejected: p.rejected, causes: causes) { out.append($0) }
+              rejected: p.rejected, queue: p.queue, causes: causes) { out.append($0) }
         return out
     }
 
@@ -24,20 +24,25 @@ public struct ProjectionText: Sendable {
         write(at: writer.at, digest: writer.digest(),
               accounts: writer.accountIDs, account: writer.projector.accountView,
               contacts: writer.contactIDs, contact: writer.projector.contactView,
-              rejected: writer.rejected, causes: causes, to: out)
+              rejected: writer.rejected, queue: writer.projector.queue, causes: causes, to: out)
     }
 
     /// The lines of a projection given member by member, `accounts` and `contacts` in order.
     private func write(at: Seconds, digest: String?,
                        accounts: [String], account: (String) -> Projection.AccountView,
                        contacts: [String], contact: (String) -> Projection.ContactView,
-                       rejected: [Rejection], causes: [String: [String: Explainer.Entry]]?, to out: (String) -> Void) {
+                       rejected: [Rejection], queue: QueueState, causes: [String: [String: Explainer.Entry]]?, to out: (String) -> Void) {
         out(style.bold("at \(TextFormat.time(at))") + (digest.map { style.dim("  digest \($0)") } ?? ""))
+        if queue.records > 0 {
+            let oldest = queue.oldest.map { ", the oldest change since \(TextFormat.time($0))" } ?? ""
+            out(style.yellow("sync queue: \(TextFormat.plural(queue.records, "record")) pending\(oldest)"))
+        }
         out(style.bold("accounts"))
         if accounts.isEmpty { out("  (none)") }
         for a in accounts {
             let v = account(a)
-            out("  \(a)" + (v.deletedInDynamics ? style.yellow("  deletedInDynamics") : ""))
+            out("  \(a)" + (v.deletedInDynamics ? style.yellow("  deletedInDynamics") : "")
+                + (v.stale ? style.yellow("  stale (filtered out of the sync: no Dynamics updates reach it)") : ""))
             out("    Dynamics: " + (v.dynamics.map(TextFormat.fields) ?? "(not in Dynamics)"))
             out("    Marketo:  " + (v.marketo.map(TextFormat.fields) ?? "(not in Marketo)"))
             if let why = causes?[a], let shown = v.marketo {

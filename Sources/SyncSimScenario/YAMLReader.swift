@@ -87,7 +87,8 @@ public enum YAMLReader {
         if let f = body.first, f == UInt8(ascii: "-") || f == UInt8(ascii: "+") { body = body.dropFirst() }
         if all(body, digit) {
             if let i = Int64(t.hasPrefix("+") ? String(t.dropFirst()) : t) { return .number(.int(i)) }
-            if let d = Double(t) { return .number(.double(d)) }
+            // Integers are exact within 64 bits (format 5.0): a larger one is not read as a double.
+            throw DecodeError("integer out of range: expected a whole number within the signed 64-bit range (-9223372036854775808 to 9223372036854775807)", at: at)
         }
         if u.count > 2, u[0] == UInt8(ascii: "0"), u[1] == UInt8(ascii: "o"),
            all(u[2...], { $0 >= 0x30 && $0 <= 0x37 }) {

@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct JSONReaderTests {
     @Test func readsScalarsExactly() throws {
-        let node = try JSONReader.parse(#"{"a": 1, "b": 1.0, "c": "x", "d": true, "e": null, "f": 12345678901234567890}"#)
+        let node = try JSONReader.parse(#"{"a": 1, "b": 1.0, "c": "x", "d": true, "e": null, "f": 1.2345678901234567e19, "g": -9223372036854775808}"#)
         guard case .mapping(let entries) = node.kind else { Issue.record("not a mapping"); return }
         let values = entries.map { e -> Value in if case .scalar(let v) = e.value.kind { return v }; return .null }
         #expect(values[0] == .number(.int(1)))
@@ -12,6 +12,19 @@ import Testing
         #expect(values[3] == .bool(true))
         #expect(values[4] == .null)
         #expect(values[5] == .number(.double(1.2345678901234567e19)))
+        #expect(values[6] == .number(.int(Int64.min)))
+    }
+
+    /// Integers are exact within 64 bits (format 5.0): a larger one is an input error, not a double.
+    @Test(arguments: ["12345678901234567890", "99999999999999999999", "9223372036854775808", "-9223372036854775809"])
+    func integersBeyondSixtyFourBitsAreErrors(number: String) {
+        #expect(throws: DecodeError.self) { try JSONReader.parse("{\"f\": \(number)}") }
+        #expect(JSONReaderTests.errorMessage("{\"f\": \(number)}").contains("integer out of range"))
+    }
+
+    static func errorMessage(_ text: String) -> String {
+        do { _ = try JSONReader.parse(text) } catch { return error.message }
+        return ""
     }
 
     @Test(arguments: [

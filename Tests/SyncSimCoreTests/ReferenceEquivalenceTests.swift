@@ -200,3 +200,32 @@ import Synchronization
         #expect(message.contains("#4") && message.contains("they agreed after #2"), "\(message)")
     }
 }
+
+/// The random streams the equivalence tests run exercise version 2: full cycles, both queue
+/// orders, stale companies written whole again, filtered accounts that never reach Marketo, and
+/// contacts linked to an account before its company exists. (Without them, the equivalence
+/// tests would say nothing of those rules.)
+@Suite struct RandomStreamCoverageTests {
+    @Test func version2IsExercised() {
+        var full = 0, stale = 0, wholeAgain = 0, filteredOut = 0, companyless = 0, orders = Set<QueueOrder>()
+        for seed in ReferenceEquivalenceTests.seeds {
+            let stream = RandomStream(seed: seed)
+            var p = Projector(rules: stream.rules())
+            p.recording = true
+            orders.insert(stream.rules().queueOrder)
+            for (i, e) in stream.generate().enumerated() {
+                p.apply(e, seq: i + 1)
+                for case .cycle(let c) in p.takeSteps() {
+                    if c.queue.full { full += 1 }
+                    stale += c.accounts.filter { $0.status == .stale }.count
+                    wholeAgain += c.accounts.filter { $0.status == .writtenWholeAgain }.count
+                    filteredOut += c.accounts.filter { $0.status == .filteredOut }.count
+                    companyless += c.links.filter { $0.to != nil && !$0.toCompany }.count
+                }
+            }
+        }
+        #expect(full > 20 && stale > 20 && wholeAgain > 5 && filteredOut > 5 && companyless > 5,
+                "full \(full), stale \(stale), written whole again \(wholeAgain), filtered out \(filteredOut), companyless links \(companyless)")
+        #expect(orders == [.modified, .first])
+    }
+}

@@ -3,7 +3,7 @@ public enum RulesDecoder {
     /// The timing keys, allowed only in `sync:` (and a JSON Lines stream's leading configure line).
     public static let timingKeys = ["interval", "duration", "start"]
     /// The keys a `sync.configure` event may set.
-    public static let ruleKeys = ["fields", "unreadable", "activityLimit", "overwrite"]
+    public static let ruleKeys = ["fields", "unreadable", "activityLimit", "overwrite", "capacity", "queueOrder", "filter"]
     /// Every rule key.
     public static let allKeys = timingKeys + ruleKeys
 
@@ -31,6 +31,25 @@ public enum RulesDecoder {
                 throw DecodeError("expected overwrite: all or changed", at: node.position)
             }
             change.overwrite = o
+        case "capacity":
+            // An integer literal from 1 to 10^9, or `unlimited` (1.0 and 1e3 are not integers).
+            if case .scalar(.string("unlimited")) = node.kind {
+                change.capacity = .unlimited
+            } else if case .scalar(.number(.int(let n))) = node.kind, n >= 1, n <= Capacity.maximum {
+                change.capacity = .records(n)
+            } else {
+                throw DecodeError("expected capacity: unlimited or a whole number of records from 1 to 1000000000, found \(ValueDecoding.found(node))", at: node.position)
+            }
+        case "queueOrder":
+            guard case .scalar(.string(let s)) = node.kind, let o = QueueOrder(rawValue: s) else {
+                throw DecodeError("expected queueOrder: modified or first, found \(ValueDecoding.found(node))", at: node.position)
+            }
+            change.queueOrder = o
+        case "filter":
+            guard case .scalar(.string(let s)) = node.kind else {
+                throw DecodeError("expected filter: none or a field name, found \(ValueDecoding.found(node))", at: node.position)
+            }
+            change.filter = s == "none" ? SyncFilter.none : .field(try ValueDecoding.fieldName(s, at: node.position))
         default:
             throw DecodeError("unknown sync key '\(key)' (expected one of: \(allKeys.joined(separator: ", ")))", at: node.position)
         }

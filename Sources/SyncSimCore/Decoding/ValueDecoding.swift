@@ -16,6 +16,16 @@ public enum ValueDecoding {
         throw DecodeError("expected \(what): seconds or a duration like 5m, found \(node.shapeName)", at: node.position)
     }
 
+    /// What a node holds, for an error message: a scalar as written (`'lots'`, `1.5`), or its shape.
+    static func found(_ node: SourceNode) -> String {
+        guard case .scalar(let v) = node.kind else { return node.shapeName }
+        switch v {
+        case .string(let s): return "'\(printable(s))'"
+        case .number(let n): return node.plainText ?? "\(n.doubleValue)"
+        default: return node.plainText ?? node.shapeName
+        }
+    }
+
     /// The text of a scalar written as a name: a string, or an unquoted YAML scalar as written.
     static func nameText(_ node: SourceNode) -> String? {
         guard case .scalar(let v) = node.kind else { return nil }

@@ -65,18 +65,35 @@ extension RuleChange {
         if let v = unreadable { o["unreadable"] = .array(v.map(JSON.string)) }
         if let v = activityLimit { o["activityLimit"] = .int(v) }
         if let v = overwrite { o["overwrite"] = .string(v.rawValue) }
+        if let v = capacity {
+            switch v {
+            case .unlimited: o["capacity"] = .string("unlimited")
+            case .records(let n): o["capacity"] = .int(n)
+            }
+        }
+        if let v = queueOrder { o["queueOrder"] = .string(v.rawValue) }
+        if let v = filter {
+            switch v {
+            case .none: o["filter"] = .string("none")
+            case .field(let f): o["filter"] = .string(f)
+            }
+        }
         return o
     }
 }
 
 extension SyncRules {
-    /// Every rule as a change that sets all keys.
+    /// Every rule as a change that sets all keys of version 1, and the keys of version 2 that
+    /// differ from their defaults (so that a log of version 1's rules keeps its bytes).
     public var asChange: RuleChange {
         RuleChange(interval: interval, duration: duration, start: start, fields: fields,
-                   unreadable: unreadable, activityLimit: activityLimit, overwrite: overwrite)
+                   unreadable: unreadable, activityLimit: activityLimit, overwrite: overwrite,
+                   capacity: capacity == .unlimited ? nil : capacity,
+                   queueOrder: queueOrder == .modified ? nil : queueOrder,
+                   filter: filter == .none ? nil : filter)
     }
 
-    /// The rules as a JSON object with every key.
+    /// The rules as a JSON object with every key of version 1 and the others that are set.
     public var json: JSON { .object(asChange.jsonMembers) }
 
     /// The rules a change gives when applied to the defaults.

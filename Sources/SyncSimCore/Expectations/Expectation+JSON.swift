@@ -32,6 +32,13 @@ extension Expectation.Check {
         case .rejected(let n): return ("rejected", .int(n))
         case .inMarketo(let b): return ("inMarketo", .bool(b))
         case .deletedInDynamics(let b): return ("deletedInDynamics", .bool(b))
+        case .queue(let records, let oldest, let checksOldest):
+            var o: [String: JSON] = [:]
+            if let records { o["records"] = .int(records) }
+            if checksOldest { o["oldest"] = oldest.map(JSON.int) ?? .null }
+            return ("queue", .object(o))
+        case .pending(let b): return ("pending", .bool(b))
+        case .stale(let b): return ("stale", .bool(b))
         }
     }
 }

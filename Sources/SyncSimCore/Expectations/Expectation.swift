@@ -25,6 +25,13 @@ public struct Expectation: Sendable, Equatable {
         case inMarketo(Bool)
         /// Whether the company is marked deleted in Dynamics.
         case deletedInDynamics(Bool)
+        /// The sync queue: pending records, and the oldest uncarried change (`oldest` is checked
+        /// when `checksOldest`; nil there means no change is pending) (R10).
+        case queue(records: Int64?, oldest: Seconds?, checksOldest: Bool)
+        /// Whether the contact or account has Dynamics events no cycle has carried (R10).
+        case pending(Bool)
+        /// Whether the sync filter keeps the company from getting updates (R11).
+        case stale(Bool)
     }
 
     public var at: Seconds

@@ -51,6 +51,16 @@ extension Projector {
             return (.bool(b), .bool(exists))
         case .deletedInDynamics(let b):
             return (.bool(b), .bool(deletedInDynamics(account!)))
+        case .queue(let records, _, let checksOldest):
+            var actual: [String: JSON] = [:]
+            if records != nil { actual["records"] = .int(queue.records) }
+            if checksOldest { actual["oldest"] = queue.oldest.map(JSON.int) ?? .null }
+            return (check.member.1, .object(actual))
+        case .pending(let b):
+            let pending = contact.map { isPending(contact: $0) } ?? account.map { isPending(account: $0) } ?? false
+            return (.bool(b), .bool(pending))
+        case .stale(let b):
+            return (.bool(b), .bool(isStale(account!)))
         }
     }
 }

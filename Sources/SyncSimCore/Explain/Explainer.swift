@@ -141,7 +141,14 @@ public struct Explainer: Sendable {
                 }
             case .neverReached:
                 break
-            case .created, .updated:
+            case .filteredOut, .stale:
+                if contact != nil, contactAccount == a {
+                    let what = w.status == .stale
+                        ? "\(a) is filtered out by the sync filter (R11): nothing is written, its company goes stale and keeps its values and local edits"
+                        : "\(a) is filtered out by the sync filter (R11): it does not reach Marketo"
+                    history.append(Entry(at: c.end, field: nil, old: .null, new: .null, cause: "\(when): \(what)", activity: "", lost: nil))
+                }
+            case .created, .updated, .writtenWholeAgain:
                 for ch in w.changes {
                     companyFields[a, default: [:]][ch.field] = ch.new
                     record(Entry(at: c.end, field: ch.field, old: ch.old, new: ch.new, cause: source(of: ch.field),

@@ -8,6 +8,7 @@ struct Fingerprint: Sendable, Equatable {
         case dynamics(String, [String: Value], deleted: Bool)
         case field(String, String, Value)
         case company(String, deleted: Bool)
+        case stale(String)
         case tally(String, Tally)
         case contact(String, String?)
         case open(String, String, Tally)

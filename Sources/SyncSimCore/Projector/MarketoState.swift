@@ -66,6 +66,8 @@ struct Company: Sendable {
 
     var fields = FieldValues()
     var deletedInDynamics = false
+    /// Whether the sync filter keeps it from getting updates (R11).
+    var stale = false
     /// Contact ids of the members, in no particular order; each member knows its slot here,
     /// so joining and leaving cost no hashing.
     var members: [Int32] = []
@@ -131,7 +133,10 @@ struct Membership: Sendable {
 
 /// A contact as Marketo holds it.
 struct MarketoContact: Sendable {
-    /// The current link, if any.
+    /// The account id it is linked to, -1 for none; while that account has no company, it has
+    /// no ``open`` link and shows no account values.
+    var linked: Int32 = -1
+    /// The current link to a company, if any.
     var open: OpenLink?
     /// Its index in the company's ``Company/members`` while linked.
     var slot: Int32 = -1
@@ -140,8 +145,8 @@ struct MarketoContact: Sendable {
     /// The links that ended, when the projector keeps activity records.
     var history: [Membership] = []
 
-    /// The account id of its company, if any.
-    var account: Int32? { open?.account }
+    /// The account id it is linked to, if any.
+    var account: Int32? { linked >= 0 ? linked : nil }
 }
 
 /// A Dynamics account as Dynamics holds it.

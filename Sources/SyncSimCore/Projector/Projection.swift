@@ -14,12 +14,16 @@ public struct Projection: Sendable, Equatable {
         public var marketo: [String: Value]?
         public var dynamics: [String: Value]?
         public var deletedInDynamics: Bool
+        /// Whether the sync filter keeps Marketo's company from getting updates (R11).
+        public var stale = false
     }
 
     public var at: Seconds
     public var contacts: [String: ContactView]
     public var accounts: [String: AccountView]
     public var rejected: [Rejection]
+    /// The sync queue (R10).
+    public var queue = QueueState(records: 0, oldest: nil)
     /// Whether only some contacts and accounts were asked for (then there is no digest).
     public var partial = false
 
@@ -36,10 +40,10 @@ public struct Projection: Sendable, Equatable {
     /// The members the digest covers: everything but the instant itself.
     private var stateJSON: [String: JSON] {
         ["contacts": .object(contacts.mapValues(\.json)), "accounts": .object(accounts.mapValues(\.json)),
-         "rejected": .array(rejected.map(\.json))]
+         "queue": queue.json, "rejected": .array(rejected.map(\.json))]
     }
 
-    /// SHA-256 of the canonical state (contacts, accounts, rejected): equal states
+    /// SHA-256 of the canonical state (contacts, accounts, queue, rejected): equal states
     /// give equal digests, whatever the instant, process or machine.
     public var digest: String { CanonicalJSON.digest(of: .object(stateJSON)) }
 }
@@ -58,6 +62,13 @@ extension Projection.AccountView {
     public var json: JSON {
         .object(["marketo": marketo.map(JSON.fields) ?? .null,
                  "dynamics": dynamics.map(JSON.fields) ?? .null,
-                 "deletedInDynamics": .bool(deletedInDynamics)])
+                 "deletedInDynamics": .bool(deletedInDynamics), "stale": .bool(stale)])
+    }
+}
+
+extension QueueState {
+    /// The queue's member of `show --json`: `{"oldest": T|null, "records": N}`.
+    public var json: JSON {
+        .object(["oldest": oldest.map(JSON.int) ?? .null, "records": .int(records)])
     }
 }

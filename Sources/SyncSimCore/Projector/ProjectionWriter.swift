@@ -34,9 +34,10 @@ public struct ProjectionWriter {
         withoutActuallyEscaping(out) { write(extra: extra, to: $0) }
     }
 
-    /// The object is `{"accounts":…,"at":…,"contacts":…,"digest":…,"rejected":…}`, the digest that
-    /// of `{"accounts":…,"contacts":…,"rejected":…}`: the accounts and contacts go to both, the
-    /// instant to the output only, and the rejections, once encoded, to the digest, then after it.
+    /// The object is `{"accounts":…,"at":…,"contacts":…,"digest":…,"queue":…,"rejected":…}`, the
+    /// digest that of `{"accounts":…,"contacts":…,"queue":…,"rejected":…}`: the accounts and
+    /// contacts go to both, the instant to the output only, and the queue and the rejections, once
+    /// encoded, to the digest, then after it.
     private func write(extra: [String: JSON], to out: (([UInt8]) -> Void)?) -> String {
         precondition(extra.keys.allSatisfy { CanonicalJSON.utf8Less("rejected", $0) }, "extra members sort after `rejected`")
         var w = JSONWriter(capacity: 1 << 17)
@@ -57,18 +58,19 @@ public struct ProjectionWriter {
         w.raw(",\"contacts\":")
         w.members(contactIDs, key: { $0 }, value: { projector.contactView($0).json }) { pass(&$0) }
         pass(&w)
+        let tailAt = w.bytes.count
+        w.raw(",\"queue\":")
+        w.write(projector.queue.json)
         w.raw(",\"rejected\":")
-        let rejectedAt = w.bytes.count
         w.write(.array(rejected.map(\.json)))
-        let rejectedJSON = w.bytes[rejectedAt...]
+        let tailJSON = w.bytes[tailAt...]
         w.byte(UInt8(ascii: "}"))
         pass(&w, output: false)
         let digest = "sha256:" + CanonicalJSON.hex(hasher.finalize())
         guard out != nil else { return digest }
         w.raw(",\"digest\":")
         w.string(digest)
-        w.raw(",\"rejected\":")
-        w.bytes.append(contentsOf: rejectedJSON)
+        w.bytes.append(contentsOf: tailJSON)
         for key in CanonicalJSON.sorted(extra.keys) {
             w.byte(UInt8(ascii: ","))
             w.string(key)

@@ -2,19 +2,36 @@ import CPrefetch
 
 /// Sync cycles: what a cycle carries when it starts, and what it writes when it lands.
 extension Projector {
-    // MARK: - Cycles (R1, R4, R6, R7)
+    // MARK: - Cycles (R1, R10, R4, R6, R7, R11)
+
+    /// The records a cycle carries when it cannot carry them all (R10): the first `count` in
+    /// queue order, as ``recordKey(_:)``s.
+    private func recordsInQueueOrder(first count: Int) -> Set<Int64> {
+        // Each pending record's oldest and latest event, in one pass over the queue.
+        var slot: [Int64: Int] = [:]
+        var places: [(record: Int64, oldest: QueuePlace, latest: QueuePlace)] = []
+        for c in pending {
+            let key = Self.recordKey(c)
+            let place = QueuePlace(at: c.event.at, seq: c.seq)
+            if let i = slot[key] {
+                places[i].latest = place
+            } else {
+                slot[key] = places.count
+                places.append((key, place, place))
+            }
+        }
+        let ordered = places.sorted { rules.queuePlace(oldest: $0.oldest, latest: $0.latest) < rules.queuePlace(oldest: $1.oldest, latest: $1.latest) }
+        return Set(ordered.prefix(count).map(\.record))
+    }
 
     mutating func begin(at start: Seconds) {
-        let split = pending.firstIndex { $0.event.at >= start } ?? pending.count
-        let carried: [Carried]
-        if split == pending.count {
-            // The usual case, everything pending: the array changes hands, no event is copied.
-            carried = pending
-            pending = []
-        } else {
-            carried = Array(pending[..<split])
-            pending.removeFirst(split)
-        }
+        // Every pending event is from before the start: a cycle starts as soon as it is due.
+        let waiting = pendingRecords
+        let taken = rules.recordsCarried(of: waiting)
+        // The usual case, every record carried: the queue changes hands, no event is copied.
+        let carried = dequeue(records: taken == waiting ? nil : recordsInQueueOrder(first: taken))
+        started(at: start)
+        let queue = CycleReport.Queue(waiting: waiting, carried: taken, left: pendingRecords, oldestLeft: pending.first?.event.at)
         // By account id, its plan's index: sized by what the cycle carries, not by every account
         // (a cycle a second over a large log must not cost a pass over all accounts).
         var slot = IDIndex(capacity: carried.count)
@@ -50,21 +67,17 @@ extension Projector {
                 plans[i].values = dynamics[a]!.fields
             }
         }
-        // When every written account gets the same fields (R4's `overwrite: all`), they are
-        // worked out once: every synced field (R6, R7), those a list selects included even
-        // before an event names them.
-        var allTargets: [String] = []
-        if rules.writesEverySyncedField {
-            var candidates = fieldNames.names
-            if case .list(let names) = rules.fields { candidates += names.filter { fieldNames.lookup($0) == nil } }
-            allTargets = candidates.filter { name in
-                let named = fieldNames.lookup(name).map { namedFields[Int($0)] } ?? false
-                return rules.syncDecision(name, named: named).syncs
-            }.sorted(by: CanonicalJSON.utf8Less)
-        }
-        let targetIDs = allTargets.map { fieldID($0, among: allTargets) }
-        inflight = Cycle(index: rules.cycleIndex(startingAt: start), start: start, end: start + rules.duration,
-                         rules: rules, allTargets: targetIDs, carried: carried, accounts: plans)
+        // Every synced field (R6, R7), those a list selects included even before an event names
+        // them: what `overwrite: all` (R4) and a whole write (first, or after being stale) write.
+        var candidates = fieldNames.names
+        if case .list(let names) = rules.fields { candidates += names.filter { fieldNames.lookup($0) == nil } }
+        let allSynced = candidates.filter { name in
+            let named = fieldNames.lookup(name).map { namedFields[Int($0)] } ?? false
+            return rules.syncDecision(name, named: named).syncs
+        }.sorted(by: CanonicalJSON.utf8Less)
+        let targetIDs = allSynced.map { fieldID($0, among: allSynced) }
+        inflight = Cycle(index: rules.cycleIndex(startingAt: start), start: start, end: rules.cycleEnd(startingAt: start),
+                         rules: rules, allTargets: targetIDs, carried: carried, accounts: plans, queue: queue)
     }
 
     mutating func land(_ cycle: Cycle) {
@@ -83,6 +96,8 @@ extension Projector {
                 rank[i] = r
             }
         }
+        // R11: the filter field's id, if the cycle's rules set one and an event has named it.
+        let filterField = rules.filter.fieldName.flatMap { fieldNames.lookup($0) }
         // By index: each plan is read in place, not copied.
         for p in cycle.accounts.indices {
             for ahead in 1...2 where p + ahead < cycle.accounts.count {
@@ -94,6 +109,7 @@ extension Projector {
                                           markedDeleted: companies[Int(ai)]?.deletedInDynamics ?? false) {
                 case .markDeleted:
                     markDeleted(ai)
+                    setStale(ai, false)  // deletes are not filtered (R11)
                     if recording { writes.append(.init(account: accountNames[ai], status: .markedDeleted, changes: [], matchedEdits: [])) }
                 case .alreadyMarked:
                     break
@@ -102,15 +118,30 @@ extension Projector {
                 }
                 continue
             }
+            let filter = SyncRules.filterOutcome(
+                filteredOut: rules.filtersOut(filterValue: filterField.flatMap { cycle.accounts[p].values.value($0) }),
+                companyExists: companies[Int(ai)] != nil, stale: companies[Int(ai)]?.stale ?? false)
+            switch filter {
+            case .skipped:
+                if recording { writes.append(.init(account: accountNames[ai], status: .filteredOut, changes: [], matchedEdits: [])) }
+                continue
+            case .goesStale:
+                setStale(ai, true)
+                if recording { writes.append(.init(account: accountNames[ai], status: .stale, changes: [], matchedEdits: [])) }
+                continue
+            case .writtenWholeAgain:
+                setStale(ai, false)
+            case .synced:
+                break
+            }
             let isNew = companies[Int(ai)] == nil
             if isNew { createCompany(ai) }
-            let targets = rules.writesEverySyncedField
+            let targets = rules.writesEverySyncedField || FirstWriteRule.writesWhole(companyIsNew: isNew, filter: filter)
                 ? cycle.allTargets
                 : cycle.accounts[p].named.sorted.filter { writesNamed[Int($0)] }.sorted { rank[Int($0)] < rank[Int($1)] }
             var changes: [FieldChange] = []
             var matched: [(field: String, edit: LocalEdit)] = []
             var company = takeCompany(ai)
-            defer { putCompany(ai, company) }
             /// Reports one write of the cycle, with the local edit it replaced (recorded steps only).
             func report(_ field: Int32, old: Value?, new: Value, lost: LocalEdit?, company: Company) {
                 guard let old else {
@@ -132,9 +163,13 @@ extension Projector {
                     report(field, old: old, new: value, lost: nil, company: company)
                 }
             }
+            putCompany(ai, company)
+            // The contacts linked before the company existed join it now, after its first write:
+            // they inherit its values, with no activity (FirstWriteRule).
+            if isNew { joinCompanyless(ai) }
             guard recording else { continue }
-            var write = CycleReport.AccountWrite(account: accountNames[ai], status: isNew ? .created : .updated,
-                                                 changes: changes, matchedEdits: matched)
+            let status: CycleReport.AccountWrite.Status = isNew ? .created : filter == .writtenWholeAgain ? .writtenWholeAgain : .updated
+            var write = CycleReport.AccountWrite(account: accountNames[ai], status: status, changes: changes, matchedEdits: matched)
             // Fields Dynamics changed that this cycle does not write, and why (R6, R7).
             for fi in cycle.accounts[p].named.sorted.sorted(by: { CanonicalJSON.utf8Less(fieldNames[$0], fieldNames[$1]) })
             where !targets.contains(fi) {
@@ -145,6 +180,7 @@ extension Projector {
             writes.append(write)
         }
         var links: [CycleReport.Link] = []
+        func hasCompany(_ a: String?) -> Bool { a.flatMap { accountNames.lookup($0) }.map { companies[Int($0)] != nil } ?? false }
         for k in cycle.carried.indices {
             // The slots of the ids a contact's create or move a few events on will look up, asked
             // for now: in a table of hundreds of thousands of contacts, each lookup waited for memory.
@@ -152,20 +188,20 @@ extension Projector {
             let seq = cycle.carried[k].seq
             switch cycle.carried[k].event.kind {
             case .contactCreate(let c, let a, _):
-                let ci = contactID(c)
+                let ci = cycle.carried[k].contact
                 createContact(ci)
                 let to = link(ci, to: a)
-                if recording { links.append(.init(seq: seq, contact: c, from: nil, to: to, created: true)) }
+                if recording { links.append(.init(seq: seq, contact: c, from: nil, to: to, created: true, toCompany: hasCompany(to))) }
             case .contactMove(let c, let a):
-                let ci = contactID(c)
+                let ci = cycle.carried[k].contact
                 let from = unlink(ci)
                 let to = link(ci, to: a)
-                if recording { links.append(.init(seq: seq, contact: c, from: from, to: to, created: false)) }
+                if recording { links.append(.init(seq: seq, contact: c, from: from, to: to, created: false, toCompany: hasCompany(to))) }
             default: break
             }
         }
         if keepsLanded { landed.append(cycle.carried) }
-        record(.cycle(CycleReport(index: cycle.index, start: cycle.start, end: cycle.end,
+        record(.cycle(CycleReport(index: cycle.index, start: cycle.start, end: cycle.end, queue: cycle.queue,
                                   carried: cycle.carried.map(\.seq), rules: rules,
                                   accounts: writes, links: links)))
     }

@@ -11,8 +11,7 @@ extension Projector {
                 land(inflight.take()!)
                 continue
             }
-            if case .none = inflight, !pending.isEmpty {
-                let start = rules.cycleStart(after: pending[0].event.at)
+            if case .none = inflight, let start = nextStart {
                 if start <= instant {
                     begin(at: start)
                     continue
@@ -27,11 +26,17 @@ extension Projector {
         }
     }
 
+    /// When the next cycle starts, if one has work: the first start after the oldest pending
+    /// event, and after the last cycle's start (events a full cycle left pending are older).
+    var nextStart: Seconds? {
+        guard let first = pending.first?.event.at else { return nil }
+        return rules.cycleStart(after: max(first, lastStart ?? first))
+    }
+
     /// When the next pending cycle lands, if one has work (for narration and bisection).
     public var nextCycleLanding: Seconds? {
         if let end = inflight?.end { return end }
-        if let first = pending.first { return rules.cycleStart(after: first.event.at) + rules.duration }
-        return nil
+        return nextStart.map { rules.cycleEnd(startingAt: $0) }
     }
 
     /// ``apply(_:seq:)``, returning the reason the rules rejected the event (the one a log
@@ -51,6 +56,8 @@ extension Projector {
         var outcome: EventReport.Outcome?
         // The account id a Dynamics event waits with (-1: not an account event); nil: it does not wait.
         var waits: Int32?
+        // The contact id of a contact event.
+        var contact: Int32 = -1
         switch event.kind {
         case .accountCreate(let a, let f):
             let ai = accountID(a)
@@ -64,8 +71,9 @@ extension Projector {
             let ai = accountID(a)
             setDynamics(ai, DynamicsAccount(deleted: true))
             waits = ai
-        case .contactCreate, .contactMove:
+        case .contactCreate(let c, _, _), .contactMove(let c, _):
             // Contacts change Marketo only when a cycle carries them (step 2 of `land`).
+            contact = contactID(c)
             waits = -1
         case .marketoAccountEdit(let c, let f):
             outcome = edit(contact: c, fields: f, seq: seq, at: event.at)
@@ -79,19 +87,20 @@ extension Projector {
             let outcome = outcome ?? .pending(cycleStart: rules.cycleStart(after: event.at))
             record(.event(EventReport(seq: seq, event: copy event, outcome: outcome)))
         }
-        if !shadow.isEmpty, var s = shadow.take() {
-            s.follow(copy event, seq: seq, engine: self)
-            shadow.put(s)
+        // Last, so that the event moves into the queue; the shadow follows once it is there.
+        if let account = waits {
+            enqueue(Carried(seq: seq, event: event, account: account, contact: contact))
+            if !shadow.isEmpty { followShadow(pending[pending.count - 1].event, seq: seq) }
+        } else if !shadow.isEmpty {
+            followShadow(event, seq: seq)
         }
-        // Last, so that the event moves into the queue.
-        if let account = waits { pending.append(Carried(seq: seq, event: event, account: account)) }
     }
 
     // MARK: - Marketo edits (R2, R3)
 
     private mutating func edit(contact c: String, fields: EventFields, seq: Int, at: Seconds) -> EventReport.Outcome {
         let mc = contactNames.lookup(c).flatMap { contacts[Int($0)] }
-        let companyID = mc?.account.flatMap { companies[Int($0)] != nil ? $0 : nil }
+        let companyID = mc?.open?.account  // a contact has an open link while its company exists
         let ai: Int32
         switch MarketoEditRule.target(contact: c, inMarketo: mc != nil, company: companyID) {
         case .company(let account): ai = account

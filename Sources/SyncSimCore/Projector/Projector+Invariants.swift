@@ -19,10 +19,12 @@ extension Projector {
         for ci in contacts.indices {
             guard let mc = contacts[ci] else { continue }
             let c = contactNames.names[ci]
-            if let ai = mc.account {
-                guard companies[Int(ai)]?.members.contains(Int32(ci)) == true, mc.slot >= 0 else { return "contact \(c) not listed by company \(accountNames[ai])" }
-            } else if mc.slot >= 0 {
-                return "contact \(c) has a member slot but no company"
+            if let ai = mc.account, companies[Int(ai)] != nil {
+                guard mc.open?.account == ai, companies[Int(ai)]!.members.contains(Int32(ci)), mc.slot >= 0 else {
+                    return "contact \(c) not listed by company \(accountNames[ai])"
+                }
+            } else if mc.slot >= 0 || mc.open != nil {
+                return "contact \(c) has a member slot or an open link but no company"
             }
             if keepsActivityRecords {
                 let list = activities(of: c)

@@ -16,7 +16,7 @@ extension Projector {
 
     /// The account field values Marketo shows on the contact (only fields with a value).
     public func shownFields(of c: String) -> [String: Value] {
-        guard let ai = marketoContact(c)?.account else { return [:] }
+        guard let ai = marketoContact(c)?.open?.account else { return [:] }
         return companies[Int(ai)]?.fields.named(fieldNames) ?? [:]
     }
 
@@ -25,6 +25,22 @@ extension Projector {
 
     /// Whether the company is marked deleted in Dynamics.
     public func deletedInDynamics(_ a: String) -> Bool { company(a)?.deletedInDynamics ?? false }
+
+    /// Whether the sync filter keeps the company from getting updates (R11).
+    public func isStale(_ a: String) -> Bool { company(a)?.stale ?? false }
+
+    /// The queue now (R10): pending records and the oldest uncarried change.
+    public var queue: QueueState { QueueState(records: pendingRecords, oldest: pending.first?.event.at) }
+
+    /// Whether the account has Dynamics events that no cycle has carried (R10).
+    public func isPending(account a: String) -> Bool {
+        accountNames.lookup(a).map { accountPending[Int($0)] > 0 } ?? false
+    }
+
+    /// Whether the contact has Dynamics events that no cycle has carried (R10).
+    public func isPending(contact c: String) -> Bool {
+        contactNames.lookup(c).map { contactPending[Int($0)] > 0 } ?? false
+    }
 
     /// The values Dynamics holds for the account, nil if it does not exist there (or was deleted).
     public func dynamicsFields(of a: String) -> [String: Value]? {
@@ -96,7 +112,8 @@ extension Projector {
 
     /// The account on both sides (in a ``Projection``).
     public func accountView(_ a: String) -> Projection.AccountView {
-        .init(marketo: marketoFields(of: a), dynamics: dynamicsFields(of: a), deletedInDynamics: deletedInDynamics(a))
+        .init(marketo: marketoFields(of: a), dynamics: dynamicsFields(of: a), deletedInDynamics: deletedInDynamics(a),
+              stale: isStale(a))
     }
 
     /// What Marketo shows and Dynamics holds now; with `contacts` or `accounts`, only those
@@ -112,6 +129,6 @@ extension Projector {
         let rejected = partial
             ? rejections.filter { r in (r.contact.map { only?.contains($0) ?? false } ?? false) || (r.account.map { onlyAccounts?.contains($0) ?? false } ?? false) }
             : rejections
-        return Projection(at: now, contacts: cs, accounts: accs, rejected: rejected, partial: partial)
+        return Projection(at: now, contacts: cs, accounts: accs, rejected: rejected, queue: queue, partial: partial)
     }
 }

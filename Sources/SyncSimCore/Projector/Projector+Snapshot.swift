@@ -6,7 +6,7 @@ import CPrefetch
 /// Snapshots hold counts, not activity records: a restored projector does not keep them.
 extension Projector {
     /// Format version of snapshots.
-    static let snapshotVersion: UInt64 = 6
+    static let snapshotVersion: UInt64 = 7
 
     /// The state as bytes. Accounts, contacts and field names are written as tables in id order
     /// (the order the log first named them), so the same log gives the same bytes and a restored
@@ -140,9 +140,11 @@ extension Projector {
             }) { chunk, w in
                 for ci in ids(chunk) {
                     guard contacts[ci] != nil else { w.byte(0); continue }
-                    // 1: no account; 2: an account and its open link.
+                    // 1: no account; 2: an account and its open link; 3: an account with no company yet.
                     if let o = contacts[ci]!.open {
                         w.byte(2); w.uint(UInt64(o.account)); w.tally(o.from)
+                    } else if contacts[ci]!.linked >= 0 {
+                        w.byte(3); w.uint(UInt64(contacts[ci]!.linked))
                     } else {
                         w.byte(1)
                     }
@@ -189,7 +191,7 @@ extension Projector {
                     guard companies[ai] != nil else { return }
                     // Marketo's copy mostly holds what Dynamics holds: only the fields where they differ.
                     w.fields(companies[ai]!.fields, over: dynamics[ai]?.fields)
-                    w.bool(companies[ai]!.deletedInDynamics); w.tally(companies[ai]!.tally)
+                    w.bool(companies[ai]!.deletedInDynamics); w.bool(companies[ai]!.stale); w.tally(companies[ai]!.tally)
                     w.uint(UInt64(companies[ai]!.localEdits.count))
                     for e in companies[ai]!.localEdits {
                         w.uint(UInt64(e.field)); w.uint(UInt64(e.edit.seq)); w.int(e.edit.at); w.string(e.edit.contact); w.value(e.edit.value)
@@ -200,9 +202,14 @@ extension Projector {
         cache.accounts = layOut(accountVersions, cache.accounts, accountPieces)
         a.write { w in
             w.events(pending)
+            w.bool(lastStart != nil)
+            if let lastStart { w.int(lastStart) }
             w.bool(inflight != nil)
             if let c = inflight {
                 w.int(c.index); w.int(c.start); w.int(c.end); w.rules(c.rules)
+                w.uint(UInt64(c.queue.waiting)); w.uint(UInt64(c.queue.carried)); w.uint(UInt64(c.queue.left))
+                w.bool(c.queue.oldestLeft != nil)
+                if let oldest = c.queue.oldestLeft { w.int(oldest) }
                 w.ids(c.allTargets)
                 w.events(c.carried)
                 w.uint(UInt64(c.accounts.count))
@@ -265,8 +272,11 @@ extension Projector {
                     let ai = Int(try r.count())
                     if ai >= members.count { members += Array(repeating: [], count: ai + 1 - members.count) }
                     c.open = OpenLink(account: Int32(ai), from: try r.tally())
+                    c.linked = Int32(ai)
                     c.slot = Int32(members[ai].count)
                     members[ai].append(Int32(ci))
+                case 3:
+                    c.linked = Int32(try r.count())  // checked against the accounts when the halves are joined
                 default: return nil
                 }
                 c.closed = try r.tally()
@@ -310,6 +320,7 @@ extension Projector {
                     var c = Company()
                     c.fields = try r.fields(fieldCount, over: dynamicsAccounts[ai]?.fields)
                     c.deletedInDynamics = try r.bool()
+                    c.stale = try r.bool()
                     c.tally = try r.tally()
                     for _ in 0..<(try r.count()) {
                         let field = try r.id(fieldCount)
@@ -322,41 +333,49 @@ extension Projector {
             let accountCount = accountNames.count
             guard let part = decodedContacts() ?? Self.snapshotContacts(bytes) else { return nil }
             // Join the halves: each company takes the list of the contacts that link to it.
-            guard part.members.count <= companies.count else { return nil }
+            guard part.members.count <= companies.count,
+                  part.contacts.allSatisfy({ ($0?.linked ?? -1) < Int32(companies.count) }) else { return nil }
             for (ai, list) in part.members.enumerated() where !list.isEmpty {
                 guard companies[ai] != nil else { return nil }
                 companies[ai]!.members = list
             }
-            func knowsAccount(_ c: Carried) -> Bool {
-                guard Self.isAccountEvent(c.event) else { return true }
-                return accountNames.lookup(c.event.account!) != nil
+            // A waiting event names an account or a contact of the tables.
+            func knowsRecord(_ c: Carried) -> Bool {
+                if Self.isAccountEvent(c.event) { return accountNames.lookup(c.event.account!) != nil }
+                if let contact = c.event.contact { return part.names.lookup(contact) != nil }
+                return true
             }
-            func withAccountID(_ c: Carried) -> Carried {
+            func withRecordIDs(_ c: Carried) -> Carried {
                 var c = c
                 if Self.isAccountEvent(c.event) { c.account = accountNames.lookup(c.event.account!)! }
+                if !Self.isAccountEvent(c.event), let contact = c.event.contact { c.contact = part.names.lookup(contact)! }
                 return c
             }
             let pending = try r.events()
-            guard pending.allSatisfy(knowsAccount) else { return nil }
+            guard pending.allSatisfy(knowsRecord) else { return nil }
+            let lastStart = try r.bool() ? try r.int() : nil
             var inflight: Cycle?
             if try r.bool() {
                 let index = try r.int(), start = try r.int(), end = try r.int(), cycleRules = try r.rules()
+                let waiting = try r.count(), taken = try r.count(), left = try r.count()
+                let oldestLeft = try r.bool() ? try r.int() : nil
+                let queue = CycleReport.Queue(waiting: waiting, carried: taken, left: left, oldestLeft: oldestLeft)
                 let targets = try r.ids(fieldCount)
                 let carried = try r.events()
-                guard carried.allSatisfy(knowsAccount) else { return nil }
+                guard carried.allSatisfy(knowsRecord) else { return nil }
                 var plans: [Cycle.AccountPlan] = []
                 for _ in 0..<(try r.count()) {
                     plans.append(Cycle.AccountPlan(account: try r.id(accountCount), deleted: try r.bool(), createdHere: try r.bool(),
                                                    values: try r.fields(fieldCount), named: FieldIDSet(try r.ids(fieldCount))))
                 }
                 inflight = Cycle(index: index, start: start, end: end, rules: cycleRules, allTargets: targets,
-                                 carried: carried.map(withAccountID), accounts: plans)
+                                 carried: carried.map(withRecordIDs), accounts: plans, queue: queue)
             }
             guard r.atEnd else { return nil }
             self.init(rules: rules, restoring: RestoredState(
                 now: now, lastSeq: lastSeq, rejections: rejections, fieldNames: fieldNames, namedFields: namedFields,
                 accountNames: accountNames, dynamicsAccounts: dynamicsAccounts, companies: companies,
-                contactNames: part.names, contacts: part.contacts, pending: pending.map(withAccountID), inflight: inflight))
+                contactNames: part.names, contacts: part.contacts, pending: pending.map(withRecordIDs), inflight: inflight, lastStart: lastStart))
         } catch {
             return nil
         }

@@ -78,8 +78,19 @@ public struct Projector: Sendable {
     static let contactChunk = 16
     /// By field id: whether a carried Dynamics account event has named it (`fields: all`).
     private(set) var namedFields: [Bool] = []
-    var pending: [Carried] = []
+    /// The uncarried Dynamics events, in log order.
+    private(set) var pending: [Carried] = []
     var inflight: Cycle?
+    /// By account id and by contact id: how many of the record's events are in ``pending`` (R10).
+    private(set) var accountPending: [Int32] = []
+    private(set) var contactPending: [Int32] = []
+    /// How many records have events in ``pending``.
+    private(set) var pendingRecords = 0
+    /// When the last cycle started: the next one starts a period later at the earliest.
+    private(set) var lastStart: Seconds?
+    /// By account id: the contacts linked to an account that has no company yet, which join it
+    /// when it is created (entries of contacts linked elsewhere since are passed over).
+    private(set) var companyless: [Int32: [Int32]] = [:]
 
     /// A Dynamics event waiting for, or carried by, a sync cycle (a struct, not a tuple, whose
     /// metadata a replay would look up for every event).
@@ -88,6 +99,8 @@ public struct Projector: Sendable {
         var event: Event
         /// The account id of an account event, -1 for other events.
         var account: Int32 = -1
+        /// The contact id of a contact event, -1 for other events.
+        var contact: Int32 = -1
     }
 
     /// A cycle that started and has not landed yet.
@@ -104,10 +117,12 @@ public struct Projector: Sendable {
         var start: Seconds
         var end: Seconds
         var rules: SyncRules
-        /// The fields `overwrite: all` writes, in name order.
+        /// Every synced field, in name order: what `overwrite: all` and a whole write write.
         var allTargets: [Int32]
         var carried: [Carried]
         var accounts: [AccountPlan]
+        /// The queue when it started (for narration).
+        var queue: CycleReport.Queue
     }
 
     /// The reference projector run beside this one when `SYNCSIM_SHADOW` is set.
@@ -134,6 +149,7 @@ public struct Projector: Sendable {
         var contacts: [MarketoContact?]
         var pending: [Carried]
         var inflight: Cycle?
+        var lastStart: Seconds?
     }
 
     /// A projector in a restored state, with no shadow (the reference cannot start mid-log: see
@@ -145,9 +161,15 @@ public struct Projector: Sendable {
         (fieldNames, namedFields) = (r.fieldNames, r.namedFields)
         (accountNames, dynamicsAccounts, companies) = (r.accountNames, r.dynamicsAccounts, r.companies)
         (contactNames, contacts) = (r.contactNames, r.contacts)
-        (pending, inflight) = (r.pending, r.inflight)
+        (pending, inflight, lastStart) = (r.pending, r.inflight, r.lastStart)
         accountVersions = Array(repeating: 0, count: companies.count)
         contactChunkVersions = Array(repeating: 0, count: (contacts.count + Self.contactChunk - 1) / Self.contactChunk)
+        accountPending = Array(repeating: 0, count: companies.count)
+        contactPending = Array(repeating: 0, count: contacts.count)
+        for c in pending { countPending(c, by: 1) }
+        for ci in contacts.indices {
+            if let c = contacts[ci], c.linked >= 0, c.open == nil { companyless[c.linked, default: []].append(Int32(ci)) }
+        }
     }
 
     /// Returns and clears the recorded steps.
@@ -165,6 +187,7 @@ public struct Projector: Sendable {
             companies.append(nil)
             dynamicsAccounts.append(nil)
             accountVersions.append(0)
+            accountPending.append(0)
         }
         return i
     }
@@ -180,7 +203,9 @@ public struct Projector: Sendable {
         let i = contactNames.id(c)
         if Int(i) == contacts.count {
             contacts.append(nil)
+            contactPending.append(0)
             if Int(i) / Self.contactChunk == contactChunkVersions.count { contactChunkVersions.append(0) }
+            touchContact(i)  // the chunk holds one more contact
         }
         return i
     }
@@ -269,6 +294,17 @@ public struct Projector: Sendable {
         }
     }
 
+    /// Marks a company `stale` or no longer (R11).
+    mutating func setStale(_ ai: Int32, _ stale: Bool) {
+        guard companies[Int(ai)]!.stale != stale else { return }
+        companies[Int(ai)]!.stale = stale
+        touch(ai)
+        if fingerprinting {
+            let a = accountNames[ai]
+            if stale { fingerprint.add(.stale(a)) } else { fingerprint.remove(.stale(a)) }
+        }
+    }
+
     /// Marks a company `deletedInDynamics`.
     mutating func markDeleted(_ ai: Int32) {
         companies[Int(ai)]!.deletedInDynamics = true
@@ -331,31 +367,58 @@ public struct Projector: Sendable {
         }
     }
 
-    /// Links a Marketo contact to the company of `a`, as ``ContactLinkRule`` says; returns the
-    /// account it is linked to (nil: none).
+    /// Links a Marketo contact to the account `a` names (nil: to none), as ``ContactLinkRule``
+    /// says; it joins the account's company if there is one, and waits for it otherwise.
+    /// Returns the account it is linked to.
     mutating func link(_ ci: Int32, to a: String?) -> String? {
-        let ai = a.flatMap { accountNames.lookup($0) }
-        guard let a = ContactLinkRule.linkedCompany(account: a, companyExists: ai.map { companies[Int($0)] != nil } ?? false),
-              let ai else { return nil }
+        guard let a = ContactLinkRule.linkedAccount(named: a) else { return nil }
+        let ai = accountID(a)
+        touchContact(ci)
+        contacts[Int(ci)]!.linked = ai
+        if fingerprinting {
+            fingerprint.remove(.contact(contactNames[ci], nil))
+            fingerprint.add(.contact(contactNames[ci], a))
+        }
+        if companies[Int(ai)] != nil {
+            join(ci, ai)
+        } else {
+            companyless[ai, default: []].append(ci)
+        }
+        return a
+    }
+
+    /// Makes a linked contact a member of its account's company: it counts the company's
+    /// activities from now on.
+    private mutating func join(_ ci: Int32, _ ai: Int32) {
         touchContact(ci)
         contacts[Int(ci)]!.slot = Int32(companies[Int(ai)]!.members.count)
         companies[Int(ai)]!.members.append(ci)
         let open = OpenLink(account: ai, from: companies[Int(ai)]!.tally)
         contacts[Int(ci)]!.open = open
-        if fingerprinting {
-            let c = contactNames[ci]
-            fingerprint.remove(.contact(c, nil))
-            fingerprint.add(.contact(c, a))
-            fingerprint.add(.open(c, a, open.from))
+        if fingerprinting { fingerprint.add(.open(contactNames[ci], accountNames[ai], open.from)) }
+    }
+
+    /// The contacts linked to an account before its company existed join it (after its first
+    /// write: they inherit its values with no activity, ``FirstWriteRule``).
+    mutating func joinCompanyless(_ ai: Int32) {
+        guard let waiting = companyless.removeValue(forKey: ai) else { return }
+        for ci in waiting where contacts[Int(ci)]?.linked == ai && contacts[Int(ci)]?.open == nil {
+            join(ci, ai)
         }
-        return a
     }
 
     /// Ends a contact's current link; its activities so far move to its closed tally. Returns
     /// the account it was linked to.
     mutating func unlink(_ ci: Int32) -> String? {
-        guard let link = contacts[Int(ci)]?.open else { return nil }
+        guard let mc = contacts[Int(ci)], mc.linked >= 0 else { return nil }
         touchContact(ci)
+        let a = accountNames[mc.linked]
+        contacts[Int(ci)]!.linked = -1
+        if fingerprinting {
+            fingerprint.remove(.contact(contactNames[ci], a))
+            fingerprint.add(.contact(contactNames[ci], nil))
+        }
+        guard let link = mc.open else { return a }
         let ai = link.account
         let open = Membership(account: ai, from: link.from, to: companies[Int(ai)]!.tally)
         let slot = Int(contacts[Int(ci)]!.slot)
@@ -369,16 +432,59 @@ public struct Projector: Sendable {
         contacts[Int(ci)]!.closed = before + (open.to! - open.from)
         if keepsActivityRecords { contacts[Int(ci)]!.history.append(open) }
         contacts[Int(ci)]!.open = nil
-        let a = accountNames[ai]
         if fingerprinting {
             let c = contactNames[ci]
             fingerprint.remove(.open(c, a, open.from))
             fingerprint.remove(.closed(c, before))
             fingerprint.add(.closed(c, contacts[Int(ci)]!.closed))
-            fingerprint.remove(.contact(c, a))
-            fingerprint.add(.contact(c, nil))
         }
         return a
+    }
+
+    /// A Dynamics event joins the queue (R10).
+    mutating func enqueue(_ c: consuming Carried) {
+        countPending(c, by: 1)
+        pending.append(c)
+    }
+
+    /// Takes the events a cycle carries out of the queue: all of them, or those of the records
+    /// in `records` (a set of ``recordKey(_:)``s).
+    mutating func dequeue(records: Set<Int64>?) -> [Carried] {
+        let carried: [Carried]
+        if let records {
+            var rest: [Carried] = []
+            var taken: [Carried] = []
+            for c in pending {
+                if records.contains(Self.recordKey(c)) { taken.append(c) } else { rest.append(c) }
+            }
+            (carried, pending) = (taken, rest)
+        } else {
+            (carried, pending) = (pending, [])
+        }
+        for c in carried { countPending(c, by: -1) }
+        return carried
+    }
+
+    /// Notes the start of a cycle.
+    mutating func started(at start: Seconds) {
+        lastStart = start
+    }
+
+    /// The record an event belongs to, as one number: an account id, or a contact id above 2^32.
+    static func recordKey(_ c: Carried) -> Int64 {
+        c.account >= 0 ? Int64(c.account) : (1 << 32) | Int64(c.contact)
+    }
+
+    private mutating func countPending(_ c: Carried, by delta: Int32) {
+        let before: Int32
+        if c.account >= 0 {
+            before = accountPending[Int(c.account)]
+            accountPending[Int(c.account)] += delta
+        } else {
+            before = contactPending[Int(c.contact)]
+            contactPending[Int(c.contact)] += delta
+        }
+        if before == 0 { pendingRecords += 1 } else if before + delta == 0 { pendingRecords -= 1 }
     }
 
     /// A `sync.configure` changes the rules for the cycles that start after it.

@@ -44,6 +44,12 @@ public struct CycleReport: Sendable, Equatable {
     public struct AccountWrite: Sendable, Equatable {
         public enum Status: String, Sendable, Equatable {
             case created, updated, markedDeleted, neverReached
+            /// Filtered out with no company: it does not reach Marketo (R11).
+            case filteredOut
+            /// Filtered out: nothing written, the company is stale (R11).
+            case stale
+            /// Syncing again after being stale: written whole (R11).
+            case writtenWholeAgain
         }
         public var account: String
         public var status: Status
@@ -75,11 +81,29 @@ public struct CycleReport: Sendable, Equatable {
         public var from: String?
         public var to: String?
         public var created: Bool
+        /// Whether the account it is linked to has a company in Marketo (whose values it shows).
+        public var toCompany: Bool = true
+    }
+
+    /// The queue at a cycle's start (R10).
+    public struct Queue: Sendable, Equatable {
+        /// Records pending when it started.
+        public var waiting: Int
+        /// Records it carried.
+        public var carried: Int
+        /// Records left pending.
+        public var left: Int
+        /// The oldest change left pending, if any.
+        public var oldestLeft: Seconds?
+
+        /// Whether the cycle was full: it left records pending.
+        public var full: Bool { left > 0 }
     }
 
     public var index: Int64
     public var start: Seconds
     public var end: Seconds
+    public var queue: Queue
     public var carried: [Int]
     public var rules: SyncRules
     public var accounts: [AccountWrite]

@@ -1,12 +1,13 @@
 /// The whole sync contract of `SCENARIO-FORMAT.md`, written to be read rather than to be fast.
 ///
-/// It keeps everything by name in dictionaries, copies freely, recounts members each time, and
+/// It keeps everything by name in dictionaries, copies freely, recounts the queue each time, and
 /// asks the rule files (`Rules/`) every decision. ``Projector`` is the engine that commands use;
 /// the equivalence tests and the `SYNCSIM_SHADOW` switch hold the two equal event by event.
 ///
 /// The fold: an event at instant T first lets every cycle due by T land and start
 /// (``advance(to:)``), then applies. A Dynamics event changes the Dynamics side at once and waits
-/// for a cycle; a Marketo edit changes the company at once; a `sync.configure` changes the rules.
+/// in the queue for a cycle; a Marketo edit changes the company at once; a `sync.configure`
+/// changes the rules.
 public struct ReferenceProjector: Sendable {
     /// What Dynamics holds for an account.
     struct DynamicsRecord: Sendable {
@@ -18,22 +19,39 @@ public struct ReferenceProjector: Sendable {
     struct Company: Sendable {
         var fields: [String: Value] = [:]
         var deletedInDynamics = false
+        var stale = false
         /// Local edits not overwritten yet, by field.
         var localEdits: [String: LocalEdit] = [:]
     }
 
     /// A contact in Marketo.
     struct Contact: Sendable {
-        /// The account whose company it shows (nil: none).
+        /// The account it is linked to (nil: none); it shows that account's company, if any.
         var account: String?
         /// Its "Change Data Value" activities, oldest first.
         var activities: [Activity] = []
+    }
+
+    /// A Dynamics record: an account or a contact (R10).
+    enum Record: Hashable, Sendable {
+        case account(String)
+        case contact(String)
     }
 
     /// A Dynamics event waiting for a cycle.
     struct Waiting: Sendable {
         var seq: Int
         var event: Event
+
+        /// The record the event belongs to.
+        var record: Record {
+            switch event.kind {
+            case .contactCreate(let c, _, _), .contactMove(let c, _): return .contact(c)
+            default: return .account(event.account!)
+            }
+        }
+
+        var place: QueuePlace { QueuePlace(at: event.at, seq: seq) }
     }
 
     /// A cycle that started and has not landed.
@@ -54,18 +72,28 @@ public struct ReferenceProjector: Sendable {
     var dynamics: [String: DynamicsRecord] = [:]
     var companies: [String: Company] = [:]
     var contacts: [String: Contact] = [:]
-    /// The contacts linked to each account's company (kept with ``link(_:to:)``).
+    /// The contacts linked to each account (kept with ``link(_:to:)``).
     var members: [String: Set<String>] = [:]
     /// Field names a carried Dynamics account event has named (what `fields: all` selects).
     var named: Set<String> = []
+    /// The uncarried Dynamics events, in log order.
     var waiting: [Waiting] = []
     var inflight: Cycle?
+    /// When the last cycle started: the next one starts a period later at the earliest.
+    var lastStart: Seconds?
 
     public init(rules: SyncRules) {
         self.rules = rules
     }
 
     // MARK: - Time (R1)
+
+    /// When the next cycle starts: the first start after the oldest waiting event, and after the
+    /// last cycle's start (events a full cycle left waiting are older than its start).
+    private var nextStart: Seconds? {
+        guard let first = waiting.first else { return nil }
+        return rules.cycleStart(after: max(first.event.at, lastStart ?? first.event.at))
+    }
 
     /// Lands and starts every cycle due by `instant`: a cycle ending at T lands before one
     /// starting at T takes what it carries.
@@ -74,8 +102,8 @@ public struct ReferenceProjector: Sendable {
             if let cycle = inflight, cycle.end <= instant {
                 inflight = nil
                 land(cycle)
-            } else if inflight == nil, let first = waiting.first, rules.cycleStart(after: first.event.at) <= instant {
-                begin(at: rules.cycleStart(after: first.event.at))
+            } else if inflight == nil, let start = nextStart, start <= instant {
+                begin(at: start)
             } else {
                 break
             }
@@ -123,14 +151,14 @@ public struct ReferenceProjector: Sendable {
         case .company(let a):
             for (field, value) in fields {  // in name order
                 companies[a]!.localEdits[field] = LocalEdit(seq: seq, at: event.at, contact: c, value: value)
-                write(field, value, account: a, at: event.at, source: .marketo, limit: rules.activityLimit)
+                write(field, value, account: a, at: event.at, source: .marketo, limit: rules.activityLimit, logs: true)
             }
         }
     }
 
     // MARK: - Writes and activities (R8, R9)
 
-    /// Links a contact to the company of `account` (nil: to none).
+    /// Links a contact to `account` (nil: to none).
     private mutating func link(_ c: String, to account: String?) {
         if let old = contacts[c]?.account { members[old]?.remove(c) }
         if let account { members[account, default: []].insert(c) }
@@ -138,24 +166,38 @@ public struct ReferenceProjector: Sendable {
     }
 
     /// Sets a company field; when the value changes, each member gets an activity unless the
-    /// company has more members than `limit`.
+    /// company has more members than `limit`, or the write is one that logs none (`logs`).
     private mutating func write(_ field: String, _ value: Value, account a: String, at: Seconds,
-                                source: ActivitySource, limit: Int64) {
+                                source: ActivitySource, limit: Int64, logs: Bool) {
         let old = companies[a]!.fields[field] ?? .null
         guard ActivityRule.changes(from: old, to: value) else { return }
         companies[a]!.fields[field] = value.isNull ? nil : value
         let members = members[a] ?? []
-        guard ActivityRule.logs(members: members.count, limit: limit) else { return }
+        guard logs, ActivityRule.logs(members: members.count, limit: limit) else { return }
         for c in members {
             contacts[c]!.activities.append(Activity(contact: c, field: field, old: old, new: value, at: at, source: source))
         }
     }
 
-    // MARK: - Cycles (R1, R4, R6, R7)
+    // MARK: - Cycles (R1, R10)
+
+    /// The waiting records in queue order, each with its waiting events (R10).
+    func queueOrder() -> [(record: Record, events: [Waiting])] {
+        var byRecord: [Record: [Waiting]] = [:]
+        for w in waiting { byRecord[w.record, default: []].append(w) }
+        func place(_ events: [Waiting]) -> QueuePlace {
+            rules.queuePlace(oldest: events.first!.place, latest: events.last!.place)
+        }
+        return byRecord.map { ($0.key, $0.value) }.sorted { place($0.events) < place($1.events) }
+    }
 
     private mutating func begin(at start: Seconds) {
-        let carried = waiting.filter { SyncRules.carries(eventAt: $0.event.at, cycleStartingAt: start) }
-        waiting.removeFirst(carried.count)
+        // Every waiting event is from before the start (cycles start as soon as they are due).
+        let queue = queueOrder()
+        let taken = Set(queue.prefix(rules.recordsCarried(of: queue.count)).map(\.record))
+        let carried = waiting.filter { taken.contains($0.record) }
+        waiting.removeAll { taken.contains($0.record) }
+        lastStart = start
         var accounts: [(account: String, record: DynamicsRecord, named: Set<String>)] = []
         for w in carried {
             var names: [String] = []
@@ -180,6 +222,8 @@ public struct ReferenceProjector: Sendable {
                          rules: rules, carried: carried, accounts: accounts)
     }
 
+    // MARK: - What a cycle writes (R4, R6, R7, R11)
+
     private mutating func land(_ cycle: Cycle) {
         let rules = cycle.rules
         // Step 1: accounts, each once, with the Dynamics values as of the cycle's start.
@@ -188,27 +232,42 @@ public struct ReferenceProjector: Sendable {
                 let outcome = DeleteRule.outcome(companyExists: companies[a] != nil,
                                                  markedDeleted: companies[a]?.deletedInDynamics ?? false)
                 if outcome == .markDeleted { companies[a]!.deletedInDynamics = true }
+                if companies[a] != nil { companies[a]!.stale = false }
                 continue
             }
-            if companies[a] == nil { companies[a] = Company() }
-            var candidates = named.union(namedHere)
+            let filteredOut = rules.filtersOut(filterValue: rules.filter.fieldName.flatMap { record.fields[$0] })
+            let filter = SyncRules.filterOutcome(filteredOut: filteredOut, companyExists: companies[a] != nil,
+                                                 stale: companies[a]?.stale ?? false)
+            switch filter {
+            case .skipped: continue
+            case .goesStale:
+                companies[a]!.stale = true
+                continue
+            case .writtenWholeAgain: companies[a]!.stale = false
+            case .synced: break
+            }
+            let isNew = companies[a] == nil
+            if isNew { companies[a] = Company() }
+            let whole = FirstWriteRule.writesWhole(companyIsNew: isNew, filter: filter)
+            var candidates = named
             if case .list(let names) = rules.fields { candidates.formUnion(names) }
             let written = candidates.filter { field in
                 let decision = rules.syncDecision(field, named: named.contains(field))
-                return rules.cycleWrites(synced: decision.syncs, named: namedHere.contains(field))
+                return rules.cycleWrites(synced: decision.syncs, named: namedHere.contains(field), whole: whole)
             }
             for field in written.sorted(by: CanonicalJSON.utf8Less) {
                 companies[a]!.localEdits[field] = nil  // R4: a local edit of a written field is lost
-                write(field, record.fields[field] ?? .null, account: a, at: cycle.end, source: .dynamics, limit: rules.activityLimit)
+                write(field, record.fields[field] ?? .null, account: a, at: cycle.end, source: .dynamics,
+                      limit: rules.activityLimit, logs: FirstWriteRule.firstWriteLogsActivities(companyIsNew: isNew))
             }
         }
         // Step 2: the carried contact creates and moves, in log order.
         for w in cycle.carried {
             switch w.event.kind {
             case .contactCreate(let c, let a, _):
-                link(c, to: ContactLinkRule.linkedCompany(account: a, companyExists: a.map { companies[$0] != nil } ?? false))
+                link(c, to: ContactLinkRule.linkedAccount(named: a))
             case .contactMove(let c, let a):
-                link(c, to: ContactLinkRule.linkedCompany(account: a, companyExists: companies[a] != nil))
+                link(c, to: ContactLinkRule.linkedAccount(named: a))
             default:
                 break
             }
@@ -222,6 +281,15 @@ public struct ReferenceProjector: Sendable {
 
     /// Local edits of an account's company that Dynamics has not overwritten yet, by field.
     public func localEdits(of account: String) -> [String: LocalEdit] { companies[account]?.localEdits ?? [:] }
+
+    /// The queue now (R10).
+    public var queue: QueueState {
+        QueueState(records: Set(waiting.map(\.record)).count, oldest: waiting.map(\.event.at).min())
+    }
+
+    /// Whether a record has Dynamics events that no cycle has carried.
+    public func isPending(account: String) -> Bool { waiting.contains { $0.record == .account(account) } }
+    public func isPending(contact: String) -> Bool { waiting.contains { $0.record == .contact(contact) } }
 
     /// What Marketo shows and Dynamics holds now, as ``Projector/projection(contacts:accounts:)`` gives it.
     public func projection() -> Projection {
@@ -238,8 +306,9 @@ public struct ReferenceProjector: Sendable {
             let live = dynamics[a].flatMap { $0.deleted ? nil : $0.fields }
             guard companies[a] != nil || live != nil else { continue }
             accounts[a] = Projection.AccountView(marketo: companies[a]?.fields, dynamics: live,
-                                                 deletedInDynamics: companies[a]?.deletedInDynamics ?? false)
+                                                 deletedInDynamics: companies[a]?.deletedInDynamics ?? false,
+                                                 stale: companies[a]?.stale ?? false)
         }
-        return Projection(at: now, contacts: shown, accounts: accounts, rejected: rejections)
+        return Projection(at: now, contacts: shown, accounts: accounts, rejected: rejections, queue: queue)
     }
 }

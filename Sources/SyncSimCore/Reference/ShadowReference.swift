@@ -84,6 +84,13 @@ public struct ShadowReference: Sendable {
 }
 
 extension Projector {
+    /// The shadow applies what the engine applied, and compares when due.
+    mutating func followShadow(_ event: Event, seq: Int) {
+        guard var s = shadow.take() else { return }
+        s.follow(event, seq: seq, engine: self)
+        shadow.put(s)
+    }
+
     /// Compares the engine with its shadow now (nothing when it has none).
     public mutating func checkShadow() {
         guard var s = shadow.take() else { return }

@@ -5,13 +5,14 @@
 /// new account's Marketo values. A cycle writes contacts after accounts, the carried creates and
 /// moves in log order. Contacts linked by a create or move get no activity for the values they
 /// inherit, and no activity is logged for the move.
+///
+/// Version 2 (5.0): a contact is linked to the account id its carried events name, even while
+/// that account has no Marketo company (it then shows no account values), and when the account
+/// never reaches Marketo.
 public enum ContactLinkRule {
-    /// The company a contact carried by a cycle is linked to: the account's, if Marketo has a
-    /// company for it by then (nil: the contact shows no account).
-    public static func linkedCompany(account: String?, companyExists: Bool) -> String? {
-        guard let account, companyExists else { return nil }
-        return account
-    }
+    /// The account a contact carried by a cycle is linked to: the one its event names (nil: a
+    /// create without an account).
+    public static func linkedAccount(named account: String?) -> String? { account }
 
     /// Whether a contact logs activities for the values it inherits when linked: no.
     public static let inheritedValuesLogActivities = false

@@ -13,9 +13,10 @@
 extension SyncRules {
     /// Whether a cycle writes a field to the company of an account it carries a create or update
     /// of: `synced` is the field's R6/R7 decision, `named` whether the account's carried events
-    /// name it.
-    public func cycleWrites(synced: Bool, named: Bool) -> Bool {
+    /// name it, `whole` whether the account is written whole (``FirstWriteRule``).
+    public func cycleWrites(synced: Bool, named: Bool, whole: Bool = false) -> Bool {
         guard synced else { return false }
+        if whole { return true }
         switch overwrite {
         case .all: return true
         case .changed: return named

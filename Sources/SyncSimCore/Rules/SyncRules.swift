@@ -1,5 +1,6 @@
-/// The sync settings in force: timing (R1), field selection (R6, R7), activity limit (R9)
-/// and the overwrite model choice (R4). The rules that read them are the other files of this
+/// The sync settings in force: timing (R1), field selection (R6, R7), activity limit (R9),
+/// the overwrite model choice (R4), the queue's capacity and order (R10) and the sync filter
+/// (R11). The rules that read them are the other files of this
 /// folder, one per rule.
 public struct SyncRules: Sendable, Equatable {
     /// Wait between the end of one cycle and the start of the next (at least 1s).
@@ -16,6 +17,12 @@ public struct SyncRules: Sendable, Equatable {
     public var activityLimit: Int64 = 5000
     /// What a Dynamics update replaces in Marketo.
     public var overwrite: Overwrite = .all
+    /// The most records one cycle carries.
+    public var capacity: Capacity = .unlimited
+    /// The order in which waiting records are carried.
+    public var queueOrder: QueueOrder = .modified
+    /// The Dynamics field whose `false` keeps an account from syncing, if any.
+    public var filter: SyncFilter = .none
 
     public init() {}
 
@@ -28,6 +35,9 @@ public struct SyncRules: Sendable, Equatable {
         if let v = change.unreadable { unreadable = v }
         if let v = change.activityLimit { activityLimit = v }
         if let v = change.overwrite { overwrite = v }
+        if let v = change.capacity { capacity = v }
+        if let v = change.queueOrder { queueOrder = v }
+        if let v = change.filter { filter = v }
     }
 }
 
@@ -40,10 +50,14 @@ public struct RuleChange: Sendable, Equatable {
     public var unreadable: [String]?
     public var activityLimit: Int64?
     public var overwrite: Overwrite?
+    public var capacity: Capacity?
+    public var queueOrder: QueueOrder?
+    public var filter: SyncFilter?
 
     public init(interval: Seconds? = nil, duration: Seconds? = nil, start: Seconds? = nil,
                 fields: FieldSelection? = nil, unreadable: [String]? = nil,
-                activityLimit: Int64? = nil, overwrite: Overwrite? = nil) {
+                activityLimit: Int64? = nil, overwrite: Overwrite? = nil,
+                capacity: Capacity? = nil, queueOrder: QueueOrder? = nil, filter: SyncFilter? = nil) {
         self.interval = interval
         self.duration = duration
         self.start = start
@@ -51,6 +65,9 @@ public struct RuleChange: Sendable, Equatable {
         self.unreadable = unreadable
         self.activityLimit = activityLimit
         self.overwrite = overwrite
+        self.capacity = capacity
+        self.queueOrder = queueOrder
+        self.filter = filter
     }
 
     /// The keys set by a later change replace those of this one.
@@ -59,6 +76,7 @@ public struct RuleChange: Sendable, Equatable {
                    start: later.start ?? start, fields: later.fields ?? fields,
                    unreadable: later.unreadable ?? unreadable,
                    activityLimit: later.activityLimit ?? activityLimit,
-                   overwrite: later.overwrite ?? overwrite)
+                   overwrite: later.overwrite ?? overwrite, capacity: later.capacity ?? capacity,
+                   queueOrder: later.queueOrder ?? queueOrder, filter: later.filter ?? filter)
     }
 }

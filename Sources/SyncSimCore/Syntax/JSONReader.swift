@@ -286,6 +286,8 @@ public struct JSONReader {
                 value = v
             }
             if fits { return .int(value) }
+            // Integers are exact within 64 bits (format 5.0): a larger one is not read as a double.
+            throw DecodeError("integer out of range: expected a whole number within the signed 64-bit range (-9223372036854775808 to 9223372036854775807)", at: start)
         }
         let text = String(decoding: bytes[begin..<index], as: UTF8.self)
         guard let d = Double(text), d.isFinite else {

@@ -1,8 +1,10 @@
 /// A field value as the format defines it: a JSON scalar or `null`.
 ///
 /// Values compare as JSON scalars: `1` is not `"1"`, `true` is not `1`, and
-/// numbers compare by value, so `1` equals `1.0`.
-public enum Value: Sendable, Hashable {
+/// numbers compare by value, so `1` equals `1.0`. Strings compare by their Unicode scalars, with
+/// no normalization (format 5.0): `"Café"` with U+00E9 is not `"Cafe"` + U+0301, though Swift's
+/// own `String ==` holds them equal.
+public enum Value: Sendable {
     case null
     case bool(Bool)
     case number(Number)
@@ -58,6 +60,31 @@ extension Number: Hashable {
         } else {
             hasher.combine(1 as UInt8)
             hasher.combine(doubleValue)
+        }
+    }
+}
+
+extension Value: Hashable {
+    public static func == (a: Value, b: Value) -> Bool {
+        switch (a, b) {
+        case (.null, .null): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.number(let x), .number(let y)): return x == y
+        // The same scalars have the same UTF-8 bytes, and different ones different bytes.
+        case (.string(let x), .string(let y)): return x.utf8.elementsEqual(y.utf8)
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0 as UInt8)
+        case .bool(let b): hasher.combine(1 as UInt8); hasher.combine(b)
+        case .number(let n): hasher.combine(2 as UInt8); hasher.combine(n)
+        case .string(let s):
+            hasher.combine(3 as UInt8)
+            hasher.combine(s.utf8.count)
+            for byte in s.utf8 { hasher.combine(byte) }
         }
     }
 }

@@ -12,6 +12,12 @@ public struct RandomStream: Sendable {
     public var maxGap: Seconds = 200
     /// Whether to emit `sync.configure` events.
     public var configure = true
+    /// Whether to use version 2's keys: a capacity, both queue orders, a sync filter whose
+    /// field (`new_synctomkto`) accounts toggle.
+    public var version2 = true
+
+    /// The filter field of version 2's streams.
+    public static let filterField = "new_synctomkto"
 
     public init(seed: UInt64) {
         self.seed = seed
@@ -28,6 +34,10 @@ public struct RandomStream: Sendable {
         r.activityLimit = [5000, 2, 3][Int(rng.next() % 3)]
         if rng.next() % 3 == 0 { r.fields = .list(Array(fieldNames.prefix(3))) }
         if rng.next() % 3 == 0 { r.unreadable = [fieldNames[Int(rng.next() % UInt64(fieldNames.count))]] }
+        guard version2 else { return r }
+        r.capacity = [.unlimited, .records(1), .records(2), .records(3)][Int(rng.next() % 4)]
+        r.queueOrder = rng.next() % 2 == 0 ? .modified : .first
+        if rng.next() % 2 == 0 { r.filter = .field(Self.filterField) }
         return r
     }
 
@@ -48,6 +58,8 @@ public struct RandomStream: Sendable {
         func someFields(_ n: Int) -> EventFields {
             var f: [String: Value] = [:]
             for _ in 0..<n { f[pick(fieldNames)] = pick(values) }
+            // Version 2: the filter field toggles, mostly between Yes and No.
+            if version2, chance(30) { f[Self.filterField] = pick([.bool(false), .bool(false), .bool(true), .null, .string("No")]) }
             return EventFields(f)
         }
         while out.count < events {
@@ -80,11 +92,14 @@ public struct RandomStream: Sendable {
                 kind = .marketoAccountCreate(account: chance(50) && !live.isEmpty ? pick(live) : "new-\(rng.next() % 5)", fields: [:])
             case 90..<94 where configure:
                 var change = RuleChange()
-                switch rng.next() % 4 {
+                switch rng.next() % (version2 ? 7 : 4) {
                 case 0: change.overwrite = chance(50) ? .all : .changed
                 case 1: change.activityLimit = pick([1, 2, 5000])
                 case 2: change.fields = chance(50) ? .all : .list(Array(Set([pick(fieldNames), pick(fieldNames)])).sorted())
-                default: change.unreadable = chance(50) ? [] : [pick(fieldNames)]
+                case 3: change.unreadable = chance(50) ? [] : [pick(fieldNames)]
+                case 4: change.capacity = pick([.unlimited, .records(1), .records(2)])
+                case 5: change.queueOrder = chance(50) ? .modified : .first
+                default: change.filter = chance(50) ? SyncFilter.none : .field(Self.filterField)
                 }
                 kind = .configure(change)
             default:
