@@ -57,6 +57,8 @@ public struct Narrator: Sendable {
             line += " " + members.keys.sorted().map { "\($0): \(CanonicalJSON.string(for: members[$0]!))" }.joined(separator: ", ")
         }
         switch r.outcome {
+        case .queued(let next, let capacity):
+            line += style.dim("  (queued: the next cycle, at \(TextFormat.time(next)), carries up to \(TextFormat.plural(Int(capacity), "record")))")
         case .pending(let start):
             line += style.dim("  (Marketo gets it with the cycle at \(TextFormat.time(start)))")
         case .rejected(let reason):
@@ -126,6 +128,9 @@ public struct Narrator: Sendable {
             }
             for ch in w.changes {
                 out += change(ch, prefix: "\(w.account).")
+            }
+            for c in w.joined {
+                out.append(indent + "\(c), linked to \(w.account) before it reached Marketo, now shows its values" + style.dim(" (no activities for inherited values)"))
             }
             for (field, edit) in w.matchedEdits {
                 out.append(indent + style.dim("\(w.account).\(field): the local edit #\(edit.seq) on \(edit.contact) now matches Dynamics"))

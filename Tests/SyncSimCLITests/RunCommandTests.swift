@@ -65,6 +65,30 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["bad.yaml"])
     }
 
+    /// Version 2's keys with bad values, in a stream's first line, a `sync.configure` line and
+    /// `--set`: exit 2, the place named, nothing written.
+    @Test func badVersion2KeysExitTwoAndWriteNothing() throws {
+        let dir = Binary.tempDir()
+        for (line, place, words) in [(#"{"type":"sync.configure","capacity":1.0}"#, "s.jsonl:1:37:", "found 1.0"),
+                                     (#"{"type":"sync.configure","capacity":"lots"}"#, "s.jsonl:1:37:", "found 'lots'"),
+                                     (#"{"type":"sync.configure","queueOrder":"sideways"}"#, "s.jsonl:1:39:", "queueOrder"),
+                                     (#"{"type":"sync.configure","filter":"new synctomkto"}"#, "s.jsonl:1:35:", "invalid field name")] {
+            try Binary.write(line + "\n" + #"{"at":0,"type":"dynamics.account.create","account":"acme","fields":{}}"# + "\n", to: "s.jsonl", in: dir)
+            for args in [["run", "s.jsonl", "--db", "out.db"], ["import", "s.jsonl", "--db", "out.db"]] {
+                let r = try Binary.run(args, in: dir)
+                #expect(r.status == 2, "\(args) \(line)")
+                #expect(r.stderr.hasPrefix(place) && r.stderr.contains(words), "\(r.stderr)")
+                #expect(r.stdout.isEmpty)
+                #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["s.jsonl"])
+            }
+        }
+        for bad in ["capacity=0", "capacity=-1", "capacity=1.5", "queueOrder=sideways", "filter=1x"] {
+            let r = try Binary.run(["run", "--set", bad, "--db", "out.db"], in: dir)
+            #expect(r.status == 2 && r.stderr.contains("error"), "--set \(bad): \(r.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["s.jsonl"])
+    }
+
     /// A JSON Lines stream is checked through before anything runs, then read from its file as
     /// it runs: a bad line still prints nothing and leaves no log, and a good stream records the
     /// log that running it whole did (the same rows, head hash and narration).

@@ -66,6 +66,47 @@ import SyncSimTestSupport
         #expect(text.contains(": error: "))
     }
 
+    /// Version 2's keys (format 5.1 to 5.3), in `sync:` and in `sync.configure`, and version 2's
+    /// readings of values (5.0): each bad value named at its place.
+    @Test(arguments: [
+        ("  - {at: 0s, type: sync.configure, capacity: 0}", "t.yaml:5:46:", "expected capacity"),
+        ("  - {at: 0s, type: sync.configure, capacity: -1}", "t.yaml:5:46:", "expected capacity"),
+        ("  - {at: 0s, type: sync.configure, capacity: 1.5}", "t.yaml:5:46:", "found 1.5"),
+        ("  - {at: 0s, type: sync.configure, capacity: 1.0}", "t.yaml:5:46:", "found 1.0"),
+        ("  - {at: 0s, type: sync.configure, capacity: 1e3}", "t.yaml:5:46:", "found 1e3"),
+        ("  - {at: 0s, type: sync.configure, capacity: lots}", "t.yaml:5:46:", "found 'lots'"),
+        ("  - {at: 0s, type: sync.configure, capacity: 1000000001}", "t.yaml:5:46:", "expected capacity"),
+        ("  - {at: 0s, type: sync.configure, queueOrder: sideways}", "t.yaml:5:48:", "expected queueOrder: modified or first, found 'sideways'"),
+        ("  - {at: 0s, type: sync.configure, filter: 1bad}", "t.yaml:5:44:", "invalid field name '1bad'"),
+        ("  - {at: 0s, type: sync.configure, filter: [a]}", "t.yaml:5:44:", "expected filter"),
+        ("  - {at: 1m, type: dynamics.account.update, account: acme, fields: {x: 99999999999999999999}}", "t.yaml:5:72:", "integer out of range"),
+        ("  - {at: 1m, type: dynamics.account.update, account: acme, fields: {x: .nan}}", "t.yaml:5:72:", "finite"),
+        ("  - {at: 1m, type: dynamics.account.update, account: acme, fields: {x: -.inf}}", "t.yaml:5:72:", "finite"),
+        ("  - {at: 1m, type: dynamics.account.create, account: caf\u{E9}, fields: {}}", "t.yaml:5:54:", "invalid account id"),
+        ("expect:\n  - {at: 1m, queue: {records: -1}}", "t.yaml:6:31:", "records"),
+        ("expect:\n  - {at: 1m, queue: {size: 1}}", "t.yaml:6:22:", "unknown key 'size'"),
+        ("expect:\n  - {at: 1m, contact: alice, queue: {records: 1}}", "t.yaml:6:30:", "whole sync queue"),
+        ("expect:\n  - {at: 1m, contact: alice, stale: true}", "t.yaml:6:30:", "checks an account"),
+        ("expect:\n  - {at: 1m, pending: true}", "t.yaml:6:14:", "needs a `contact:` or `account:`"),
+        ("expect:\n  - {at: 1m, account: acme, pending: yes}", "t.yaml:6:38:", "expected pending: true or false"),
+    ])
+    func version2InputErrors(tail: String, prefix: String, words: String) throws {
+        let text = try #require(error(tail))
+        #expect(text.hasPrefix(prefix), "\(text)")
+        #expect(text.contains(words), "\(text)")
+    }
+
+    @Test func version2KeysInTheSyncBlock() throws {
+        for (sync, column, words) in [("{capacity: 0}", 18, "expected capacity"), ("{queueOrder: lifo}", 20, "queueOrder"),
+                                      ("{filter: \"new synctomkto\"}", 16, "invalid field name"), ("{capacity: \"50\"}", 18, "found '50'")] {
+            let text = try #require(error("", head: "scenario: t\nsync: \(sync)\nevents: []\n"))
+            #expect(text.hasPrefix("t.yaml:2:\(column):"), "\(text)")
+            #expect(text.contains(words), "\(text)")
+        }
+        #expect(error("", head: "scenario: t\nsync: {capacity: 50, queueOrder: first, filter: new_synctomkto}\nevents: []\n") == nil)
+        #expect(error("", head: "scenario: t\nsync: {capacity: unlimited, filter: none}\nevents: []\n") == nil)
+    }
+
     @Test func timeGoingBackwards() throws {
         let text = try #require(error("  - {at: 2m, type: dynamics.account.update, account: acme, fields: {}}\n  - {at: 1m, type: dynamics.account.delete, account: acme}"))
         #expect(text.hasPrefix("t.yaml:6:10:"), "\(text)")

@@ -81,7 +81,7 @@ public struct Explainer: Sendable {
     private mutating func event(_ r: EventReport) {
         let e = r.event
         switch r.outcome {
-        case .pending:
+        case .pending, .queued:
             uncarried[r.seq] = e
             if let c = contact, e.contact == c, case .contactCreate = e.kind {
                 history.append(Entry(at: e.at, field: nil, old: .null, new: .null,

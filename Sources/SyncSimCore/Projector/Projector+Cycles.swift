@@ -166,10 +166,11 @@ extension Projector {
             putCompany(ai, company)
             // The contacts linked before the company existed join it now, after its first write:
             // they inherit its values, with no activity (FirstWriteRule).
-            if isNew { joinCompanyless(ai) }
+            let joined = isNew ? joinCompanyless(ai) : []
             guard recording else { continue }
             let status: CycleReport.AccountWrite.Status = isNew ? .created : filter == .writtenWholeAgain ? .writtenWholeAgain : .updated
             var write = CycleReport.AccountWrite(account: accountNames[ai], status: status, changes: changes, matchedEdits: matched)
+            write.joined = CanonicalJSON.sorted(joined.map { contactNames[$0] })
             // Fields Dynamics changed that this cycle does not write, and why (R6, R7).
             for fi in cycle.accounts[p].named.sorted.sorted(by: { CanonicalJSON.utf8Less(fieldNames[$0], fieldNames[$1]) })
             where !targets.contains(fi) {

@@ -84,7 +84,13 @@ extension Projector {
             outcome = .configured(rules)
         }
         if recording {
-            let outcome = outcome ?? .pending(cycleStart: rules.cycleStart(after: event.at))
+            // The next cycle starts after the event (later cycles never start earlier).
+            let waiting: EventReport.Outcome
+            switch rules.capacity {
+            case .unlimited: waiting = .pending(cycleStart: rules.cycleStart(after: event.at))
+            case .records(let n): waiting = .queued(nextCycle: rules.cycleStart(after: event.at), capacity: n)
+            }
+            let outcome = outcome ?? waiting
             record(.event(EventReport(seq: seq, event: copy event, outcome: outcome)))
         }
         // Last, so that the event moves into the queue; the shadow follows once it is there.

@@ -400,11 +400,16 @@ public struct Projector: Sendable {
 
     /// The contacts linked to an account before its company existed join it (after its first
     /// write: they inherit its values with no activity, ``FirstWriteRule``).
-    mutating func joinCompanyless(_ ai: Int32) {
-        guard let waiting = companyless.removeValue(forKey: ai) else { return }
+    /// Returns the contacts that joined.
+    @discardableResult
+    mutating func joinCompanyless(_ ai: Int32) -> [Int32] {
+        guard let waiting = companyless.removeValue(forKey: ai) else { return [] }
+        var joined: [Int32] = []
         for ci in waiting where contacts[Int(ci)]?.linked == ai && contacts[Int(ci)]?.open == nil {
             join(ci, ai)
+            joined.append(ci)
         }
+        return joined
     }
 
     /// Ends a contact's current link; its activities so far move to its closed tally. Returns

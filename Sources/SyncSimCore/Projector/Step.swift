@@ -25,6 +25,9 @@ public struct EventReport: Sendable, Equatable {
     public enum Outcome: Sendable, Equatable {
         /// A Dynamics event, waiting for the cycle that starts at this instant.
         case pending(cycleStart: Seconds)
+        /// A Dynamics event, waiting in a queue whose cycles carry at most `capacity` records;
+        /// the next cycle starts at `nextCycle` (R10).
+        case queued(nextCycle: Seconds, capacity: Int64)
         /// A Marketo edit, applied at once.
         case edited([FieldChange], account: String)
         /// The event was rejected.
@@ -58,6 +61,8 @@ public struct CycleReport: Sendable, Equatable {
         public var matchedEdits: [(field: String, edit: LocalEdit)]
         /// Fields the carried events changed that do not sync, and why (recorded steps only).
         public var skipped: [(field: String, reason: SkipReason)] = []
+        /// Contacts linked to the account before its company existed, which join it now.
+        public var joined: [String] = []
 
         public init(account: String, status: Status, changes: [FieldChange], matchedEdits: [(field: String, edit: LocalEdit)]) {
             self.account = account
@@ -71,6 +76,7 @@ public struct CycleReport: Sendable, Equatable {
                 && a.matchedEdits.map(\.field) == b.matchedEdits.map(\.field)
                 && a.matchedEdits.map(\.edit) == b.matchedEdits.map(\.edit)
                 && a.skipped.map(\.field) == b.skipped.map(\.field) && a.skipped.map(\.reason) == b.skipped.map(\.reason)
+                && a.joined == b.joined
         }
     }
 
@@ -111,6 +117,8 @@ public struct CycleReport: Sendable, Equatable {
 
     /// Whether the cycle changed anything Marketo shows.
     public var changedSomething: Bool {
-        !links.isEmpty || accounts.contains { !$0.changes.isEmpty || $0.status == .created || $0.status == .markedDeleted }
+        !links.isEmpty || accounts.contains {
+            !$0.changes.isEmpty || [.created, .markedDeleted, .stale, .writtenWholeAgain].contains($0.status)
+        }
     }
 }
