@@ -18,6 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from oracle import project, value_eq  # noqa: E402
 
 FIELDS = ["name", "industry", "tier", "city"]
+FILTER = "new_synctomkto"
 VALUES = ["A", "B", "", 1, 1.0, 2.5, True, False, None, "1", 0]
 
 
@@ -29,6 +30,12 @@ def stream(seed, n):
              "activityLimit": rnd.choice([5000, 1, 2, 3]),
              "fields": rnd.choice(["all", "all", sorted(rnd.sample(FIELDS, 2))]),
              "unreadable": rnd.choice([[], [], [rnd.choice(FIELDS)]])}
+    # Version 2 on two seeds of three: a capacity, either queue order, the sync filter.
+    v2 = seed % 3 != 0
+    if v2:
+        rules["capacity"] = rnd.choice(["unlimited", 1, 2, 3, 5])
+        rules["queueOrder"] = rnd.choice(["modified", "first"])
+        rules["filter"] = rnd.choice(["none", FILTER, FILTER])
     events, live, dead, contacts = [], [], set(), []
     now = 0
     na = nc = 0
@@ -36,7 +43,11 @@ def stream(seed, n):
         if rnd.random() < 0.4:
             now += rnd.randint(0, 240)
         r = rnd.random()
-        fields = lambda k: {rnd.choice(FIELDS): rnd.choice(VALUES) for _ in range(k)}
+        def fields(k):
+            f = {rnd.choice(FIELDS): rnd.choice(VALUES) for _ in range(k)}
+            if v2 and rnd.random() < 0.3:
+                f[FILTER] = rnd.choice([False, False, True, None, "No"])
+            return f
         if r < 0.10 or not live:
             a = "a%d" % na
             na += 1
@@ -64,10 +75,13 @@ def stream(seed, n):
         elif r < 0.89:
             events.append({"at": now, "type": "marketo.account.create", "account": rnd.choice(live + ["zz"])})
         elif r < 0.93:
-            key = rnd.choice(["overwrite", "activityLimit", "fields", "unreadable"])
+            keys = ["overwrite", "activityLimit", "fields", "unreadable"] + (["capacity", "queueOrder", "filter"] if v2 else [])
+            key = rnd.choice(keys)
             val = {"overwrite": rnd.choice(["all", "changed"]), "activityLimit": rnd.choice([1, 2, 5000]),
                    "fields": rnd.choice(["all", sorted(set(rnd.sample(FIELDS, 2)))]),
-                   "unreadable": rnd.choice([[], [rnd.choice(FIELDS)]])}[key]
+                   "unreadable": rnd.choice([[], [rnd.choice(FIELDS)]]),
+                   "capacity": rnd.choice(["unlimited", 1, 2, 4]), "queueOrder": rnd.choice(["modified", "first"]),
+                   "filter": rnd.choice(["none", FILTER])}[key]
             events.append({"at": now, "type": "sync.configure", key: val})
     return rules, events
 
@@ -91,8 +105,10 @@ def compare(ours, theirs):
     for a in sorted(ours["accounts"]):
         o, t = ours["accounts"][a], theirs["accounts"][a]
         if not same_fields(o["marketo"], t["marketo"]) or not same_fields(o["dynamics"], t["dynamics"]) \
-                or o["deletedInDynamics"] != t["deletedInDynamics"]:
+                or o["deletedInDynamics"] != t["deletedInDynamics"] or o["stale"] != t["stale"]:
             return "account %s: syncsim %s, oracle %s" % (a, o, t)
+    if ours["queue"] != theirs["queue"]:
+        return "queue: syncsim %s, oracle %s" % (ours["queue"], theirs["queue"])
     if [r["seq"] for r in ours["rejected"]] != theirs["rejected"]:
         return "rejected: syncsim %s, oracle %s" % ([r["seq"] for r in ours["rejected"]], theirs["rejected"])
     return None
@@ -115,7 +131,8 @@ def main():
                     f.write(json.dumps(e) + "\n")
             db = os.path.join(tmp, "s%d.db" % seed)
             subprocess.run([args.bin, "import", path, "--db", db], check=True, stdout=subprocess.DEVNULL)
-            base = {k: rules[k] for k in ("interval", "duration", "start", "overwrite", "activityLimit", "fields", "unreadable")}
+            base = {k: rules[k] for k in ("interval", "duration", "start", "overwrite", "activityLimit", "fields", "unreadable",
+                                          "capacity", "queueOrder", "filter") if k in rules}
             last = events[-1]["at"]
             rnd = random.Random(seed * 7)
             for at in sorted({0, last, last + 1000} | {rnd.randint(0, last + 600) for _ in range(4)}):

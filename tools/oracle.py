@@ -2,8 +2,10 @@
 """An independent, deliberately plain reading of the scenario format's sync rules.
 
 Used by tools/differential.py to cross-check the Swift projector: it keeps
-every activity as its own record (no shortcuts) and recomputes membership by
-scanning all contacts. Slow, simple, written from the format's words.
+every activity as its own record (no shortcuts), recomputes membership by
+scanning all contacts and the queue by scanning the waiting events. Slow,
+simple, written from the format's words (version 2: the queue and its
+capacity, the sync filter).
 """
 
 
@@ -32,6 +34,7 @@ class Oracle:
         self.named = set()
         self.rejected = []
         self.now = 0
+        self.last_start = None
 
     def next_start(self, t):
         """First cycle start strictly after t."""
@@ -43,7 +46,14 @@ class Oracle:
     def members(self, account):
         return sorted(c for c, a in self.contacts.items() if a == account)
 
-    def set_field(self, account, field, new, at, source, limit):
+    @staticmethod
+    def record(e):
+        """A Dynamics record: an account or a contact (R10)."""
+        if e["type"] in ("dynamics.contact.create", "dynamics.contact.move"):
+            return ("contact", e["contact"])
+        return ("account", e["account"])
+
+    def set_field(self, account, field, new, at, source, limit, logs=True):
         comp = self.companies[account]
         old = comp["fields"].get(field)
         if new is None:
@@ -55,7 +65,7 @@ class Oracle:
         if old is not None and new is not None and value_eq(old, new):
             return
         people = self.members(account)
-        if len(people) > limit:
+        if not logs or len(people) > limit:
             return
         for c in people:
             self.acts.setdefault(c, []).append({"field": field, "old": old, "new": new, "at": at, "source": source})
@@ -67,7 +77,8 @@ class Oracle:
                 self.land(cycle)
                 continue
             if self.running is None and self.pending:
-                s = self.next_start(self.pending[0][1]["at"])
+                oldest = self.pending[0][1]["at"]
+                s = self.next_start(max(oldest, self.last_start if self.last_start is not None else oldest))
                 if s <= t:
                     self.begin(s)
                     continue
@@ -75,8 +86,19 @@ class Oracle:
         self.now = max(self.now, t)
 
     def begin(self, s):
-        carried = [p for p in self.pending if p[1]["at"] < s]
-        self.pending = [p for p in self.pending if p[1]["at"] >= s]
+        eligible = [p for p in self.pending if p[1]["at"] < s]
+        places = {}
+        for seq, e in eligible:
+            r = self.record(e)
+            oldest, _ = places.get(r, ((e["at"], seq), None))
+            places[r] = (oldest, (e["at"], seq))
+        key = (lambda r: places[r][1]) if self.rules.get("queueOrder", "modified") == "modified" else (lambda r: places[r][0])
+        order = sorted(places, key=key)
+        cap = self.rules.get("capacity", "unlimited")
+        taken = set(order if cap == "unlimited" else order[:cap])
+        carried = [p for p in eligible if self.record(p[1]) in taken]
+        self.pending = [p for p in self.pending if not (p[1]["at"] < s and self.record(p[1]) in taken)]
+        self.last_start = s
         order = []
         names = {}
         for _, e in carried:
@@ -95,22 +117,37 @@ class Oracle:
     def land(self, cycle):
         rules = cycle["rules"]
         unreadable = set(rules["unreadable"])
+        flt = rules.get("filter", "none")
         for a, deleted, values, names in cycle["accounts"]:
             if deleted:
                 if a in self.companies:
                     self.companies[a]["deleted"] = True
+                    self.companies[a]["stale"] = False
                 continue
-            if a not in self.companies:
-                self.companies[a] = {"fields": {}, "deleted": False}
+            # R11: only an explicit false of the filter field, as of the cycle's start, filters out.
+            filtered = flt != "none" and values.get(flt) is False
+            whole = False
+            if filtered:
+                if a in self.companies:
+                    self.companies[a]["stale"] = True
+                continue
+            if a in self.companies and self.companies[a]["stale"]:
+                self.companies[a]["stale"] = False
+                whole = True
+            new = a not in self.companies
+            if new:
+                self.companies[a] = {"fields": {}, "deleted": False, "stale": False}
+                whole = True
             selected = cycle["named"] if rules["fields"] == "all" else set(rules["fields"])
             synced = selected - unreadable
-            targets = synced if rules["overwrite"] == "all" else (names & synced)
+            targets = synced if rules["overwrite"] == "all" or whole else (names & synced)
             for f in sorted(targets):
-                self.set_field(a, f, values.get(f), cycle["end"], "dynamics", rules["activityLimit"])
+                # A company's first write logs no activity: its contacts inherit its values.
+                self.set_field(a, f, values.get(f), cycle["end"], "dynamics", rules["activityLimit"], logs=not new)
         for _, e in cycle["carried"]:
             if e["type"] in ("dynamics.contact.create", "dynamics.contact.move"):
-                a = e.get("account")
-                self.contacts[e["contact"]] = a if a in self.companies else None
+                # Linked to the account its event names, company or not (format 5.0).
+                self.contacts[e["contact"]] = e.get("account")
 
     def apply(self, seq, e):
         self.run_until(e["at"])
@@ -141,7 +178,7 @@ class Oracle:
         elif t == "marketo.account.create":
             self.rejected.append({"seq": seq, "at": e["at"], "type": t})
         elif t == "sync.configure":
-            for k in ("fields", "unreadable", "activityLimit", "overwrite"):
+            for k in ("fields", "unreadable", "activityLimit", "overwrite", "capacity", "queueOrder", "filter"):
                 if k in e:
                     self.rules[k] = e[k]
 
@@ -149,15 +186,19 @@ class Oracle:
         contacts = {}
         for c, a in self.contacts.items():
             contacts[c] = {"account": a,
-                           "fields": dict(self.companies[a]["fields"]) if a is not None else {},
+                           "fields": dict(self.companies[a]["fields"]) if a in self.companies else {},
                            "activities": len(self.acts.get(c, []))}
         accounts = {}
         for a in set(self.companies) | {a for a, d in self.dyn.items() if not d["deleted"]}:
             d = self.dyn.get(a)
             accounts[a] = {"marketo": dict(self.companies[a]["fields"]) if a in self.companies else None,
                            "dynamics": dict(d["fields"]) if d and not d["deleted"] else None,
-                           "deletedInDynamics": self.companies.get(a, {}).get("deleted", False)}
-        return {"contacts": contacts, "accounts": accounts, "rejected": [r["seq"] for r in self.rejected]}
+                           "deletedInDynamics": self.companies.get(a, {}).get("deleted", False),
+                           "stale": self.companies.get(a, {}).get("stale", False)}
+        queue = {"records": len({self.record(e) for _, e in self.pending}),
+                 "oldest": min((e["at"] for _, e in self.pending), default=None)}
+        return {"contacts": contacts, "accounts": accounts, "queue": queue,
+                "rejected": [r["seq"] for r in self.rejected]}
 
 
 def project(rules, events, at):
