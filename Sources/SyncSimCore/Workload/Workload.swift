@@ -13,6 +13,16 @@ public struct Workload: Sendable {
     public var span: Seconds = 86_400
     /// Whether to emit `sync.configure` events and a leading rules line.
     public var rules = true
+    /// The most records a cycle carries (R10), nil for unlimited.
+    public var capacity: Int64?
+    /// A mass update: at `at`, Dynamics updates the first `share` of the accounts at once.
+    public var burst: (share: Double, at: Seconds)?
+    /// The share of accounts whose sync filter field (`new_synctomkto`) toggles between No and Yes
+    /// (R11); with any, the stream's first line sets `filter`.
+    public var filterShare = 0.0
+
+    /// The sync filter field of generated workloads.
+    public static let filterField = "new_synctomkto"
 
     public init() {}
 
@@ -26,11 +36,22 @@ public struct Workload: Sendable {
         func chance(_ p: Double) -> Bool { Double(rng.next() >> 11) / Double(1 << 53) < p }
         let accounts = max(1, min(self.accounts, events / 2))
         let contacts = max(0, min(self.contacts, events - accounts))
+        var first: [String: JSON] = [:]
         if rules {
-            emit(.object(["type": .string(EventType.configure.name), "interval": .string("5m"), "duration": .string("30s"),
-                          "fields": .string("all"), "unreadable": .array([.string("owner")]),
-                          "activityLimit": .int(5000), "overwrite": .string("all")]))
+            first = ["type": .string(EventType.configure.name), "interval": .string("5m"), "duration": .string("30s"),
+                     "fields": .string("all"), "unreadable": .array([.string("owner")]),
+                     "activityLimit": .int(5000), "overwrite": .string("all")]
         }
+        if let capacity { first["capacity"] = .int(capacity) }
+        if filterShare > 0 { first["filter"] = .string(Self.filterField) }
+        if !first.isEmpty {
+            first["type"] = .string(EventType.configure.name)
+            emit(.object(first))
+        }
+        // The accounts whose filter field toggles: every k-th, k from the share.
+        let toggleEvery = filterShare > 0 ? max(1, Int((1 / filterShare).rounded())) : 0
+        var filteredOut = Set<Int>()
+        var burstDone = burst == nil
         // Zipf weights (1/rank) over accounts, as a cumulative table for sampling: plain
         // IEEE divisions and sums, so every machine draws the same accounts.
         var cumulative: [Double] = []
@@ -89,6 +110,16 @@ public struct Workload: Sendable {
         while count < events {
             at = setup + Int64(Double(i) * step)
             i += 1
+            // The mass update, once its instant comes: the first share of the accounts at once.
+            if !burstDone, let burst, at >= burst.at {
+                burstDone = true
+                for b in 0..<Int(Double(accounts) * min(max(burst.share, 0), 1)) where count < events && !deleted.contains(b) {
+                    emit(.object(["at": .int(burst.at), "type": .string(EventType.accountUpdate.name),
+                                  "account": .string("a\(b)"), "fields": .object(["tier": .string("platinum")])]))
+                    count += 1
+                }
+                if count >= events { break }
+            }
             let roll = uniform(1000)
             var a = heavyAccount()
             if deleted.contains(a) { a = uniform(accounts) }
@@ -99,6 +130,13 @@ public struct Workload: Sendable {
                 o["type"] = .string(EventType.accountUpdate.name)
                 o["account"] = .string("a\(a)")
                 o["fields"] = fields(1 + uniform(2))
+                // An account of the toggling share switches its sync filter now and then.
+                if toggleEvery > 0, a % toggleEvery == 0, chance(0.3), case .object(var f) = o["fields"]! {
+                    let out = filteredOut.contains(a)
+                    if out { filteredOut.remove(a) } else { filteredOut.insert(a) }
+                    f[Self.filterField] = .bool(out)
+                    o["fields"] = .object(f)
+                }
             case 600..<900 where contacts > 0:
                 o["type"] = .string(EventType.marketoAccountEdit.name)
                 o["contact"] = .string("c\(uniform(contacts))")
