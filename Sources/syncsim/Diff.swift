@@ -48,7 +48,7 @@ struct Diff: ParsableCommand {
         do {
             let sa = try RunSource.load(a, overrides: overrides + aOverrides)
             let sb = try RunSource.load(b, overrides: overrides + bOverrides)
-            let settled = max(sa.settled, sb.settled)
+            let settled = max(try sa.settled(), try sb.settled())
             let atA = at?.seconds ?? settled
             let atB = bAt?.seconds ?? at?.seconds ?? settled
             let pa = try sa.projector(at: atA)

@@ -34,7 +34,7 @@ struct Explain: ParsableCommand {
         let instant: Seconds
         do {
             let run = try RunSource.load(source, overrides: overrides)
-            instant = at?.seconds ?? run.settled
+            instant = try at?.seconds ?? run.settled()
             (explainer, projector) = try run.withEvents {
                 Explainer.run(rules: run.rules, events: &$0, contact: contact, through: instant)
             }

@@ -6,7 +6,7 @@ import SyncSimCore
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a seeded JSON Lines workload: a simulated day of a Marketo instance.",
-        usage: "syncsim generate [--seed <seed>] [--events <n>] [--accounts <n>]\n                 [--contacts <n>] [--span <t>] [--no-rules] [--capacity <n>]\n                 [--burst <share@time>] [--filter-share <share>] [-o <file>]",
+        usage: "syncsim generate [--seed <seed>] [--events <n>] [--accounts <n>]\n                 [--contacts <n>] [--span <t>] [--no-rules]\n                 [--capacity <n>] [--burst <share@time>]\n                 [--filter-share <x>] [-o <file>]",
         discussion: """
         Accounts get Zipf-distributed contact counts (the largest above 5,000 at the default sizes \
         of a million events), then Dynamics updates, Marketo edits, moves, deletes, rejected \

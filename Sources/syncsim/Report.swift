@@ -25,7 +25,7 @@ struct Report: ParsableCommand {
     func run() throws {
         do {
             let run = try RunSource.load(source, overrides: overrides)
-            let end = at?.seconds ?? max(run.settled, run.expectations.map(\.at).max() ?? 0)
+            let end = try at?.seconds ?? max(run.settled(), run.expectations.map(\.at).max() ?? 0)
             let title = run.title.map { "\(run.name): \($0)" } ?? run.name
             let data = try run.withEvents {
                 ReportData.build(title: title, rules: run.rules, events: $0, through: end, expectations: run.expectations)

@@ -73,7 +73,8 @@ enum Walkthrough {
         var p = Projector(rules: rules)
         p.recording = true
         var walker = InstantWalker(events.makeIterator())
-        let end = Simulation.settled(rules: rules, lastEvent: events.last?.at)
+        var all = events.makeIterator()
+        let end = Simulation.settled(rules: rules, events: &all)
         var first = true
         while let t = walker.nextInstant(p), t <= end {
             walker.play(t, on: &p)

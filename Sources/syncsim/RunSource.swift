@@ -23,8 +23,13 @@ struct RunSource {
     /// Whether a log is read with the rules it was recorded with, so its checkpoints hold.
     var ownRules = false
 
-    /// When this side has settled: the end of the first cycle after its last event.
-    var settled: Seconds { Simulation.settled(rules: rules, lastEvent: lastEventAt) }
+    /// When this side has settled: the landing of the cycle that carries its last Dynamics events
+    /// (with a capacity, the one that empties the queue), or its last event if later.
+    func settled() throws -> Seconds {
+        guard let last = lastEventAt else { return 0 }
+        var p = try projector(at: last)
+        return p.settle()
+    }
 
     static func load(_ path: String, overrides: [String] = []) throws -> RunSource {
         let change = try RuleOverrides.parse(overrides)

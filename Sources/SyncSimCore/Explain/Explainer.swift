@@ -69,6 +69,15 @@ public struct Explainer: Sendable {
         return "no activity: the account has \(ch.contacts) contacts, more than the activity limit \(limit) (R9)"
     }
 
+    /// How long a Dynamics change carried by cycle `c` waited in the queue, if it missed the
+    /// cycle it would have gone with (R10).
+    private func waited(_ at: Seconds, _ c: CycleReport) -> String {
+        let first = c.rules.cycleStart(after: at)
+        guard c.start > first else { return "" }
+        let cycles = (c.start - first) / c.rules.period
+        return " (it waited \(cycles) cycle\(cycles == 1 ? "" : "s") in the sync queue, R10)"
+    }
+
     private func lostText(_ e: LocalEdit?) -> String? {
         e.map { "local edit #\($0.seq) (\(SimTime.format($0.at)), on \($0.contact): \($0.value)) lost (R4)" }
     }
@@ -128,7 +137,7 @@ public struct Explainer: Sendable {
                     }
                 }) {
                     let verb = e.kind.type == .accountCreate ? "create" : "update"
-                    return "\(when), carrying Dynamics \(verb) #\(seq) at \(SimTime.format(e.at))"
+                    return "\(when), carrying Dynamics \(verb) #\(seq) at \(SimTime.format(e.at))" + waited(e.at, c)
                 }
                 let seqs = events.map { "#\($0.0)" }.joined(separator: ", ")
                 return "\(when): the Dynamics update \(seqs) did not name this field, but overwrite: all rewrites every synced field with Dynamics' value"
@@ -169,6 +178,17 @@ public struct Explainer: Sendable {
                                          activity: "no activity: nothing changed in Marketo", lost: nil))
                 }
             }
+        }
+        // A full cycle that left the focused contact's account waiting: its local edits survive
+        // and its values stay as they were until its turn (R10).
+        if c.queue.full, contact != nil, let a = contactAccount,
+           let (seq, e) = uncarried.filter({ $0.value.account == a && $0.value.kind.type.isAccountRecord && $0.value.at < c.start })
+               .min(by: { $0.key < $1.key }) {
+            let edits = "; local edits on \(a) survive and its values stay as they were until it is carried"
+            history.append(Entry(at: c.end, field: nil, old: .null, new: .null,
+                                 cause: "\(when) was full (it carried \(c.queue.carried) of \(c.queue.waiting) pending records): "
+                                     + "\(a)'s Dynamics change #\(seq) at \(SimTime.format(e.at)) waits in the sync queue (R10)\(edits)",
+                                 activity: "", lost: nil))
         }
         for l in c.links where l.contact == contact {
             contactAccount = l.to

@@ -33,6 +33,15 @@ extension Projector {
         return rules.cycleStart(after: max(first, lastStart ?? first))
     }
 
+    /// Runs the cycles that carry what is pending, until the queue is empty and the last cycle has
+    /// landed (with a capacity, a backlog takes several); returns that instant, when the run has
+    /// settled. No event may follow.
+    @discardableResult
+    public mutating func settle() -> Seconds {
+        while let landing = nextCycleLanding { advance(to: landing) }
+        return now
+    }
+
     /// When the next pending cycle lands, if one has work (for narration and bisection).
     public var nextCycleLanding: Seconds? {
         if let end = inflight?.end { return end }

@@ -61,9 +61,11 @@ public struct Simulation: Sendable {
             pass()
         }
         check(upTo: nil)
-        // Run on to the cycle that lands the last events, so the narration shows their effect.
+        // Run on until the last events have landed (a backlog drained), so the narration shows
+        // their effect.
         let last = max(lastAt, expectations.map(\.at).max() ?? 0)
-        projector.advance(to: max(last, projector.nextCycleLanding ?? last))
+        projector.advance(to: last)
+        projector.settle()
         pass()
         let flat = results.sorted { $0.0 < $1.0 }.flatMap(\.1)
         return Outcome(steps: projector.takeSteps(), results: flat, final: projector, rejections: projector.rejections)
@@ -118,11 +120,12 @@ public struct Simulation: Sendable {
         return projector
     }
 
-    /// The end of the first cycle that starts after `lastEvent`: when a run whose last
-    /// event is at that instant has settled.
-    public static func settled(rules: SyncRules, lastEvent: Seconds?) -> Seconds {
-        guard let lastEvent else { return 0 }
-        return rules.cycleStart(after: lastEvent) + rules.duration
+    /// When a run of `events` has settled: the later of its last event's instant and the landing
+    /// of the cycle that carries its last Dynamics events (format 5.4; with a capacity, the cycle
+    /// that empties the queue).
+    public static func settled<I: IteratorProtocol<Event>>(rules: SyncRules, events: inout I) -> Seconds {
+        var projector = fold(rules: rules, events: &events, through: nil)
+        return projector.settle()
     }
 
     /// The projection at `instant` of a log's events: everything at or before it applied.
