@@ -61,6 +61,7 @@ public enum HTMLReport {
   summary { cursor: pointer; font-weight: 600; }
   .badge { display: inline-block; font-size: 11px; padding: 0 6px; border-radius: 8px; background: #eee; margin-left: 6px; font-weight: 400; }
   .badge.deleted { background: #fde2e1; color: var(--lost); }
+  .badge.stale { background: #fff3cd; color: #7a5a00; }
   .pass { color: #1b7f3b; font-weight: 600; } .fail { color: var(--lost); font-weight: 600; }
   .muted { color: var(--muted); }
   .expect.now { background: #eef4ff; }
@@ -133,7 +134,9 @@ public enum HTMLReport {
     var f = frames[i];
     document.getElementById("time").textContent = f ? f.time : "(no events)";
     if (!f) return;
-    document.getElementById("rules").textContent = "rules: " + f.rules + " · rejected events so far: " + f.rejected;
+    document.getElementById("rules").textContent = "rules: " + f.rules + " · rejected events so far: " + f.rejected
+      + " · sync queue: " + f.queue.records + " pending record" + (f.queue.records === 1 ? "" : "s")
+      + (f.queue.oldest === null ? "" : ", the oldest change since " + f.queue.oldest + "s");
     Array.prototype.forEach.call(timeline.children, function (n) { n.classList.remove("current"); });
     var cur = document.getElementById("instant-" + i);
     if (cur) { cur.classList.add("current"); if (cur.scrollIntoView) cur.scrollIntoView({ block: "nearest" }); }
@@ -156,6 +159,8 @@ public enum HTMLReport {
       var sum = el("summary", null, a.id);
       sum.appendChild(el("span", "badge", members.length + " contact" + (members.length === 1 ? "" : "s")));
       if (a.deleted) sum.appendChild(el("span", "badge deleted", "deletedInDynamics"));
+      if (a.stale) sum.appendChild(el("span", "badge stale", "stale: filtered out of the sync"));
+      if (a.pending) sum.appendChild(el("span", "badge", "changes waiting in the sync queue"));
       if (a.marketo === null) sum.appendChild(el("span", "badge", "not in Marketo yet"));
       det.appendChild(sum);
       var t = el("table");

@@ -81,6 +81,8 @@ public enum ReportData {
                 "dynamics": p.dynamicsFields(of: a).map(JSON.fields) ?? .null,
                 "marketo": p.marketoFields(of: a).map(JSON.fields) ?? .null,
                 "deleted": .bool(p.deletedInDynamics(a)),
+                "stale": .bool(p.isStale(a)),
+                "pending": .bool(p.isPending(account: a)),
                 "local": .object(edits.mapValues { .object(["seq": .int($0.seq), "contact": .string($0.contact), "at": .int($0.at)]) }),
                 "lost": .array(lost[a] ?? []),
             ]))
@@ -99,6 +101,7 @@ public enum ReportData {
             "cycles": .array(cycles),
             "rules": .string(TextFormat.rules(p.rules)),
             "rejected": .int(p.rejections.count),
+            "queue": p.queue.json,
             "accounts": .array(accounts), "contacts": .array(contacts),
         ])
     }

@@ -27,7 +27,12 @@ public enum TextFormat {
         case .list(let names): fields = "[" + names.joined(separator: ", ") + "]"
         }
         let unreadable = r.unreadable.isEmpty ? "none" : "[" + r.unreadable.joined(separator: ", ") + "]"
-        return "interval \(time(r.interval)), duration \(time(r.duration)), start \(time(r.start)), fields \(fields), unreadable \(unreadable), activityLimit \(r.activityLimit), overwrite \(r.overwrite.rawValue)"
+        var text = "interval \(time(r.interval)), duration \(time(r.duration)), start \(time(r.start)), fields \(fields), unreadable \(unreadable), activityLimit \(r.activityLimit), overwrite \(r.overwrite.rawValue)"
+        // Version 2's keys, when they are not their defaults.
+        if case .records(let n) = r.capacity { text += ", capacity \(n)" }
+        if r.queueOrder != .modified { text += ", queueOrder \(r.queueOrder.rawValue)" }
+        if let f = r.filter.fieldName { text += ", filter \(f)" }
+        return text
     }
 
     /// A sentence listing sequence numbers compactly: `#1-#3, #5`.

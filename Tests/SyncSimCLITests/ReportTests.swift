@@ -63,4 +63,24 @@ import Testing
         // Past the last instant the slider stays there.
         #expect(try dom(dir, steps: 9).contains(#"<span id="time">10m</span>"#))
     }
+
+    /// Version 2 in the report: the queue's size at each instant and stale companies marked.
+    @Test func theQueueAndStaleCompaniesShowInARealBrowser() throws {
+        let dir = Binary.tempDir()
+        let r = try Binary.run(["report", Binary.root + "/Scenarios/r11-sync-filter.yaml", "-o", dir + "/report.html"])
+        try #require(r.status == 0, "\(r.stderr)")
+        // Instants: 0s, 5m, 6m, 10m: acme is stale at 10m.
+        let at10m = try dom(dir, steps: 3)
+        #expect(at10m.contains(#"<span id="time">10m</span>"#))
+        #expect(at10m.contains(#"<span class="badge stale">stale: filtered out of the sync</span>"#), "\(at10m)")
+        #expect(at10m.contains("filter new_synctomkto"))
+        let backlog = Binary.tempDir()
+        let b = try Binary.run(["report", Binary.root + "/Scenarios/r10-capacity.yaml", "-o", backlog + "/report.html"])
+        try #require(b.status == 0, "\(b.stderr)")
+        // Instants: 0s, 5m, 10m, 15m, 20m, 21m, 22m, 23m: two records wait.
+        let at23m = try dom(backlog, steps: 7)
+        #expect(at23m.contains(#"<span id="time">23m</span>"#))
+        #expect(at23m.contains("sync queue: 2 pending records, the oldest change since 1320s"), "\(at23m)")
+        #expect(at23m.contains("changes waiting in the sync queue"))
+    }
 }
