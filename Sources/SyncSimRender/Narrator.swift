@@ -96,9 +96,9 @@ public struct Narrator: Sendable {
 
     func cycle(_ c: CycleReport) -> [String] {
         var out = ["\(stamp(c.end))  " + style.blue("sync cycle \(c.index)") + (c.end > c.start ? " (started \(TextFormat.time(c.start)))" : "") + " carried \(TextFormat.seqs(c.carried))"]
-        if c.queue.full {
-            let oldest = c.queue.oldestLeft.map { ", the oldest since \(TextFormat.time($0))" } ?? ""
-            out.append(indent + style.yellow("full: carried \(c.queue.carried) of \(c.queue.waiting) pending records; \(c.queue.left) wait\(oldest) (R10)"))
+        if let q = c.queue {
+            let oldest = q.oldestLeft.map { ", the oldest since \(TextFormat.time($0))" } ?? ""
+            out.append(indent + style.yellow("full: carried \(q.carried) of \(q.waiting) pending records; \(q.left) wait\(oldest) (R10)"))
         }
         if !c.changedSomething {
             out.append(indent + style.dim("nothing changed in Marketo"))

@@ -216,7 +216,7 @@ import Synchronization
             for (i, e) in stream.generate().enumerated() {
                 p.apply(e, seq: i + 1)
                 for case .cycle(let c) in p.takeSteps() {
-                    if c.queue.full { full += 1 }
+                    if c.queue != nil { full += 1 }
                     stale += c.accounts.filter { $0.status == .stale }.count
                     wholeAgain += c.accounts.filter { $0.status == .writtenWholeAgain }.count
                     filteredOut += c.accounts.filter { $0.status == .filteredOut }.count

@@ -22,7 +22,9 @@ public struct Event: Sendable, Equatable {
         case contactMove(contact: String, account: String)
         case marketoAccountEdit(contact: String, fields: EventFields)
         case marketoAccountCreate(account: String, fields: EventFields)
-        case configure(RuleChange)
+        /// Held out of line: rule changes are rare, and a large payload would make every event
+        /// larger to copy.
+        indirect case configure(RuleChange)
     }
 
     /// The type name used in files, such as `dynamics.account.update`.

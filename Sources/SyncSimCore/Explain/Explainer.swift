@@ -181,12 +181,12 @@ public struct Explainer: Sendable {
         }
         // A full cycle that left the focused contact's account waiting: its local edits survive
         // and its values stay as they were until its turn (R10).
-        if c.queue.full, contact != nil, let a = contactAccount,
+        if let q = c.queue, contact != nil, let a = contactAccount,
            let (seq, e) = uncarried.filter({ $0.value.account == a && $0.value.kind.type.isAccountRecord && $0.value.at < c.start })
                .min(by: { $0.key < $1.key }) {
             let edits = "; local edits on \(a) survive and its values stay as they were until it is carried"
             history.append(Entry(at: c.end, field: nil, old: .null, new: .null,
-                                 cause: "\(when) was full (it carried \(c.queue.carried) of \(c.queue.waiting) pending records): "
+                                 cause: "\(when) was full (it carried \(q.carried) of \(q.waiting) pending records): "
                                      + "\(a)'s Dynamics change #\(seq) at \(SimTime.format(e.at)) waits in the sync queue (R10)\(edits)",
                                  activity: "", lost: nil))
         }

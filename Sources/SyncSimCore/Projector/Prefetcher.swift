@@ -17,7 +17,8 @@ extension Projector {
 
         /// What the hints for one event need of it, taken once as it enters.
         struct Probe: Sendable {
-            enum Table: Sendable { case none, account, contact }
+            /// `contactSlot`: a contact's create or move, which looks up (or adds) only its id.
+            enum Table: Sendable { case none, account, contact, contactSlot }
             var table: Table = .none
             var key = Interner.Key(hash: 0, inline: 0)
             var id: Int32 = -1
@@ -54,6 +55,8 @@ extension Projector {
                     (h.table, h.key, h.fields) = (.account, key(a, false), f.storageAddress)
                 case .marketoAccountEdit(let c, let f):
                     (h.table, h.key, h.fields) = (.contact, key(c, true), f.storageAddress)
+                case .contactCreate(let c, _, _), .contactMove(let c, _):
+                    (h.table, h.key) = (.contactSlot, key(c, true))
                 default: break
                 }
                 return h
@@ -70,7 +73,7 @@ extension Projector {
         public mutating func enter(_ hint: Hint, _ projector: Projector) {
             switch hint.table {
             case .account: projector.accountNames.prefetch(hint.key)
-            case .contact: projector.contactNames.prefetch(hint.key)
+            case .contact, .contactSlot: projector.contactNames.prefetch(hint.key)
             case .none: break
             }
             if hint.fields != 0 { Self.prefetchBuffer(UnsafeRawPointer(bitPattern: hint.fields)!) }
@@ -95,7 +98,7 @@ extension Projector {
         /// account's fields; a contact's company's record. Step 3: that company's fields.
         private static func read(step: Int, of probe: inout Probe, _ p: Projector) {
             switch probe.table {
-            case .none:
+            case .none, .contactSlot:
                 return
             case .account:
                 if step == 1 {
@@ -123,19 +126,19 @@ extension Projector {
             }
         }
 
-        /// For a landing cycle's loop over the contacts it creates and moves: the slots of the
-        /// contact's id and of its account's.
-        static func link(_ event: Event, _ p: Projector) {
-            switch event.kind {
-            case .contactCreate(let c, let a, _):
-                p.contactNames.prefetch(Interner.key(c))
+        /// For a landing cycle's loop over the contacts it creates and moves: the contact's
+        /// record (its id is known since the event applied) and the slot of its account's id.
+        static func link(_ carried: Carried, _ p: Projector) {
+            switch carried.event.kind {
+            case .contactCreate(_, let a, _):
                 if let a { p.accountNames.prefetch(Interner.key(a)) }
-            case .contactMove(let c, let a):
-                p.contactNames.prefetch(Interner.key(c))
+            case .contactMove(_, let a):
                 p.accountNames.prefetch(Interner.key(a))
             default:
-                break
+                return
             }
+            guard carried.contact >= 0, Int(carried.contact) < p.contacts.count else { return }
+            p.contacts.withUnsafeBufferPointer { syncsim_prefetch($0.baseAddress! + Int(carried.contact)) }
         }
 
         /// For a landing cycle's loop over its plans: what writing the plan `ahead` places on will

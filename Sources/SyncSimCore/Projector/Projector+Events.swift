@@ -29,7 +29,8 @@ extension Projector {
     /// When the next cycle starts, if one has work: the first start after the oldest pending
     /// event, and after the last cycle's start (events a full cycle left pending are older).
     var nextStart: Seconds? {
-        guard let first = pending.first?.event.at else { return nil }
+        guard !pending.isEmpty else { return nil }
+        let first = pending[0].event.at  // read in place: `first` would copy the whole event
         return rules.cycleStart(after: max(first, lastStart ?? first))
     }
 

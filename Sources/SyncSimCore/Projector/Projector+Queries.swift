@@ -30,16 +30,21 @@ extension Projector {
     public func isStale(_ a: String) -> Bool { company(a)?.stale ?? false }
 
     /// The queue now (R10): pending records and the oldest uncarried change.
-    public var queue: QueueState { QueueState(records: pendingRecords, oldest: pending.first?.event.at) }
+    /// (Counted when asked: a replay does not pay for it at every event.)
+    public var queue: QueueState {
+        QueueState(records: Set(pending.lazy.map(Self.recordKey)).count, oldest: pending.first?.event.at)
+    }
 
     /// Whether the account has Dynamics events that no cycle has carried (R10).
     public func isPending(account a: String) -> Bool {
-        accountNames.lookup(a).map { accountPending[Int($0)] > 0 } ?? false
+        guard let ai = accountNames.lookup(a) else { return false }
+        return pending.contains { $0.account == ai }
     }
 
     /// Whether the contact has Dynamics events that no cycle has carried (R10).
     public func isPending(contact c: String) -> Bool {
-        contactNames.lookup(c).map { contactPending[Int($0)] > 0 } ?? false
+        guard let ci = contactNames.lookup(c) else { return false }
+        return pending.contains { $0.account < 0 && $0.contact == ci }
     }
 
     /// The values Dynamics holds for the account, nil if it does not exist there (or was deleted).

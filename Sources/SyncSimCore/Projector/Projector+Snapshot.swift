@@ -207,9 +207,12 @@ extension Projector {
             w.bool(inflight != nil)
             if let c = inflight {
                 w.int(c.index); w.int(c.start); w.int(c.end); w.rules(c.rules)
-                w.uint(UInt64(c.queue.waiting)); w.uint(UInt64(c.queue.carried)); w.uint(UInt64(c.queue.left))
-                w.bool(c.queue.oldestLeft != nil)
-                if let oldest = c.queue.oldestLeft { w.int(oldest) }
+                w.bool(c.queue != nil)
+                if let q = c.queue {
+                    w.uint(UInt64(q.waiting)); w.uint(UInt64(q.carried)); w.uint(UInt64(q.left))
+                    w.bool(q.oldestLeft != nil)
+                    if let oldest = q.oldestLeft { w.int(oldest) }
+                }
                 w.ids(c.allTargets)
                 w.events(c.carried)
                 w.uint(UInt64(c.accounts.count))
@@ -357,9 +360,12 @@ extension Projector {
             var inflight: Cycle?
             if try r.bool() {
                 let index = try r.int(), start = try r.int(), end = try r.int(), cycleRules = try r.rules()
-                let waiting = try r.count(), taken = try r.count(), left = try r.count()
-                let oldestLeft = try r.bool() ? try r.int() : nil
-                let queue = CycleReport.Queue(waiting: waiting, carried: taken, left: left, oldestLeft: oldestLeft)
+                var queue: CycleReport.Queue?
+                if try r.bool() {
+                    let waiting = try r.count(), taken = try r.count(), left = try r.count()
+                    let oldestLeft = try r.bool() ? try r.int() : nil
+                    queue = CycleReport.Queue(waiting: waiting, carried: taken, left: left, oldestLeft: oldestLeft)
+                }
                 let targets = try r.ids(fieldCount)
                 let carried = try r.events()
                 guard carried.allSatisfy(knowsRecord) else { return nil }

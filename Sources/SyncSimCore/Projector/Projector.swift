@@ -81,11 +81,6 @@ public struct Projector: Sendable {
     /// The uncarried Dynamics events, in log order.
     private(set) var pending: [Carried] = []
     var inflight: Cycle?
-    /// By account id and by contact id: how many of the record's events are in ``pending`` (R10).
-    private(set) var accountPending: [Int32] = []
-    private(set) var contactPending: [Int32] = []
-    /// How many records have events in ``pending``.
-    private(set) var pendingRecords = 0
     /// When the last cycle started: the next one starts a period later at the earliest.
     private(set) var lastStart: Seconds?
     /// By account id: the contacts linked to an account that has no company yet, which join it
@@ -121,8 +116,8 @@ public struct Projector: Sendable {
         var allTargets: [Int32]
         var carried: [Carried]
         var accounts: [AccountPlan]
-        /// The queue when it started (for narration).
-        var queue: CycleReport.Queue
+        /// The queue when it started, if it could not carry every pending record (R10).
+        var queue: CycleReport.Queue?
     }
 
     /// The reference projector run beside this one when `SYNCSIM_SHADOW` is set.
@@ -164,9 +159,6 @@ public struct Projector: Sendable {
         (pending, inflight, lastStart) = (r.pending, r.inflight, r.lastStart)
         accountVersions = Array(repeating: 0, count: companies.count)
         contactChunkVersions = Array(repeating: 0, count: (contacts.count + Self.contactChunk - 1) / Self.contactChunk)
-        accountPending = Array(repeating: 0, count: companies.count)
-        contactPending = Array(repeating: 0, count: contacts.count)
-        for c in pending { countPending(c, by: 1) }
         for ci in contacts.indices {
             if let c = contacts[ci], c.linked >= 0, c.open == nil { companyless[c.linked, default: []].append(Int32(ci)) }
         }
@@ -187,7 +179,6 @@ public struct Projector: Sendable {
             companies.append(nil)
             dynamicsAccounts.append(nil)
             accountVersions.append(0)
-            accountPending.append(0)
         }
         return i
     }
@@ -203,7 +194,6 @@ public struct Projector: Sendable {
         let i = contactNames.id(c)
         if Int(i) == contacts.count {
             contacts.append(nil)
-            contactPending.append(0)
             if Int(i) / Self.contactChunk == contactChunkVersions.count { contactChunkVersions.append(0) }
             touchContact(i)  // the chunk holds one more contact
         }
@@ -415,15 +405,16 @@ public struct Projector: Sendable {
     /// Ends a contact's current link; its activities so far move to its closed tally. Returns
     /// the account it was linked to.
     mutating func unlink(_ ci: Int32) -> String? {
-        guard let mc = contacts[Int(ci)], mc.linked >= 0 else { return nil }
+        // Read in place: a copy of the contact would retain and release what it holds.
+        guard let linked = contacts[Int(ci)]?.linked, linked >= 0 else { return nil }
         touchContact(ci)
-        let a = accountNames[mc.linked]
+        let a = accountNames[linked]
         contacts[Int(ci)]!.linked = -1
         if fingerprinting {
             fingerprint.remove(.contact(contactNames[ci], a))
             fingerprint.add(.contact(contactNames[ci], nil))
         }
-        guard let link = mc.open else { return a }
+        guard let link = contacts[Int(ci)]!.open else { return a }
         let ai = link.account
         let open = Membership(account: ai, from: link.from, to: companies[Int(ai)]!.tally)
         let slot = Int(contacts[Int(ci)]!.slot)
@@ -448,7 +439,6 @@ public struct Projector: Sendable {
 
     /// A Dynamics event joins the queue (R10).
     mutating func enqueue(_ c: consuming Carried) {
-        countPending(c, by: 1)
         pending.append(c)
     }
 
@@ -466,7 +456,6 @@ public struct Projector: Sendable {
         } else {
             (carried, pending) = (pending, [])
         }
-        for c in carried { countPending(c, by: -1) }
         return carried
     }
 
@@ -480,17 +469,6 @@ public struct Projector: Sendable {
         c.account >= 0 ? Int64(c.account) : (1 << 32) | Int64(c.contact)
     }
 
-    private mutating func countPending(_ c: Carried, by delta: Int32) {
-        let before: Int32
-        if c.account >= 0 {
-            before = accountPending[Int(c.account)]
-            accountPending[Int(c.account)] += delta
-        } else {
-            before = contactPending[Int(c.contact)]
-            contactPending[Int(c.contact)] += delta
-        }
-        if before == 0 { pendingRecords += 1 } else if before + delta == 0 { pendingRecords -= 1 }
-    }
 
     /// A `sync.configure` changes the rules for the cycles that start after it.
     mutating func configure(_ change: RuleChange) {

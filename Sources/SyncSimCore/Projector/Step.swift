@@ -91,7 +91,7 @@ public struct CycleReport: Sendable, Equatable {
         public var toCompany: Bool = true
     }
 
-    /// The queue at a cycle's start (R10).
+    /// The queue at the start of a cycle that could not carry every pending record (R10).
     public struct Queue: Sendable, Equatable {
         /// Records pending when it started.
         public var waiting: Int
@@ -101,15 +101,13 @@ public struct CycleReport: Sendable, Equatable {
         public var left: Int
         /// The oldest change left pending, if any.
         public var oldestLeft: Seconds?
-
-        /// Whether the cycle was full: it left records pending.
-        public var full: Bool { left > 0 }
     }
 
     public var index: Int64
     public var start: Seconds
     public var end: Seconds
-    public var queue: Queue
+    /// Set when the cycle was full: it left records pending (R10).
+    public var queue: Queue?
     public var carried: [Int]
     public var rules: SyncRules
     public var accounts: [AccountWrite]

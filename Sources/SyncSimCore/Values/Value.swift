@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A field value as the format defines it: a JSON scalar or `null`.
 ///
 /// Values compare as JSON scalars: `1` is not `"1"`, `true` is not `1`, and
@@ -71,9 +77,19 @@ extension Value: Hashable {
         case (.bool(let x), .bool(let y)): return x == y
         case (.number(let x), .number(let y)): return x == y
         // The same scalars have the same UTF-8 bytes, and different ones different bytes.
-        case (.string(let x), .string(let y)): return x.utf8.elementsEqual(y.utf8)
+        case (.string(let x), .string(let y)): return Value.sameScalars(x, y)
         default: return false
         }
+    }
+
+    /// Whether two strings have the same Unicode scalars: their UTF-8 bytes compared in place
+        /// (a native string's are contiguous), byte by byte otherwise.
+    static func sameScalars(_ x: String, _ y: String) -> Bool {
+        guard x.utf8.count == y.utf8.count else { return false }
+        let inPlace = x.utf8.withContiguousStorageIfAvailable { a in
+            y.utf8.withContiguousStorageIfAvailable { b in a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
+        }
+        return (inPlace ?? nil) ?? x.utf8.elementsEqual(y.utf8)
     }
 
     public func hash(into hasher: inout Hasher) {
