@@ -3,7 +3,8 @@
 # import (median of 3, taking turns with raw SQLite), full replay (median of 5), show --at latency (24 instants: median, p90, max;
 # and the slowest of the instants just before the last six checkpoints, where the most events are replayed), diff
 # and show of the whole projection (time and peak memory), log size and peak memory, each beside raw SQLite's
-# insert and read rates on the same rows. Usage: tools/bench.sh [SIZES...]  (default: 10000 100000 1000000)
+# insert and read rates on the same rows; then the same days with a capacity, a mass update and the sync filter
+# beside them. Usage: tools/bench.sh [SIZES...]  (default: 10000 100000 1000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
@@ -84,4 +85,41 @@ for n in "${sizes[@]}"; do
     "$replay_rate" "$raw_read" "$(ratio "$replay_rate" "$raw_read")" \
     "$latency" "$worst" "$diff_fig" "$show_fig" "$size_mb" \
     "$(( $(cat "$work/import.mem") / 1024 ))" "$(( $(cat "$work/replay.mem") / 1024 ))"
+done
+
+# Version 2: the same day with a capacity (a fiftieth of the events: about the records of a
+# cycle of the first hour's load, so that the cycles after a mass update of every account at
+# 12h are full), and the sync filter toggled on a twentieth of the accounts, beside the day
+# without them: import and replay taking turns (medians of three), show --at of one contact
+# at 24 instants of the version 2 day.
+echo
+printf '| events | import ev/s (without / with capacity and filter) | ratio | replay ev/s (without / with) | ratio | show --at with (median, p90, max) |\n'
+printf '| --- | --- | --- | --- | --- | --- |\n'
+for n in "${sizes[@]}"; do
+  "$bin/syncsim" generate --events "$n" --seed 1 -o "$work/a.jsonl"
+  "$bin/syncsim" generate --events "$n" --seed 1 --capacity "$(( n / 50 > 0 ? n / 50 : 1 ))" \
+    --burst 1@12h --filter-share 0.05 -o "$work/c.jsonl"
+  ia=(); ic=(); ra=(); rc=()
+  for round in 1 2 3; do
+    for side in a c; do
+      rm -f "$work/$side.db" "$work/$side.db-wal" "$work/$side.db-shm"
+      t=$(date +%s%N)
+      "$bin/syncsim" import "$work/$side.jsonl" --db "$work/$side.db" >/dev/null
+      rate=$(( n * 1000 / ($(ms "$t") > 0 ? $(ms "$t") : 1) ))
+      replay=$("$bin/syncsim-bench" replay "$work/$side.db" | awk '/replay_events_per_s/ {print $2}')
+      if [ "$side" = a ]; then ia+=("$rate"); ra+=("$replay"); else ic+=("$rate"); rc+=("$replay"); fi
+    done
+  done
+  median3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+  span=$(tail -n 1 "$work/c.jsonl" | sed 's/.*"at":\([0-9]*\).*/\1/')
+  lats=()
+  for h in $(seq 1 24); do
+    t=$(date +%s%N)
+    "$bin/syncsim" show "$work/c.db" --at "$(( span * h / 25 ))" --contact c1 --json >/dev/null
+    lats+=("$(ms "$t")")
+  done
+  latency=$(printf '%s\n' "${lats[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%d / %d / %d ms", (a[12]+a[13])/2, a[22], a[NR]}')
+  printf '| %s | %s / %s | %s | %s / %s | %s | %s |\n' "$n" \
+    "$(median3 "${ia[@]}")" "$(median3 "${ic[@]}")" "$(ratio "$(median3 "${ic[@]}")" "$(median3 "${ia[@]}")")" \
+    "$(median3 "${ra[@]}")" "$(median3 "${rc[@]}")" "$(ratio "$(median3 "${rc[@]}")" "$(median3 "${ra[@]}")")" "$latency"
 done

@@ -4,38 +4,10 @@ import CPrefetch
 extension Projector {
     // MARK: - Cycles (R1, R10, R4, R6, R7, R11)
 
-    /// The records a cycle with a capacity carries (R10): the first that many in queue order, as
-    /// ``recordKey(_:)``s, and how many records were pending; nil when it carries them all.
-    private func recordsInQueueOrder() -> (taken: Set<Int64>, waiting: Int)? {
-        // Each pending record's oldest and latest event, in one pass over the queue.
-        var slot: [Int64: Int] = [:]
-        var places: [(record: Int64, oldest: QueuePlace, latest: QueuePlace)] = []
-        for c in pending {
-            let key = Self.recordKey(c)
-            let place = QueuePlace(at: c.event.at, seq: c.seq)
-            if let i = slot[key] {
-                places[i].latest = place
-            } else {
-                slot[key] = places.count
-                places.append((key, place, place))
-            }
-        }
-        let count = rules.recordsCarried(of: places.count)
-        guard count < places.count else { return nil }
-        let ordered = places.sorted { rules.queuePlace(oldest: $0.oldest, latest: $0.latest) < rules.queuePlace(oldest: $1.oldest, latest: $1.latest) }
-        return (Set(ordered.prefix(count).map(\.record)), places.count)
-    }
-
     mutating func begin(at start: Seconds) {
-        // Every pending event is from before the start: a cycle starts as soon as it is due. The
-        // usual case, every record carried: the queue changes hands, no event is copied.
-        let selection: (taken: Set<Int64>, waiting: Int)?
-        if case .records = rules.capacity { selection = recordsInQueueOrder() } else { selection = nil }
-        let carried = dequeue(records: selection?.taken)
+        // Every pending event is from before the start: a cycle starts as soon as it is due.
+        let (carried, queue) = dequeue()
         started(at: start)
-        let queue = selection.map {
-            CycleReport.Queue(waiting: $0.waiting, carried: $0.taken.count, left: $0.waiting - $0.taken.count, oldestLeft: pending.first?.event.at)
-        }
         // By account id, its plan's index: sized by what the cycle carries, not by every account
         // (a cycle a second over a large log must not cost a pass over all accounts).
         var slot = IDIndex(capacity: carried.count)

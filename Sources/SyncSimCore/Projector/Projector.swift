@@ -81,6 +81,8 @@ public struct Projector: Sendable {
     /// The uncarried Dynamics events, in log order.
     private(set) var pending: [Carried] = []
     var inflight: Cycle?
+    /// Scratch for choosing what a full cycle carries (not part of the projection).
+    private var queueScratch = QueueScratch()
     /// When the last cycle started: the next one starts a period later at the earliest.
     private(set) var lastStart: Seconds?
     /// By account id: the contacts linked to an account that has no company yet, which join it
@@ -442,21 +444,13 @@ public struct Projector: Sendable {
         pending.append(c)
     }
 
-    /// Takes the events a cycle carries out of the queue: all of them, or those of the records
-    /// in `records` (a set of ``recordKey(_:)``s).
-    mutating func dequeue(records: Set<Int64>?) -> [Carried] {
-        let carried: [Carried]
-        if let records {
-            var rest: [Carried] = []
-            var taken: [Carried] = []
-            for c in pending {
-                if records.contains(Self.recordKey(c)) { taken.append(c) } else { rest.append(c) }
-            }
-            (carried, pending) = (taken, rest)
-        } else {
-            (carried, pending) = (pending, [])
-        }
-        return carried
+    /// Takes the events a cycle carries out of the queue: all of them, or with a capacity those
+    /// of the first records in queue order (R10), with the queue's figures when it was full.
+    mutating func dequeue() -> (carried: [Carried], full: CycleReport.Queue?) {
+        if let (carried, queue) = queueScratch.take(from: &pending, rules: rules) { return (carried, queue) }
+        // The usual case, every record carried: the queue changes hands, no event is copied.
+        defer { pending = [] }
+        return (pending, nil)
     }
 
     /// Notes the start of a cycle.

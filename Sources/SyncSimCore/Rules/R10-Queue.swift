@@ -15,10 +15,7 @@
 extension SyncRules {
     /// A record's place in the queue, from its oldest and its latest uncarried event.
     public func queuePlace(oldest: QueuePlace, latest: QueuePlace) -> QueuePlace {
-        switch queueOrder {
-        case .modified: return latest
-        case .first: return oldest
-        }
+        queueOrder.placesByLatestChange ? latest : oldest
     }
 
     /// How many of `waiting` records a cycle carries.
@@ -61,6 +58,9 @@ public enum QueueOrder: String, Equatable, Sendable, CaseIterable {
     case modified
     /// By the oldest uncarried change.
     case first
+
+    /// Whether a record's place is its latest uncarried change (else its oldest).
+    public var placesByLatestChange: Bool { self == .modified }
 }
 
 /// The queue at an instant (after everything at it).
