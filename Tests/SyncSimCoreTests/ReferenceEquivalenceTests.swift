@@ -229,3 +229,56 @@ import Synchronization
         #expect(orders == [.modified, .first])
     }
 }
+
+/// Version 2 with none of its keys in force is version 1 (format 5.1).
+@Suite struct Version2KeysTests {
+    /// A capacity no cycle reaches gives the projection of no capacity, at random instants of
+    /// random streams (both queue orders).
+    @Test(arguments: ReferenceEquivalenceTests.seeds.prefix(20))
+    func aCapacityNeverReachedIsUnlimited(seed: UInt64) {
+        var stream = RandomStream(seed: seed)
+        stream.version2 = false
+        var unlimited = stream.rules()
+        unlimited.capacity = .unlimited
+        var huge = unlimited
+        huge.capacity = .records(Capacity.maximum)
+        huge.queueOrder = seed % 2 == 0 ? .first : .modified
+        let events = stream.generate()
+        var rng = SplitMix64(seed: seed &* 13)
+        let last = events.last?.at ?? 0
+        for t in (0..<6).map({ _ in Seconds(rng.next() % UInt64(last + 900)) }) {
+            let a = Simulation.projection(rules: unlimited, events: events, at: t)
+            let b = Simulation.projection(rules: huge, events: events, at: t)
+            #expect(a == b && a.digest == b.digest, "seed \(seed) at \(t)")
+        }
+    }
+
+    /// The queue's size and oldest change equal a recount from the events at random instants:
+    /// the Dynamics events after the start of the last cycle that began by then are pending
+    /// (with no capacity every cycle carries all that came before its start).
+    @Test(arguments: ReferenceEquivalenceTests.seeds.prefix(20))
+    func theQueueIsWhatNoCycleHasCarriedYet(seed: UInt64) {
+        var stream = RandomStream(seed: seed)
+        stream.version2 = false
+        let rules = stream.rules()
+        let events = stream.generate()
+        var rng = SplitMix64(seed: seed &* 17)
+        let last = events.last?.at ?? 0
+        for t in (0..<6).map({ _ in Seconds(rng.next() % UInt64(last + 900)) }) {
+            var p = Projector(rules: rules)
+            for (i, e) in events.enumerated() where e.at <= t { p.apply(e, seq: i + 1) }
+            p.advance(to: t)
+            // The last cycle that started by t started at the latest start at or before t that
+            // followed a Dynamics event; with unlimited capacity it took every earlier event.
+            let dynamics = events.filter { $0.isDynamics && $0.at <= t }
+            let started = dynamics.map { rules.cycleStart(after: $0.at) }.filter { $0 <= t }.max()
+            let waiting = dynamics.filter { e in started.map { e.at >= $0 } ?? true }
+            let records = Set(waiting.map { e -> String in
+                if case .contactCreate(let c, _, _) = e.kind { return "c:" + c }
+                if case .contactMove(let c, _) = e.kind { return "c:" + c }
+                return "a:" + e.account!
+            })
+            #expect(p.queue == QueueState(records: records.count, oldest: waiting.map(\.at).min()), "seed \(seed) at \(t)")
+        }
+    }
+}
