@@ -58,17 +58,8 @@ import SyncSimTestSupport
         ("expect:\n  - {at: 1m, account: acme, fields: {a: 1}}", "t.yaml:6:29:", "checks a contact"),
         ("extra: 1", "t.yaml:5:1:", "unknown key 'extra'"),
         ("  - {at: 0s, type: dynamics.account.update, account: acme, fields: {a: 1}", "t.yaml:", "invalid YAML"),
-    ])
-    func inputErrors(tail: String, prefix: String, words: String) throws {
-        let text = try #require(error(tail))
-        #expect(text.hasPrefix(prefix), "\(text)")
-        #expect(text.contains(words), "\(text)")
-        #expect(text.contains(": error: "))
-    }
-
-    /// Version 2's keys (format 5.1 to 5.3), in `sync:` and in `sync.configure`, and version 2's
-    /// readings of values (5.0): each bad value named at its place.
-    @Test(arguments: [
+        // Version 2's keys (format 5.1 to 5.3) in `sync.configure` and expectations, and its
+        // readings of values (5.0).
         ("  - {at: 0s, type: sync.configure, capacity: 0}", "t.yaml:5:46:", "expected capacity"),
         ("  - {at: 0s, type: sync.configure, capacity: -1}", "t.yaml:5:46:", "expected capacity"),
         ("  - {at: 0s, type: sync.configure, capacity: 1.5}", "t.yaml:5:46:", "found 1.5"),
@@ -90,10 +81,11 @@ import SyncSimTestSupport
         ("expect:\n  - {at: 1m, pending: true}", "t.yaml:6:14:", "needs a `contact:` or `account:`"),
         ("expect:\n  - {at: 1m, account: acme, pending: yes}", "t.yaml:6:38:", "expected pending: true or false"),
     ])
-    func version2InputErrors(tail: String, prefix: String, words: String) throws {
+    func inputErrors(tail: String, prefix: String, words: String) throws {
         let text = try #require(error(tail))
         #expect(text.hasPrefix(prefix), "\(text)")
         #expect(text.contains(words), "\(text)")
+        #expect(text.contains(": error: "))
     }
 
     @Test func version2KeysInTheSyncBlock() throws {
