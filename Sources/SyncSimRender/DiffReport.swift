@@ -35,13 +35,14 @@ public struct DiffReport: Sendable {
                      TextFormat.plural(diff.accounts.count, "account")]
         let rejected = diff.rejectedOnlyA.count + diff.rejectedOnlyB.count
         if rejected > 0 { parts.append(TextFormat.plural(rejected, "rejected event")) }
+        if diff.queue != nil { parts.append("the sync queues") }
         return parts.joined(separator: ", ") + " differ"
     }
 
     /// The rule keys whose values differ between the sides, rendered per side.
     private func ruleDifferences() -> (String, String) {
-        let ja = a.rules.asChange.jsonMembers
-        let jb = b.rules.asChange.jsonMembers
+        let ja = a.rules.everyMember
+        let jb = b.rules.everyMember
         let keys = ja.keys.sorted().filter { ja[$0] != jb[$0] }
         func show(_ j: [String: JSON]) -> String {
             keys.map { "\($0) \(CanonicalJSON.string(for: j[$0]!))" }.joined(separator: ", ")
@@ -75,6 +76,13 @@ public struct DiffReport: Sendable {
                 group = g
             }
             out("  \(TextFormat.pad(label, labelWidth))  A \(style.red(TextFormat.pad(a, aWidth)))  B \(style.green(b))")
+        }
+        if let q = diff.queue {
+            func text(_ s: QueueState) -> String {
+                TextFormat.plural(s.records, "pending record") + (s.oldest.map { ", the oldest since \(TextFormat.time($0))" } ?? "")
+            }
+            out("")
+            out(style.bold("sync queue") + "  A \(style.red(text(q.a)))  B \(style.green(text(q.b)))")
         }
         for (side, list) in [("A", diff.rejectedOnlyA), ("B", diff.rejectedOnlyB)] where !list.isEmpty {
             out("")
@@ -110,6 +118,7 @@ public struct DiffReport: Sendable {
             if let p = d.inMarketo { row(g, "in Marketo", "\(p.a)", "\(p.b)") }
             if let p = d.inDynamics { row(g, "in Dynamics", "\(p.a)", "\(p.b)") }
             if let p = d.deletedInDynamics { row(g, "deletedInDynamics", "\(p.a)", "\(p.b)") }
+            if let p = d.stale { row(g, "stale", "\(p.a)", "\(p.b)") }
             for f in d.marketo { row(g, "marketo.\(f.field)", v(f.values.a), v(f.values.b)) }
             for f in d.dynamics { row(g, "dynamics.\(f.field)", v(f.values.a), v(f.values.b)) }
         }
@@ -144,6 +153,10 @@ public struct DiffReport: Sendable {
         }
         w.raw(",\"divergence\":")
         w.write(divergenceJSON)
+        if let q = diff.queue {
+            w.raw(",\"queue\":")
+            w.write(Self.pair(q.a.json, q.b.json))
+        }
         w.raw(",\"rejected\":")
         w.write(.object(["a": .array(diff.rejectedOnlyA.map(\.json)), "b": .array(diff.rejectedOnlyB.map(\.json))]))
         w.raw(",\"same\":")
@@ -180,6 +193,7 @@ public struct DiffReport: Sendable {
         if let p = d.inMarketo { o["inMarketo"] = pair(.bool(p.a), .bool(p.b)) }
         if let p = d.inDynamics { o["inDynamics"] = pair(.bool(p.a), .bool(p.b)) }
         if let p = d.deletedInDynamics { o["deletedInDynamics"] = pair(.bool(p.a), .bool(p.b)) }
+        if let p = d.stale { o["stale"] = pair(.bool(p.a), .bool(p.b)) }
         if !d.marketo.isEmpty { o["marketo"] = json(d.marketo) }
         if !d.dynamics.isEmpty { o["dynamics"] = json(d.dynamics) }
         return .object(o)

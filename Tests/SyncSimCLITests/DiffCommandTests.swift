@@ -22,6 +22,25 @@ import Testing
         #expect(oneFile.stdout.hasSuffix("2 contacts, 2 fields, 2 activity counts, 1 account differ\n"))
     }
 
+    /// Version 2: stale companies and the sync queue are part of what is compared.
+    @Test func staleCompaniesAndTheQueueDiffer() throws {
+        let stale = try Binary.run(["diff", "Scenarios/r11-sync-filter.yaml", "Scenarios/r11-sync-filter.yaml",
+                                    "--b-set", "filter=none", "--at", "10m", "--json"], in: Binary.root)
+        #expect(stale.status == 1)
+        #expect(stale.stdout.contains(#""stale":{"a":true,"b":false}"#), "\(stale.stdout)")
+        let text = try Binary.run(["diff", "Scenarios/r11-sync-filter.yaml", "Scenarios/r11-sync-filter.yaml",
+                                   "--b-set", "filter=none", "--at", "10m"], in: Binary.root)
+        #expect(text.stdout.contains("stale"), "\(text.stdout)")
+        let queue = try Binary.run(["diff", "Scenarios/r10-capacity.yaml", "Scenarios/r10-capacity.yaml",
+                                    "--b-set", "capacity=unlimited", "--at", "5m", "--json"], in: Binary.root)
+        #expect(queue.status == 1)
+        #expect(queue.stdout.contains(#""queue":{"a":{"oldest":0,"records":3},"b":{"oldest":null,"records":0}}"#), "\(queue.stdout)")
+        let queueText = try Binary.run(["diff", "Scenarios/r10-capacity.yaml", "Scenarios/r10-capacity.yaml",
+                                        "--b-set", "capacity=unlimited", "--at", "5m"], in: Binary.root)
+        #expect(queueText.stdout.contains("sync queue  A 3 pending records, the oldest since 0s  B 0 pending records"), "\(queueText.stdout)")
+        #expect(queueText.stdout.contains("first divergence at 5m"), "\(queueText.stdout)")
+    }
+
     @Test func jsonIsStableAcrossProcesses() throws {
         let args = ["diff", "Scenarios/overwrite-all.yaml", "Scenarios/overwrite-changed.yaml", "--json"]
         let first = try Binary.run(args, in: Binary.root)

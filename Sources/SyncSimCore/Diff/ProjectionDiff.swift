@@ -32,6 +32,7 @@ public struct ProjectionDiff: Sendable, Equatable {
         public var inMarketo: Pair<Bool>?
         public var inDynamics: Pair<Bool>?
         public var deletedInDynamics: Pair<Bool>?
+        public var stale: Pair<Bool>? = nil
         public var marketo: [FieldPair]
         public var dynamics: [FieldPair]
     }
@@ -41,9 +42,11 @@ public struct ProjectionDiff: Sendable, Equatable {
     /// Rejected events on one side only (compared by instant, type, reason and ids, not by sequence number).
     public var rejectedOnlyA: [Rejection] = []
     public var rejectedOnlyB: [Rejection] = []
+    /// The sync queues, when they differ (R10).
+    public var queue: Pair<QueueState>?
 
     /// Whether the two projections are the same.
-    public var isEmpty: Bool { contacts.isEmpty && accounts.isEmpty && rejectedOnlyA.isEmpty && rejectedOnlyB.isEmpty }
+    public var isEmpty: Bool { contacts.isEmpty && accounts.isEmpty && rejectedOnlyA.isEmpty && rejectedOnlyB.isEmpty && queue == nil }
 
     /// Counts for the summary line.
     public var fieldCount: Int { contacts.reduce(0) { $0 + $1.fields.count } }
@@ -77,13 +80,18 @@ public struct ProjectionDiff: Sendable, Equatable {
             if (da != nil) != (db != nil) { d.inDynamics = Pair(a: da != nil, b: db != nil) }
             let (xa, xb) = (a.deletedInDynamics(id), b.deletedInDynamics(id))
             if xa != xb { d.deletedInDynamics = Pair(a: xa, b: xb) }
+            let (sa, sb) = (a.isStale(id), b.isStale(id))
+            if sa != sb { d.stale = Pair(a: sa, b: sb) }
             d.marketo = fieldPairs(ma ?? [:], mb ?? [:])
             d.dynamics = fieldPairs(da ?? [:], db ?? [:])
-            if d.inMarketo != nil || d.inDynamics != nil || d.deletedInDynamics != nil || !d.marketo.isEmpty || !d.dynamics.isEmpty {
+            if d.inMarketo != nil || d.inDynamics != nil || d.deletedInDynamics != nil || d.stale != nil
+                || !d.marketo.isEmpty || !d.dynamics.isEmpty {
                 diff.accounts.append(d)
             }
         }
         (diff.rejectedOnlyA, diff.rejectedOnlyB) = onlyOnOneSide(a.rejections, b.rejections)
+        let (qa, qb) = (a.queue, b.queue)
+        if qa != qb { diff.queue = Pair(a: qa, b: qb) }
         return diff
     }
 

@@ -93,6 +93,13 @@ extension SyncRules {
                    filter: filter == .none ? nil : filter)
     }
 
+    /// Every rule key and its value, the defaults of version 2 included (to compare two rule sets).
+    public var everyMember: [String: JSON] {
+        var change = asChange
+        (change.capacity, change.queueOrder, change.filter) = (capacity, queueOrder, filter)
+        return change.jsonMembers
+    }
+
     /// The rules as a JSON object with every key of version 1 and the others that are set.
     public var json: JSON { .object(asChange.jsonMembers) }
 

@@ -9,6 +9,7 @@ struct Fingerprint: Sendable, Equatable {
         case field(String, String, Value)
         case company(String, deleted: Bool)
         case stale(String)
+        case queue(QueueState)
         case tally(String, Tally)
         case contact(String, String?)
         case open(String, String, Tally)

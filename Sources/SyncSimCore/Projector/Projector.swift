@@ -36,13 +36,6 @@ public struct Projector: Sendable {
     /// The events of the cycles landed since the last ``takeLanded()`` (when ``keepsLanded``).
     var landed: [[Carried]] = []
 
-    /// Events of landed cycles, held only to be freed where the caller chooses.
-    public struct Landed: Sendable {
-        var cycles: [[Carried]]
-        public init() { cycles = [] }
-        init(cycles: [[Carried]]) { self.cycles = cycles }
-    }
-
     /// Returns, and no longer holds, the events of the cycles landed since the last call.
     public mutating func takeLanded() -> Landed {
         defer { landed = [] }
@@ -81,6 +74,8 @@ public struct Projector: Sendable {
     /// The uncarried Dynamics events, in log order.
     private(set) var pending: [Carried] = []
     var inflight: Cycle?
+    /// When fingerprinting: the pending events counted by record (``recordKey(_:)``).
+    private var fingerprintQueue: [Int64: Int32] = [:]
     /// Scratch for choosing what a full cycle carries (not part of the projection).
     private var queueScratch = QueueScratch()
     /// When the last cycle started: the next one starts a period later at the earliest.
@@ -88,39 +83,6 @@ public struct Projector: Sendable {
     /// By account id: the contacts linked to an account that has no company yet, which join it
     /// when it is created (entries of contacts linked elsewhere since are passed over).
     private(set) var companyless: [Int32: [Int32]] = [:]
-
-    /// A Dynamics event waiting for, or carried by, a sync cycle (a struct, not a tuple, whose
-    /// metadata a replay would look up for every event).
-    struct Carried: Sendable {
-        var seq: Int
-        var event: Event
-        /// The account id of an account event, -1 for other events.
-        var account: Int32 = -1
-        /// The contact id of a contact event, -1 for other events.
-        var contact: Int32 = -1
-    }
-
-    /// A cycle that started and has not landed yet.
-    struct Cycle: Sendable {
-        struct AccountPlan: Sendable {
-            var account: Int32
-            var deleted: Bool
-            var createdHere: Bool
-            var values: FieldValues
-            /// Field ids the carried events named.
-            var named: FieldIDSet
-        }
-        var index: Int64
-        var start: Seconds
-        var end: Seconds
-        var rules: SyncRules
-        /// Every synced field, in name order: what `overwrite: all` and a whole write write.
-        var allTargets: [Int32]
-        var carried: [Carried]
-        var accounts: [AccountPlan]
-        /// The queue when it started, if it could not carry every pending record (R10).
-        var queue: CycleReport.Queue?
-    }
 
     /// The reference projector run beside this one when `SYNCSIM_SHADOW` is set.
     var shadow = ShadowSlot()
@@ -130,23 +92,6 @@ public struct Projector: Sendable {
         self.rules = rules
         keepsActivityRecords = keepingActivityRecords
         shadow = ShadowSlot(ShadowReference.make(rules: rules))
-    }
-
-    /// What a snapshot restores (see `Projector+Snapshot.swift`), put in place in one piece.
-    struct RestoredState {
-        var now: Seconds
-        var lastSeq: Int
-        var rejections: [Rejection]
-        var fieldNames: Interner
-        var namedFields: [Bool]
-        var accountNames: Interner
-        var dynamicsAccounts: [DynamicsAccount?]
-        var companies: [Company?]
-        var contactNames: Interner
-        var contacts: [MarketoContact?]
-        var pending: [Carried]
-        var inflight: Cycle?
-        var lastStart: Seconds?
     }
 
     /// A projector in a restored state, with no shadow (the reference cannot start mid-log: see
@@ -441,16 +386,42 @@ public struct Projector: Sendable {
 
     /// A Dynamics event joins the queue (R10).
     mutating func enqueue(_ c: consuming Carried) {
+        guard fingerprinting else {
+            pending.append(c)
+            return
+        }
+        fingerprint.remove(.queue(fingerprintedQueue))
+        fingerprintQueue[Self.recordKey(c), default: 0] += 1
         pending.append(c)
+        fingerprint.add(.queue(fingerprintedQueue))
     }
 
     /// Takes the events a cycle carries out of the queue: all of them, or with a capacity those
     /// of the first records in queue order (R10), with the queue's figures when it was full.
     mutating func dequeue() -> (carried: [Carried], full: CycleReport.Queue?) {
-        if let (carried, queue) = queueScratch.take(from: &pending, rules: rules) { return (carried, queue) }
-        // The usual case, every record carried: the queue changes hands, no event is copied.
-        defer { pending = [] }
-        return (pending, nil)
+        if fingerprinting { fingerprint.remove(.queue(fingerprintedQueue)) }
+        let (carried, full): ([Carried], CycleReport.Queue?)
+        if let (taken, queue) = queueScratch.take(from: &pending, rules: rules) {
+            (carried, full) = (taken, queue)
+        } else {
+            // The usual case, every record carried: the queue changes hands, no event is copied.
+            (carried, full) = (pending, nil)
+            pending = []
+        }
+        if fingerprinting {
+            for c in carried {
+                let key = Self.recordKey(c)
+                if fingerprintQueue[key] == 1 { fingerprintQueue[key] = nil } else { fingerprintQueue[key]! -= 1 }
+            }
+            fingerprint.add(.queue(fingerprintedQueue))
+        }
+        return (carried, full)
+    }
+
+    /// The queue as the fingerprint follows it: pending events counted by record as they come
+    /// and go, only while fingerprinting (``queue`` counts them when asked).
+    private var fingerprintedQueue: QueueState {
+        QueueState(records: fingerprintQueue.count, oldest: pending.isEmpty ? nil : pending[0].event.at)
     }
 
     /// Notes the start of a cycle.

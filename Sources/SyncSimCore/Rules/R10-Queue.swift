@@ -64,7 +64,7 @@ public enum QueueOrder: String, Equatable, Sendable, CaseIterable {
 }
 
 /// The queue at an instant (after everything at it).
-public struct QueueState: Equatable, Sendable {
+public struct QueueState: Hashable, Sendable {
     /// Pending records.
     public var records: Int
     /// The smallest `at` of an uncarried Dynamics event, nil when none.
