@@ -87,11 +87,6 @@ struct Company: Sendable {
         }
     }
 
-    /// Removes and returns the local edit of a field, if any.
-    mutating func takeEdit(_ field: Int32) -> LocalEdit? {
-        editIndex(field).map { removeEdit(at: $0) }
-    }
-
     /// Removes and returns the local edit at `index` of ``localEdits``.
     mutating func removeEdit(at index: Int) -> LocalEdit { localEdits.remove(at: index).edit }
 

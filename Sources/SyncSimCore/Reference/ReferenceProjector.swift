@@ -181,10 +181,10 @@ public struct ReferenceProjector: Sendable {
 
     // MARK: - Cycles (R1, R10)
 
-    /// The waiting records in queue order, each with its waiting events (R10).
-    func queueOrder() -> [(record: Record, events: [Waiting])] {
+    /// The records of `events` in queue order, each with its events (R10).
+    func queueOrder(_ events: [Waiting]) -> [(record: Record, events: [Waiting])] {
         var byRecord: [Record: [Waiting]] = [:]
-        for w in waiting { byRecord[w.record, default: []].append(w) }
+        for w in events { byRecord[w.record, default: []].append(w) }
         func place(_ events: [Waiting]) -> QueuePlace {
             rules.queuePlace(oldest: events.first!.place, latest: events.last!.place)
         }
@@ -192,11 +192,14 @@ public struct ReferenceProjector: Sendable {
     }
 
     private mutating func begin(at start: Seconds) {
-        // Every waiting event is from before the start (cycles start as soon as they are due).
-        let queue = queueOrder()
+        // The records with an uncarried event before the start, in queue order; the first
+        // `capacity` of them go with every such event of theirs.
+        let before = waiting.filter { SyncRules.carries(eventAt: $0.event.at, cycleStartingAt: start) }
+        let queue = queueOrder(before)
         let taken = Set(queue.prefix(rules.recordsCarried(of: queue.count)).map(\.record))
-        let carried = waiting.filter { taken.contains($0.record) }
-        waiting.removeAll { taken.contains($0.record) }
+        let carried = before.filter { taken.contains($0.record) }
+        let carriedSeqs = Set(carried.map(\.seq))
+        waiting.removeAll { carriedSeqs.contains($0.seq) }
         lastStart = start
         var accounts: [(account: String, record: DynamicsRecord, named: Set<String>)] = []
         for w in carried {

@@ -13,7 +13,4 @@ public enum ContactLinkRule {
     /// The account a contact carried by a cycle is linked to: the one its event names (nil: a
     /// create without an account).
     public static func linkedAccount(named account: String?) -> String? { account }
-
-    /// Whether a contact logs activities for the values it inherits when linked: no.
-    public static let inheritedValuesLogActivities = false
 }

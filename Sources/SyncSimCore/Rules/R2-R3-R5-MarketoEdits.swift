@@ -30,7 +30,4 @@ public enum MarketoEditRule {
     /// Why a `marketo.account.create` is rejected (R5): always.
     public static let accountCreateRejection = "Marketo cannot create accounts in Dynamics (R5)"
 
-    /// Whether a Marketo edit is sent to Dynamics (R2): never. The Dynamics side of an account
-    /// changes only through `dynamics.*` events.
-    public static let reachesDynamics = false
 }
