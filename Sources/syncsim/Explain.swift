@@ -38,6 +38,9 @@ struct Explain: ParsableCommand {
             (explainer, projector) = try run.withEvents {
                 Explainer.run(rules: run.rules, events: &$0, contact: contact, through: instant)
             }
+            try UnknownIDs.check(source, contacts: [contact], accounts: [], known: projector) { id, isContact in
+                try run.names(id, contact: isContact)
+            }
         } catch {
             throw Console.fail(error)
         }

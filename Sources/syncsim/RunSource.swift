@@ -61,6 +61,17 @@ struct RunSource {
         return try withEvents { Simulation.fold(rules: rules, events: &$0, through: instant) }
     }
 
+    /// Whether any event of this run names the contact (`contact` true) or the account.
+    func names(_ id: String, contact: Bool) throws -> Bool {
+        if case .log(let log) = source { return try log.names(id, contact: contact) }
+        return try withEvents { events in
+            while let e = events.next() {
+                if (contact ? e.contact : e.account) == id { return true }
+            }
+            return false
+        }
+    }
+
     /// Runs `body` with an iterator over this side's events.
     func withEvents<T>(_ body: (inout AnyIterator<Event>) throws -> T) throws -> T {
         switch source {

@@ -51,6 +51,9 @@ struct Show: ParsableCommand {
                 }
             }
             keepUntilExit(projector)
+            try UnknownIDs.check(db, contacts: contact, accounts: account, known: projector) { id, isContact in
+                try log.names(id, contact: isContact)
+            }
         } catch {
             throw Console.fail(error)
         }

@@ -247,6 +247,27 @@ import SyncSimCore
         #expect(verified.stderr.contains("guard triggers are missing") && !verified.stderr.contains("does not match"), "\(verified.stderr)")
     }
 
+    /// A `--contact` or `--account` that no event names is bad input, with the closest id; one
+    /// named only after the instant is shown empty, as before.
+    @Test func unknownIDsAreNamedWithTheClosestOne() throws {
+        let dir = Binary.tempDir()
+        #expect(try Binary.run(["run", "--db", "r.db"], in: dir).status == 0)
+        for (args, message) in [(["show", "r.db", "--contact", "bobb"], "r.db: error: no event names contact 'bobb' (did you mean 'bob'?)"),
+                                (["show", "r.db", "--account", "acmee", "--json"], "r.db: error: no event names account 'acmee' (did you mean 'acme'?)"),
+                                (["show", "r.db", "--contact", "zz"], "r.db: error: no event names contact 'zz'"),
+                                (["explain", "r.db", "--contact", "alicee"], "r.db: error: no event names contact 'alicee' (did you mean 'alice'?)"),
+                                (["explain", Binary.root + "/Scenarios/local-edit-overwritten.yaml", "--contact", "bo"],
+                                 "error: no event names contact 'bo' (did you mean 'bob'?)")] {
+            let r = try Binary.run(args, in: dir)
+            #expect(r.status == 2, "\(args)")
+            #expect(r.stderr.contains(message) && r.stdout.isEmpty, "\(args): \(r.stderr)")
+        }
+        // Named by an event after the instant (acme is created at 1m): known to the log, shown empty.
+        #expect(try Binary.run(["run", Binary.root + "/Scenarios/r1-cycle-timing.yaml", "--db", "t.db"], in: dir).status == 0)
+        let early = try Binary.run(["show", "t.db", "--at", "0s", "--account", "acme", "--json"], in: dir)
+        #expect(early.status == 0 && early.stdout.hasPrefix(#"{"accounts":{},"at":0"#), "\(early.stderr)")
+    }
+
     @Test func showDefaultsToTheLastEvent() throws {
         let dir = Binary.tempDir()
         #expect(try Binary.run(["run", "--db", "r.db"], in: dir).status == 0)
