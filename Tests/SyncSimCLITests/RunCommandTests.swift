@@ -89,6 +89,16 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["s.jsonl"])
     }
 
+    /// `stats` of the mass-update story: the figures the scenario's narration tells.
+    @Test func statsOfTheMassUpdate() throws {
+        let r = try Binary.run(["stats", "Scenarios/mass-update-backlog.yaml", "--json"], in: Binary.root)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == #"{"activities":{"dynamics":6,"marketo":3},"carried":403,"cycles":9,"edits":{"lost":3,"made":3,"shown":0},"events":{"dynamics.account.create":200,"dynamics.account.update":200,"dynamics.contact.create":3,"marketo.account.edit":3},"fullCycles":7,"lag":{"max":1500,"median":720,"p95":1200},"largestQueue":{"at":0,"records":203},"r9Suppressed":0,"rejected":{}}"# + "\n", "\(r.stdout)")
+        let at40 = try Binary.run(["stats", "Scenarios/mass-update-backlog.yaml", "--at", "40m"], in: Binary.root)
+        #expect(at40.stdout.contains("local edits       3 made, 2 lost to a cycle, 1 still shown"), "\(at40.stdout)")
+        #expect(try Binary.run(["stats", "Scenarios/nothing.yaml"], in: Binary.root).status == 2)
+    }
+
     /// A JSON Lines stream is checked through before anything runs, then read from its file as
     /// it runs: a bad line still prints nothing and leaves no log, and a good stream records the
     /// log that running it whole did (the same rows, head hash and narration).

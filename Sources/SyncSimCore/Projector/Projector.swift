@@ -420,7 +420,7 @@ public struct Projector: Sendable {
 
     /// The queue as the fingerprint follows it: pending events counted by record as they come
     /// and go, only while fingerprinting (``queue`` counts them when asked).
-    private var fingerprintedQueue: QueueState {
+    var fingerprintedQueue: QueueState {
         QueueState(records: fingerprintQueue.count, oldest: pending.isEmpty ? nil : pending[0].event.at)
     }
 
