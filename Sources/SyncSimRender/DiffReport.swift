@@ -19,6 +19,11 @@ public struct DiffReport: Sendable {
     public var b: DiffSideInfo
     public var diff: ProjectionDiff
     public var divergence: Divergence?
+    /// The intervals during which the runs differed, when their whole timelines were compared.
+    public var intervals: [DiffTimeline.Interval]?
+
+    /// Whether the runs differ: at the instants compared, or during an interval.
+    public var differs: Bool { !diff.isEmpty || !(intervals ?? []).isEmpty }
 
     public init(a: DiffSideInfo, b: DiffSideInfo, diff: ProjectionDiff, divergence: Divergence?) {
         self.a = a
@@ -29,14 +34,16 @@ public struct DiffReport: Sendable {
 
     /// The summary line: what differs, or that nothing does.
     public var summary: String {
-        if diff.isEmpty { return "no differences" }
+        let during = (intervals ?? []).isEmpty ? ""
+            : "; the projections differed during " + TextFormat.plural(intervals!.count, "interval")
+        if diff.isEmpty { return (intervals ?? []).isEmpty ? "no differences" : "no differences when settled" + during }
         var parts = [TextFormat.plural(diff.contacts.count, "contact"), TextFormat.plural(diff.fieldCount, "field"),
                      TextFormat.plural(diff.activityCount, "activity count", "activity counts"),
                      TextFormat.plural(diff.accounts.count, "account")]
         let rejected = diff.rejectedOnlyA.count + diff.rejectedOnlyB.count
         if rejected > 0 { parts.append(TextFormat.plural(rejected, "rejected event")) }
         if diff.queue != nil { parts.append("the sync queues") }
-        return parts.joined(separator: ", ") + " differ"
+        return parts.joined(separator: ", ") + " differ" + during
     }
 
     /// The rule keys whose values differ between the sides, rendered per side.
@@ -88,6 +95,14 @@ public struct DiffReport: Sendable {
             out("")
             out(style.bold("rejected only in \(side)"))
             for r in list { out("  " + TextFormat.rejection(r)) }
+        }
+        if let list = intervals, !list.isEmpty {
+            out("")
+            out(style.bold("the projections differed"))
+            for i in list {
+                let until = i.to.map { "to \(TextFormat.time($0))" } ?? "on (still when settled)"
+                out("  from \(TextFormat.time(i.from)) \(until): \(TextFormat.plural(i.contacts, "contact")), \(TextFormat.plural(i.accounts, "account"))")
+            }
         }
         if let d = divergence {
             out("")
@@ -153,6 +168,10 @@ public struct DiffReport: Sendable {
         }
         w.raw(",\"divergence\":")
         w.write(divergenceJSON)
+        if let list = intervals {
+            w.raw(",\"intervals\":")
+            w.write(.array(list.map(\.json)))
+        }
         if let q = diff.queue {
             w.raw(",\"queue\":")
             w.write(Self.pair(q.a.json, q.b.json))
@@ -160,7 +179,7 @@ public struct DiffReport: Sendable {
         w.raw(",\"rejected\":")
         w.write(.object(["a": .array(diff.rejectedOnlyA.map(\.json)), "b": .array(diff.rejectedOnlyB.map(\.json))]))
         w.raw(",\"same\":")
-        w.write(.bool(diff.isEmpty))
+        w.write(.bool(!differs))
         w.raw(",\"summary\":")
         w.write(.object(["contacts": .int(diff.contacts.count), "fields": .int(diff.fieldCount),
                          "activities": .int(diff.activityCount), "accounts": .int(diff.accounts.count),

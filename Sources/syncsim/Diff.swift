@@ -12,8 +12,8 @@ struct Diff: ParsableCommand {
         usage: "syncsim diff <a> <b> [--at <at>] [--b-at <b-at>] [--set <set> ...]\n             [--a-set <a-set> ...] [--b-set <b-set> ...] [--json]",
         discussion: """
         Each side is an event log or a scenario file (.yaml, .yml, .jsonl), which is run in \
-        memory. Without --at, both sides are compared when the later one has settled: at the end \
-        of the first sync cycle that starts after its last event.
+        memory. Without --at, the whole timelines are compared up to when the later one has \
+        settled: the differences then, and each interval during which the projections differed.
 
         Exit 0: same; 1: different; 2: bad input.
         """
@@ -44,7 +44,7 @@ struct Diff: ParsableCommand {
     var json = false
 
     func run() throws {
-        let report: DiffReport
+        var report: DiffReport
         do {
             let sa = try RunSource.load(a, overrides: overrides + aOverrides)
             let sb = try RunSource.load(b, overrides: overrides + bOverrides)
@@ -55,7 +55,14 @@ struct Diff: ParsableCommand {
             let pb = try sb.projector(at: atB)
             let diff = ProjectionDiff.compare(pa, pb)
             var divergence: Divergence? = nil
-            if !diff.isEmpty, atA == atB {
+            var intervals: [DiffTimeline.Interval]? = nil
+            if at == nil {
+                // Without --at, the whole timelines up to the later settled instant (format 5.4).
+                let timeline = try sa.withEvents { ea in
+                    try sb.withEvents { eb in DiffTimeline.of(a: ea, rules: sa.rules, b: eb, rules: sb.rules, through: settled) }
+                }
+                (divergence, intervals) = (timeline.first, timeline.intervals)
+            } else if !diff.isEmpty, atA == atB {
                 divergence = try sa.withEvents { ea in
                     try sb.withEvents { eb in
                         Divergence.first(a: ea, rules: sa.rules, b: eb, rules: sb.rules, through: atA)
@@ -65,6 +72,7 @@ struct Diff: ParsableCommand {
             report = DiffReport(a: DiffSideInfo(source: a, at: atA, rules: sa.rules),
                                 b: DiffSideInfo(source: b, at: atB, rules: sb.rules),
                                 diff: diff, divergence: divergence)
+            report.intervals = intervals
         } catch {
             throw Console.fail(error)
         }
@@ -75,7 +83,7 @@ struct Diff: ParsableCommand {
             report.write(style: Console.style) { Console.out($0) }
         }
         Console.flush()
-        if !report.diff.isEmpty { throw Exit.failed }
+        if report.differs { throw Exit.failed }
     }
 }
 

@@ -16,10 +16,24 @@ import Testing
         #expect(r.stdout.contains("  activities (dynamics)  A 2         B 1"))
         #expect(r.stdout.contains("first divergence at 10m"))
         #expect(r.stdout.contains("local edit lost: #4 at 6m on alice"))
-        #expect(r.stdout.hasSuffix("2 contacts, 2 fields, 2 activity counts, 1 account differ\n"))
+        #expect(r.stdout.hasSuffix("2 contacts, 2 fields, 2 activity counts, 1 account differ; the projections differed during 1 interval\n"))
         let oneFile = try Binary.run(["diff", "Scenarios/overwrite-all.yaml", "Scenarios/overwrite-all.yaml", "--b-set", "overwrite=changed"], in: Binary.root)
         #expect(oneFile.status == 1)
-        #expect(oneFile.stdout.hasSuffix("2 contacts, 2 fields, 2 activity counts, 1 account differ\n"))
+        #expect(oneFile.stdout.hasSuffix("2 contacts, 2 fields, 2 activity counts, 1 account differ; the projections differed during 1 interval\n"))
+    }
+
+    /// The companion of the teaching pair: the same end, different timelines (format 5.4).
+    @Test func timelinesThatDifferOnlyOnTheWay() throws {
+        let args = ["diff", "Scenarios/overwrite-timeline.yaml", "Scenarios/overwrite-timeline.yaml", "--b-set", "overwrite=changed"]
+        let r = try Binary.run(args, in: Binary.root)
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("  from 10m to 20m: 1 contact, 1 account"), "\(r.stdout)")
+        #expect(r.stdout.hasSuffix("no differences when settled; the projections differed during 1 interval\n"))
+        let json = try Binary.run(args + ["--json"], in: Binary.root)
+        #expect(json.stdout.contains(#""intervals":[{"accounts":1,"contacts":1,"from":600,"to":1200}]"#), "\(json.stdout)")
+        #expect(json.stdout.contains(#""same":false"#))
+        // With --at, one instant only, as before.
+        #expect(try Binary.run(args + ["--at", "20m"], in: Binary.root).status == 0)
     }
 
     /// Version 2: stale companies and the sync queue are part of what is compared.

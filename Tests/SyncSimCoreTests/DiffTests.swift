@@ -89,3 +89,51 @@ import Testing
         #expect(divergence(a, b, rules, rules, through: end)?.at == brute, "seed \(seed)")
     }
 }
+
+/// Whole-timeline diffs (format 5.4) against a brute-force comparison at every instant where
+/// either side can change: each event instant and each cycle's landing.
+@Suite struct DiffTimelineTests {
+    @Test(arguments: Array(UInt64(1)...16))
+    func intervalsEqualABruteForceWalk(seed: UInt64) {
+        var stream = RandomStream(seed: seed)
+        stream.events = 120
+        let events = stream.generate()
+        let rulesA = stream.rules()
+        var rulesB = rulesA
+        rulesB.overwrite = rulesA.overwrite == .all ? .changed : .all
+        if seed % 2 == 0 { rulesB.capacity = .records(1) }
+        var ia = events.makeIterator(), ib = events.makeIterator()
+        let end = max(Simulation.settled(rules: rulesA, events: &ia), Simulation.settled(rules: rulesB, events: &ib))
+        let timeline = DiffTimeline.of(a: events.makeIterator(), rules: rulesA, b: events.makeIterator(), rules: rulesB, through: end)
+        // The instants where a projection can change: events, and the landings of cycles.
+        var instants = Set(events.map(\.at).filter { $0 <= end })
+        for rules in [rulesA, rulesB] {
+            var k: Int64 = 0
+            while true {
+                let landing = rules.cycleEnd(startingAt: rules.start + k * rules.period)
+                if landing > end { break }
+                instants.insert(landing)
+                k += 1
+            }
+        }
+        var expected: [DiffTimeline.Interval] = []
+        var open: (from: Seconds, contacts: Set<String>, accounts: Set<String>)?
+        for t in instants.sorted() {
+            var a = events.makeIterator(), b = events.makeIterator()
+            let diff = ProjectionDiff.compare(Simulation.fold(rules: rulesA, events: &a, through: t),
+                                              Simulation.fold(rules: rulesB, events: &b, through: t))
+            if diff.isEmpty {
+                if let o = open { expected.append(.init(from: o.from, to: t, contacts: o.contacts.count, accounts: o.accounts.count)) }
+                open = nil
+            } else {
+                var o = open ?? (t, [], [])
+                o.contacts.formUnion(diff.contacts.map(\.contact))
+                o.accounts.formUnion(diff.accounts.map(\.account))
+                open = o
+            }
+        }
+        if let o = open { expected.append(.init(from: o.from, to: nil, contacts: o.contacts.count, accounts: o.accounts.count)) }
+        #expect(timeline.intervals == expected, "seed \(seed)")
+        #expect(timeline.first?.at == expected.first?.from, "seed \(seed)")
+    }
+}
