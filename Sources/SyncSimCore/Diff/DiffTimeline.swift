@@ -40,8 +40,9 @@ public struct DiffTimeline: Sendable {
         var walkA = InstantWalker(eventsA)
         var walkB = InstantWalker(eventsB)
         var timeline = DiffTimeline()
-        // The interval under way: its start and the contacts and accounts that differed in it.
-        var open: (from: Seconds, contacts: Set<String>, accounts: Set<String>)?
+        // The interval under way: its start, the contacts and accounts that differed in it, and
+        // the companies all of whose members are among those contacts.
+        var open: (from: Seconds, contacts: Set<String>, accounts: Set<String>, covered: Set<String>)?
         while true {
             let candidates = [walkA.nextInstant(pa), walkB.nextInstant(pb)].compactMap { $0 }
             guard let t = candidates.min(), t <= limit else { break }
@@ -49,23 +50,79 @@ public struct DiffTimeline: Sendable {
             walkB.play(t, on: &pb)
             let stepsA = pa.takeSteps()
             let stepsB = pb.takeSteps()
-            let diff = pa.fingerprint == pb.fingerprint ? ProjectionDiff() : ProjectionDiff.compare(pa, pb)
-            if diff.isEmpty {
-                if let o = open {
-                    timeline.intervals.append(Interval(from: o.from, to: t, contacts: o.contacts.count, accounts: o.accounts.count))
-                    open = nil
+            // Equal fingerprints: the same projections. Otherwise, at the start of an interval,
+            // the full comparison; within one, only what this instant's steps touched can have
+            // begun to differ, so only that is compared (a long interval of two large runs must
+            // not cost a full comparison at every instant).
+            let differs: Bool
+            if pa.fingerprint == pb.fingerprint {
+                differs = false
+            } else if var o = open {
+                let touched = Self.touched(stepsA + stepsB)
+                for c in touched.contacts where !o.contacts.contains(c) && Self.differs(contact: c, pa, pb) { o.contacts.insert(c) }
+                for a in touched.accounts where !o.accounts.contains(a) && pa.accountView(a) != pb.accountView(a) { o.accounts.insert(a) }
+                o.covered.subtract(touched.relinked)
+                // The members of companies whose values or activities changed, unless every
+                // member is counted already (the count only grows; a link undoes that).
+                for a in touched.companies where !o.covered.contains(a) {
+                    var all = true
+                    for c in pa.unsortedMembers(of: a) + pb.unsortedMembers(of: a) where !o.contacts.contains(c) {
+                        if Self.differs(contact: c, pa, pb) { o.contacts.insert(c) } else { all = false }
+                    }
+                    if all { o.covered.insert(a) }
                 }
-                continue
+                open = o
+                differs = true
+            } else {
+                let diff = ProjectionDiff.compare(pa, pb)
+                differs = !diff.isEmpty
+                if differs { open = (t, Set(diff.contacts.map(\.contact)), Set(diff.accounts.map(\.account)), []) }
             }
-            if timeline.first == nil { timeline.first = Divergence(at: t, a: stepsA, b: stepsB) }
-            var o = open ?? (t, [], [])
-            o.contacts.formUnion(diff.contacts.map(\.contact))
-            o.accounts.formUnion(diff.accounts.map(\.account))
-            open = o
+            if differs {
+                if timeline.first == nil { timeline.first = Divergence(at: t, a: stepsA, b: stepsB) }
+            } else if let o = open {
+                timeline.intervals.append(Interval(from: o.from, to: t, contacts: o.contacts.count, accounts: o.accounts.count))
+                open = nil
+            }
         }
         if let o = open {
             timeline.intervals.append(Interval(from: o.from, to: nil, contacts: o.contacts.count, accounts: o.accounts.count))
         }
         return timeline
+    }
+
+    /// Whether a contact differs between the sides: in Marketo on one only, or shown otherwise.
+    static func differs(contact c: String, _ pa: Projector, _ pb: Projector) -> Bool {
+        pa.contactInMarketo(c) != pb.contactInMarketo(c) || pa.contactView(c) != pb.contactView(c)
+    }
+
+    /// What `steps` may have changed on either side: the contacts they link or edit on, the
+    /// accounts their events and cycles name, the companies whose Marketo values or activities
+    /// changed (all their members' views), and the accounts a link changed the members of.
+    static func touched(_ steps: [Step]) -> (contacts: Set<String>, accounts: Set<String>, companies: Set<String>, relinked: Set<String>) {
+        var contacts = Set<String>(), accounts = Set<String>(), companies = Set<String>(), relinked = Set<String>()
+        for step in steps {
+            switch step {
+            case .event(let r):
+                if let a = r.event.account { accounts.insert(a) }
+                if let c = r.event.contact { contacts.insert(c) }
+                if case .edited(_, let a) = r.outcome { companies.insert(a) }
+            case .cycle(let c):
+                for w in c.accounts {
+                    accounts.insert(w.account)
+                    if !w.changes.isEmpty || !w.joined.isEmpty || w.status == .created { companies.insert(w.account) }
+                    if !w.joined.isEmpty { relinked.insert(w.account) }
+                }
+                for l in c.links {
+                    contacts.insert(l.contact)
+                    for a in [l.from, l.to].compactMap({ $0 }) {
+                        accounts.insert(a)
+                        relinked.insert(a)
+                    }
+                }
+            }
+        }
+        accounts.formUnion(companies)
+        return (contacts, accounts, companies, relinked)
     }
 }

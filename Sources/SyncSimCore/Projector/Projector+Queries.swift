@@ -60,6 +60,11 @@ extension Projector {
         return out
     }
 
+    /// The contacts linked to the company in Marketo, in no particular order.
+    func unsortedMembers(of a: String) -> [String] {
+        (company(a)?.members ?? []).map { contactNames[$0] }
+    }
+
     /// The contacts linked to the company in Marketo, sorted.
     public func members(of a: String) -> [String] {
         CanonicalJSON.sorted((company(a)?.members ?? []).map { contactNames[$0] })
