@@ -31,31 +31,19 @@ public struct DiffTimeline: Sendable {
         b eventsB: B, rules rulesB: SyncRules,
         through limit: Seconds
     ) -> DiffTimeline {
-        var pa = Projector(rules: rulesA)
-        var pb = Projector(rules: rulesB)
-        for p in [\Projector.recording, \Projector.fingerprinting] {
-            pa[keyPath: p] = true
-            pb[keyPath: p] = true
-        }
-        var walkA = InstantWalker(eventsA)
-        var walkB = InstantWalker(eventsB)
+        var walk = LockstepWalk(a: eventsA, rules: rulesA, b: eventsB, rules: rulesB, through: limit)
         var timeline = DiffTimeline()
         // The interval under way: its start, the contacts and accounts that differed in it, and
         // the companies all of whose members are among those contacts.
         var open: (from: Seconds, contacts: Set<String>, accounts: Set<String>, covered: Set<String>)?
-        while true {
-            let candidates = [walkA.nextInstant(pa), walkB.nextInstant(pb)].compactMap { $0 }
-            guard let t = candidates.min(), t <= limit else { break }
-            walkA.play(t, on: &pa)
-            walkB.play(t, on: &pb)
-            let stepsA = pa.takeSteps()
-            let stepsB = pb.takeSteps()
+        while let (t, stepsA, stepsB) = walk.next() {
+            let (pa, pb) = (walk.a, walk.b)
             // Equal fingerprints: the same projections. Otherwise, at the start of an interval,
             // the full comparison; within one, only what this instant's steps touched can have
             // begun to differ, so only that is compared (a long interval of two large runs must
             // not cost a full comparison at every instant).
             let differs: Bool
-            if pa.fingerprint == pb.fingerprint {
+            if !walk.fingerprintsDiffer {
                 differs = false
             } else if var o = open {
                 let touched = Self.touched(stepsA + stepsB)

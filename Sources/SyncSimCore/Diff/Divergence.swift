@@ -14,24 +14,12 @@ public struct Divergence: Sendable {
         b eventsB: B, rules rulesB: SyncRules,
         through limit: Seconds
     ) -> Divergence? {
-        var pa = Projector(rules: rulesA)
-        var pb = Projector(rules: rulesB)
-        for p in [\Projector.recording, \Projector.fingerprinting] {
-            pa[keyPath: p] = true
-            pb[keyPath: p] = true
-        }
-        var walkA = InstantWalker(eventsA)
-        var walkB = InstantWalker(eventsB)
-        while true {
-            let candidates = [walkA.nextInstant(pa), walkB.nextInstant(pb)].compactMap { $0 }
-            guard let t = candidates.min(), t <= limit else { return nil }
-            walkA.play(t, on: &pa)
-            walkB.play(t, on: &pb)
-            let stepsA = pa.takeSteps()
-            let stepsB = pb.takeSteps()
-            if pa.fingerprint != pb.fingerprint, !ProjectionDiff.compare(pa, pb).isEmpty {
+        var walk = LockstepWalk(a: eventsA, rules: rulesA, b: eventsB, rules: rulesB, through: limit)
+        while let (t, stepsA, stepsB) = walk.next() {
+            if walk.fingerprintsDiffer, !ProjectionDiff.compare(walk.a, walk.b).isEmpty {
                 return Divergence(at: t, a: stepsA, b: stepsB)
             }
         }
+        return nil
     }
 }
