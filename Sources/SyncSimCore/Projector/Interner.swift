@@ -315,7 +315,7 @@ struct FieldValues: Sendable, Equatable {
         var i = 0
         while i < entries.count && entries[i].field < field { i += 1 }
         if i < entries.count && entries[i].field == field {
-            if entries[i].value == value { return nil }
+            guard ActivityRule.changes(from: entries[i].value, to: value) else { return nil }
             let old = entries[i].value
             if value.isNull {
                 entries.remove(at: i)
@@ -324,7 +324,7 @@ struct FieldValues: Sendable, Equatable {
             }
             return old
         }
-        if value.isNull { return nil }
+        guard ActivityRule.changes(from: .null, to: value) else { return nil }  // no value before
         entries.insert(Entry(field: field, value: value), at: i)
         return .null
     }
