@@ -100,7 +100,8 @@ public enum ScenarioLoader {
         return SourcePosition(line: line, column: column)
     }
 
-    static func reason(_ error: Error) -> String {
+    /// Why a file could not be read, in a few words (`no such file`).
+    public static func reason(_ error: Error) -> String {
         let ns = error as NSError
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
            let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {

@@ -45,6 +45,20 @@ final class Progress: ImportProgress {
         drawn = true
     }
 
+    /// Reports `done` of the total counted in `unit` (variants of a sweep): drawn every time.
+    func count(_ done: Int, unit: String) {
+        guard enabled else { return }
+        let t = Progress.now()
+        let fraction = min(1, Double(done) / Double(total))
+        let eta = fraction > 0 ? (t - started) * (1 - fraction) / fraction : 0
+        let width = 30
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        let line = String(format: "\r%@ [%@] %d/%d %@  ETA %.0fs ", label, bar, done, total, unit, eta)
+        FileHandle.standardError.write(Data(line.utf8))
+        drawn = true
+    }
+
     /// Clears the bar.
     func finish() {
         guard enabled, drawn else { return }

@@ -61,6 +61,13 @@ struct Run: ParsableCommand {
             checked.lines.forEach { Console.out($0) }
             if let db { Console.out(narrator.style.dim("log: \(db) (\(TextFormat.plural(input.events, "event")))")) }
             Console.out("\(checked.passed) passed, \(checked.failed) failed")
+            // The figures of `syncsim stats` up to where the run ended, from the events again.
+            do {
+                let stats = try input.withEvents { RunStatistics.of(rules: runOutcome.rules, events: $0, through: outcome.final.now) }
+                Console.out(narrator.style.dim(StatsText.summary(stats)))
+            } catch {
+                throw Console.fail(error)
+            }
         }
         Console.flush()
         if checked.failed > 0 { throw Exit.failed }

@@ -54,6 +54,14 @@ struct RunSource {
                          ownRules: rules == header.rules)
     }
 
+    /// The same events under other rules (a scenario or a stream; a log is opened again).
+    func with(rules: SyncRules) -> RunSource {
+        var copy = self
+        copy.rules = rules
+        copy.ownRules = false
+        return copy
+    }
+
     /// The projection state at `instant`. A log read with its own rules starts from its latest
     /// checkpoint; under other rules (`--set`), or from a scenario file, every event is folded.
     func projector(at instant: Seconds) throws -> Projector {

@@ -56,6 +56,15 @@ public struct RunStatistics: Sendable, Equatable {
 
     /// The statistics of `events` under `rules` up to `instant` (everything at it included).
     public static func of<I: IteratorProtocol<Event>>(rules: SyncRules, events: I, through instant: Seconds) -> RunStatistics {
+        measure(rules: rules, events: events, through: instant).statistics
+    }
+
+    /// The statistics of a run up to `instant`, or, when it is nil, up to when the run has
+    /// settled (its last event, or the landing that empties the queue if later); with the
+    /// projector at that instant and the instant itself.
+    public static func measure<I: IteratorProtocol<Event>>(rules: SyncRules, events: I, through limit: Seconds?)
+        -> (statistics: RunStatistics, projector: Projector, at: Seconds) {
+        let instant = limit ?? .max
         var stats = RunStatistics()
         var projector = Projector(rules: rules)
         projector.recording = true
@@ -63,13 +72,16 @@ public struct RunStatistics: Sendable, Equatable {
         var walker = InstantWalker(events)
         var pendingAt: [Int: Seconds] = [:]  // uncarried Dynamics events' instants, by sequence number
         var lost = Set<Int>()
+        var settled: Seconds = 0
         while let t = walker.nextInstant(projector), t <= instant {
+            settled = t
             walker.play(t, on: &projector)
             for step in projector.takeSteps() { stats.take(step, pendingAt: &pendingAt, lost: &lost) }
             let queue = projector.fingerprintedQueue.records
             if queue > stats.largestQueue { (stats.largestQueue, stats.largestQueueAt) = (queue, t) }
         }
-        projector.advance(to: instant)
+        let end = limit ?? settled
+        projector.advance(to: end)
         for step in projector.takeSteps() { stats.take(step, pendingAt: &pendingAt, lost: &lost) }
         stats.editsLost = lost.count
         var shown = Set<Int>()
@@ -80,7 +92,7 @@ public struct RunStatistics: Sendable, Equatable {
             stats.activities[.dynamics, default: 0] += t.dynamics
             stats.activities[.marketo, default: 0] += t.marketo
         }
-        return stats
+        return (stats, projector, end)
     }
 
     private mutating func take(_ step: Step, pendingAt: inout [Int: Seconds], lost: inout Set<Int>) {
