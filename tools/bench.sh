@@ -4,7 +4,7 @@
 # and the slowest of the instants just before the last six checkpoints, where the most events are replayed), diff
 # and show of the whole projection (time and peak memory), log size and peak memory, each beside raw SQLite's
 # insert and read rates on the same rows; then the same days with a capacity, a mass update and the sync filter
-# beside them. Usage: tools/bench.sh [SIZES...]  (default: 10000 100000 1000000)
+# beside them; the whole-timeline diff, stats, and a sweep with one and two jobs. Usage: tools/bench.sh [SIZES...]  (default: 10000 100000 1000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
@@ -123,3 +123,34 @@ for n in "${sizes[@]}"; do
     "$(median3 "${ia[@]}")" "$(median3 "${ic[@]}")" "$(ratio "$(median3 "${ic[@]}")" "$(median3 "${ia[@]}")")" \
     "$(median3 "${ra[@]}")" "$(median3 "${rc[@]}")" "$(ratio "$(median3 "${rc[@]}")" "$(median3 "${ra[@]}")")" "$latency"
 done
+
+# Format 5.4 and 5.5: the whole-timeline diff of two unrelated days (seconds and peak MB), and
+# stats of one (seconds and peak MB); then a sweep of 8 variants of a 100,000-event day with
+# a mass update, with --jobs 1 and --jobs 2 (medians of three, taking turns).
+echo
+printf '| events | diff, whole timelines (s / peak MB) | stats (s / peak MB) |\n'
+printf '| --- | --- | --- |\n'
+for n in "${sizes[@]}"; do
+  for seed in 1 2; do
+    "$bin/syncsim" generate --events "$n" --seed "$seed" -o "$work/t$seed.jsonl"
+    rm -f "$work/t$seed.db"
+    "$bin/syncsim" import "$work/t$seed.jsonl" --db "$work/t$seed.db" >/dev/null
+  done
+  /usr/bin/time -f "%e %M" -o "$work/tdiff.tm" "$bin/syncsim" diff "$work/t1.db" "$work/t2.db" >/dev/null || true
+  /usr/bin/time -f "%e %M" -o "$work/stats.tm" "$bin/syncsim" stats "$work/t1.db" >/dev/null
+  fig() { tail -n 1 "$1" | awk '{printf "%.2f s / %d MB", $1, $2 / 1024}'; }
+  printf '| %s | %s | %s |\n' "$n" "$(fig "$work/tdiff.tm")" "$(fig "$work/stats.tm")"
+done
+"$bin/syncsim" generate --events 100000 --burst 0.5@12h --no-rules -o "$work/burst.jsonl"
+one=(); two=()
+for round in 1 2 3; do
+  for jobs in 1 2; do
+    t=$(date +%s%N)
+    "$bin/syncsim" sweep "$work/burst.jsonl" --vary capacity=200,500,2000,unlimited --vary overwrite=all,changed \
+      --jobs "$jobs" >/dev/null
+    if [ "$jobs" = 1 ]; then one+=("$(ms "$t")"); else two+=("$(ms "$t")"); fi
+  done
+done
+median3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+echo
+echo "sweep of 8 variants, 100000 events: --jobs 1 $(median3 "${one[@]}") ms, --jobs 2 $(median3 "${two[@]}") ms, speed-up $(ratio "$(median3 "${one[@]}")" "$(median3 "${two[@]}")")"

@@ -26,8 +26,11 @@ struct Stats: ParsableCommand {
         let instant: Seconds
         do {
             let run = try RunSource.load(source, overrides: overrides)
-            instant = try at?.seconds ?? run.settled()
-            stats = try run.withEvents { RunStatistics.of(rules: run.rules, events: $0, through: instant) }
+            // Without --at, the walk goes on until the run has settled.
+            (stats, instant) = try run.withEvents {
+                let measured = RunStatistics.measure(rules: run.rules, events: $0, through: at?.seconds)
+                return (measured.statistics, measured.at)
+            }
         } catch {
             throw Console.fail(error)
         }

@@ -45,7 +45,8 @@ public struct DiffTimeline: Sendable {
             let differs: Bool
             if !walk.fingerprintsDiffer {
                 differs = false
-            } else if var o = open {
+            } else if var o = open.take() {
+                // Taken out of `open`, so the sets grow in place rather than as copies.
                 let touched = Self.touched(stepsA + stepsB)
                 for c in touched.contacts where !o.contacts.contains(c) && Self.differs(contact: c, pa, pb) { o.contacts.insert(c) }
                 for a in touched.accounts where !o.accounts.contains(a) && pa.accountView(a) != pb.accountView(a) { o.accounts.insert(a) }

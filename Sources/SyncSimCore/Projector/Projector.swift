@@ -44,6 +44,10 @@ public struct Projector: Sendable {
 
     /// When true, ``fingerprint`` follows every change of the observable state.
     var fingerprinting = false
+    /// When true (or when ``fingerprinting``), the queue's records are counted as events come
+    /// and go (``countedQueue``); `stats` follows the largest queue this way, without hashing
+    /// the whole state as the fingerprint does.
+    var countingQueue = false
     /// Order-independent hash of the observable state (when ``fingerprinting``).
     private(set) var fingerprint = Fingerprint()
 
@@ -74,8 +78,8 @@ public struct Projector: Sendable {
     /// The uncarried Dynamics events, in log order.
     private(set) var pending: [Carried] = []
     var inflight: Cycle?
-    /// When fingerprinting: the pending events counted by record (``recordKey(_:)``).
-    private var fingerprintQueue: [Int64: Int32] = [:]
+    /// When counting the queue: the pending events counted by record (``recordKey(_:)``).
+    private var queueCounts: [Int64: Int32] = [:]
     /// Scratch for choosing what a full cycle carries (not part of the projection).
     private var queueScratch = QueueScratch()
     /// When the last cycle started: the next one starts a period later at the earliest.
@@ -386,20 +390,20 @@ public struct Projector: Sendable {
 
     /// A Dynamics event joins the queue (R10).
     mutating func enqueue(_ c: consuming Carried) {
-        guard fingerprinting else {
+        guard fingerprinting || countingQueue else {
             pending.append(c)
             return
         }
-        fingerprint.remove(.queue(fingerprintedQueue))
-        fingerprintQueue[Self.recordKey(c), default: 0] += 1
+        if fingerprinting { fingerprint.remove(.queue(countedQueue)) }
+        queueCounts[Self.recordKey(c), default: 0] += 1
         pending.append(c)
-        fingerprint.add(.queue(fingerprintedQueue))
+        if fingerprinting { fingerprint.add(.queue(countedQueue)) }
     }
 
     /// Takes the events a cycle carries out of the queue: all of them, or with a capacity those
     /// of the first records in queue order (R10), with the queue's figures when it was full.
     mutating func dequeue() -> (carried: [Carried], full: CycleReport.Queue?) {
-        if fingerprinting { fingerprint.remove(.queue(fingerprintedQueue)) }
+        if fingerprinting { fingerprint.remove(.queue(countedQueue)) }
         let (carried, full): ([Carried], CycleReport.Queue?)
         if let (taken, queue) = queueScratch.take(from: &pending, rules: rules) {
             (carried, full) = (taken, queue)
@@ -408,20 +412,20 @@ public struct Projector: Sendable {
             (carried, full) = (pending, nil)
             pending = []
         }
-        if fingerprinting {
+        if fingerprinting || countingQueue {
             for c in carried {
                 let key = Self.recordKey(c)
-                if fingerprintQueue[key] == 1 { fingerprintQueue[key] = nil } else { fingerprintQueue[key]! -= 1 }
+                if queueCounts[key] == 1 { queueCounts[key] = nil } else { queueCounts[key]! -= 1 }
             }
-            fingerprint.add(.queue(fingerprintedQueue))
         }
+        if fingerprinting { fingerprint.add(.queue(countedQueue)) }
         return (carried, full)
     }
 
-    /// The queue as the fingerprint follows it: pending events counted by record as they come
-    /// and go, only while fingerprinting (``queue`` counts them when asked).
-    var fingerprintedQueue: QueueState {
-        QueueState(records: fingerprintQueue.count, oldest: pending.isEmpty ? nil : pending[0].event.at)
+    /// The queue as counted while events come and go, only while ``countingQueue`` or
+    /// ``fingerprinting`` (``queue`` counts them when asked).
+    var countedQueue: QueueState {
+        QueueState(records: queueCounts.count, oldest: pending.isEmpty ? nil : pending[0].event.at)
     }
 
     /// Notes the start of a cycle.

@@ -68,7 +68,7 @@ public struct RunStatistics: Sendable, Equatable {
         var stats = RunStatistics()
         var projector = Projector(rules: rules)
         projector.recording = true
-        projector.fingerprinting = true  // follows the queue's size as it changes
+        projector.countingQueue = true
         var walker = InstantWalker(events)
         var pendingAt: [Int: Seconds] = [:]  // uncarried Dynamics events' instants, by sequence number
         var lost = Set<Int>()
@@ -77,7 +77,7 @@ public struct RunStatistics: Sendable, Equatable {
             settled = t
             walker.play(t, on: &projector)
             for step in projector.takeSteps() { stats.take(step, pendingAt: &pendingAt, lost: &lost) }
-            let queue = projector.fingerprintedQueue.records
+            let queue = projector.countedQueue.records
             if queue > stats.largestQueue { (stats.largestQueue, stats.largestQueueAt) = (queue, t) }
         }
         let end = limit ?? settled
