@@ -13,7 +13,7 @@ extension EventLog {
                                   arguments: [needle]) ?? false
             }
         } catch {
-            throw .database(path: path, reason: Self.describe(error))
+            throw Self.readFailure(path, error)
         }
     }
 }

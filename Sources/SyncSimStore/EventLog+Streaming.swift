@@ -29,7 +29,7 @@ extension EventLog {
             let (next, failure) = pipe.take()
             guard let next, !next.isEmpty else {
                 // The reading thread ends only with store errors; anything else is reported as one.
-                self.failure = failure.map { $0 as? StoreError ?? .database(path: path, reason: "\($0)") }
+                self.failure = failure.map { EventLog.readFailure(path, $0) }
                 batch = []
                 index = 0
                 return nil
@@ -79,6 +79,8 @@ extension EventLog {
                     let rc = sqlite3_step(s)
                     if rc == SQLITE_DONE { break }
                     guard rc == SQLITE_ROW else {
+                        // The events read before a damaged page are handed on before the failure.
+                        if !batch.isEmpty { _ = pipe.put(batch) }
                         throw db.sqliteError(rc)
                     }
                     guard Int(sqlite3_column_int64(s, 0)) == expected else {
@@ -106,7 +108,7 @@ extension EventLog {
         } catch let e as StoreError {
             failure = e
         } catch {
-            failure = .database(path: path, reason: EventLog.describe(error))
+            failure = EventLog.readFailure(path, error)
         }
         pipe.finish(failure)
     }
@@ -133,7 +135,7 @@ extension EventLog {
         } catch let bad as BadPatch {
             throw .corrupt(path: path, seq: bad.seq, reason: bad.reason)
         } catch {
-            throw .database(path: path, reason: Self.describe(error))
+            throw Self.readFailure(path, error)
         }
     }
 
@@ -302,7 +304,7 @@ extension EventLog {
                 return low
             }
         } catch {
-            throw .database(path: path, reason: Self.describe(error))
+            throw Self.readFailure(path, error)
         }
     }
 
@@ -312,7 +314,7 @@ extension EventLog {
         do {
             return try queue.read { db in try Seconds.fetchOne(db, sql: "SELECT at FROM events WHERE seq > 0 ORDER BY seq DESC LIMIT 1") }
         } catch {
-            throw .database(path: path, reason: Self.describe(error))
+            throw Self.readFailure(path, error)
         }
     }
 }

@@ -24,12 +24,26 @@ extension EventLog {
             var projector = Projector(rules: SyncRules())
             var sawHeader = false
             var validator = EventValidator()
-            var checkpoints = try checkpointSeqs()[...]
+            // Damaged checkpoints leave them unchecked (and the log not intact); the events are still read.
+            var checkpointsDamage: String?
+            var checkpoints: ArraySlice<Int>
+            do {
+                checkpoints = try checkpointSeqs()[...]
+            } catch where Self.isDamage(error) {
+                (checkpoints, checkpointsDamage) = ([], Self.describe(error))
+            }
             var lastCheckpoint: Checkpoint?
             // Each checkpoint's replay is encoded reusing the one before's pieces, as an import
             // takes them (the same bytes), rather than whole each time.
             let snapshots = Projector.SnapshotCache()
             struct Stop: Error {}
+            var checkpointProblem: (seq: Int?, reason: String)?
+            // The first problem: a checkpoint's if it comes before the events' (or alone).
+            func firstProblem() -> (seq: Int?, reason: String)? {
+                guard let c = checkpointProblem else { return report.problem }
+                guard let p = report.problem, let ps = p.seq, let cs = c.seq, ps <= cs else { return c }
+                return p
+            }
             do {
                 try forEachRow { row, db in
                     func fail(_ seq: Int, _ reason: String) throws -> Never {
@@ -70,22 +84,41 @@ extension EventLog {
                     if checkpoints.first == row.seq {
                         checkpoints = checkpoints.dropFirst()
                         // The last checkpoint's snapshot is kept for the patch of it that may follow.
+                        // A bad checkpoint is noted, and the events after it still checked: they
+                        // may all verify (a damaged page of a checkpoint), and be kept.
                         let state: [UInt8]
                         do {
                             state = try Self.checkpointState(seq: row.seq, in: db, known: lastCheckpoint) ?? []
                         } catch let bad as BadPatch {
-                            try fail(row.seq, bad.reason)
+                            if checkpointProblem == nil { checkpointProblem = (row.seq, bad.reason) }
+                            state = []
+                        } catch where Self.isDamage(error) {
+                            if checkpointProblem == nil { checkpointProblem = (row.seq, "its checkpoint is damaged (\(Self.describe(error)))") }
+                            state = []
                         }
                         lastCheckpoint = Checkpoint(seq: row.seq, state: state)
-                        if Projector.isCurrentSnapshot(state), state != projector.snapshot(reusing: snapshots) {
-                            try fail(row.seq, "its checkpoint does not match the replay of the events up to it")
+                        if checkpointProblem == nil, Projector.isCurrentSnapshot(state), state != projector.snapshot(reusing: snapshots) {
+                            checkpointProblem = (row.seq, "its checkpoint does not match the replay of the events up to it")
                         }
                     }
                 }
             } catch is Stop {
+                report.problem = firstProblem()
+                return report
+            } catch where Self.isDamage(error) {
+                // The pages from here on cannot be read: the events before still verify.
+                report.problem = (expectedSeq, "the file is damaged from here on (\(Self.describe(error)))")
+                report.problem = firstProblem()
                 return report
             }
+            report.problem = firstProblem()
             if expectedSeq == 0 { report.problem = (0, "the log has no header") }
+            if report.problem == nil, let damage = checkpointsDamage {
+                report.problem = (nil, "its checkpoints are damaged (\(damage)); every event verifies")
+            }
+            if report.problem == nil, openedDamaged {
+                report.problem = (expectedSeq, "the file is shorter than its own header says (cut short): SQLite finds it malformed")
+            }
             if report.problem == nil, let seq = checkpoints.first {
                 report.problem = (seq, "a checkpoint follows no stored event")
             }
@@ -98,7 +131,7 @@ extension EventLog {
         } catch let e as StoreError {
             throw e
         } catch {
-            throw .database(path: path, reason: Self.describe(error))
+            throw Self.readFailure(path, error)
         }
     }
 }

@@ -7,13 +7,17 @@ import SyncSimCore
 public final class EventLog {
     public let path: String
     let queue: DatabaseQueue
+    /// Whether SQLite found the file malformed as it opened it (a log cut short): it is then
+    /// read with the schema's checks relaxed, for `verify` to find how much of it still holds.
+    public let openedDamaged: Bool
 
     /// Events per transaction when appending.
     public static let batchSize = 10_000
 
-    private init(path: String, queue: DatabaseQueue) {
+    private init(path: String, queue: DatabaseQueue, damaged: Bool) {
         self.path = path
         self.queue = queue
+        openedDamaged = damaged
     }
 
     // MARK: - Creating
@@ -46,11 +50,38 @@ public final class EventLog {
         if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size == 0 {
             throw .unusable(path: path, reason: "the file is empty, not an event log")
         }
+        do {
+            return try open(path: path, damaged: false)
+        } catch .unusable(_, let reason, let cause) where cause.map(isDamage) ?? false && hasSQLiteMagic(path) {
+            // A log cut short: SQLite refuses a file shorter than its header says unless its
+            // schema checks are relaxed; the pages still there are read that way.
+            do {
+                return try open(path: path, damaged: true)
+            } catch {
+                throw .damaged(path: path, reason: reason)
+            }
+        } catch {
+            throw error.withoutCause
+        }
+    }
+
+    /// Why a file is not a log, with SQLite's error when it is one.
+    private enum OpenFailure: Error {
+        case unusable(String, String, Error?)
+
+        var withoutCause: StoreError {
+            switch self { case .unusable(let path, let reason, _): return .unusable(path: path, reason: reason) }
+        }
+    }
+
+    private static func open(path: String, damaged: Bool) throws(OpenFailure) -> EventLog {
         let queue: DatabaseQueue
         do {
-            queue = try DatabaseQueue(path: path, configuration: configuration(readonly: true))
+            var c = configuration(readonly: true)
+            if damaged { c.prepareDatabase { db in try db.execute(sql: "PRAGMA writable_schema = ON") } }
+            queue = try DatabaseQueue(path: path, configuration: c)
         } catch {
-            throw .unusable(path: path, reason: "cannot open: \(describe(error))")
+            throw .unusable(path, "cannot open: \(describe(error))", error)
         }
         do {
             try queue.read { db in
@@ -64,12 +95,31 @@ public final class EventLog {
                     throw StoreError.unusable(path: path, reason: "the log was written by a newer syncsim (schema '\(newer)'); upgrade syncsim to read it")
                 }
             }
-        } catch let error as StoreError {
-            throw error
+        } catch StoreError.unusable(_, let reason) {
+            throw .unusable(path, reason, nil)
         } catch {
-            throw .unusable(path: path, reason: "not a SyncSim event log (\(describe(error)))")
+            throw .unusable(path, "not a SyncSim event log (\(describe(error)))", error)
         }
-        return EventLog(path: path, queue: queue)
+        return EventLog(path: path, queue: queue, damaged: damaged)
+    }
+
+    /// Whether the file starts as every SQLite database does.
+    static func hasSQLiteMagic(_ path: String) -> Bool {
+        guard let h = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? h.close() }
+        return (try? h.read(upToCount: 16)) == Data("SQLite format 3\0".utf8)
+    }
+
+    /// Whether `error` is SQLite finding the file malformed (damaged pages, a file cut short).
+    static func isDamage(_ error: Error) -> Bool {
+        guard let e = error as? DatabaseError else { return false }
+        return e.resultCode.primaryResultCode == .SQLITE_CORRUPT
+    }
+
+    /// The error of a failed read: damage named as such, anything else as SQLite's refusal.
+    static func readFailure(_ path: String, _ error: Error) -> StoreError {
+        if let e = error as? StoreError { return e }
+        return isDamage(error) ? .damaged(path: path, reason: describe(error)) : .database(path: path, reason: describe(error))
     }
 
     static func configuration(readonly: Bool) -> Configuration {
@@ -84,6 +134,12 @@ public final class EventLog {
             c.prepareDatabase { db in try db.execute(sql: "PRAGMA page_size = 65536") }
         }
         return c
+    }
+
+    /// Whether `error` is SQLite's "disk full" or an input/output error, not a refusal.
+    static func isIOFailure(_ error: Error) -> Bool {
+        guard let e = error as? DatabaseError else { return false }
+        return [ResultCode.SQLITE_FULL, .SQLITE_IOERR].contains(e.resultCode.primaryResultCode)
     }
 
     static func describe(_ error: Error) -> String {
@@ -114,7 +170,11 @@ public final class EventLog {
             let cursor = try GRDB.Row.fetchCursor(db, sql: "SELECT seq, at, type, payload, rejected, hash FROM events ORDER BY seq")
             while let r = try cursor.next() {
                 let hash: Data = r[5] ?? Data()
-                try body(Row(seq: r[0], at: r[1], type: r[2], payload: r[3], rejected: r[4], hash: Array(hash)), db)
+                // A row of a damaged page may read as NULLs, where the schema allows none.
+                guard let seq = r[0] as Int?, let at = r[1] as Seconds?, let type = r[2] as String?, let payload = r[3] as String? else {
+                    throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "a row reads as empty")
+                }
+                try body(Row(seq: seq, at: at, type: type, payload: payload, rejected: r[4], hash: Array(hash)), db)
             }
         }
     }
@@ -125,7 +185,7 @@ public final class EventLog {
         do {
             payload = try queue.read { db in try String.fetchOne(db, sql: "SELECT payload FROM events WHERE seq = 0") }
         } catch {
-            throw .database(path: path, reason: Self.describe(error))
+            throw Self.readFailure(path, error)
         }
         guard let payload else { throw .corrupt(path: path, seq: 0, reason: "the log has no header") }
         do {
@@ -146,7 +206,7 @@ public final class EventLog {
         } catch let e as StoreError {
             throw e
         } catch {
-            throw .database(path: path, reason: Self.describe(error))
+            throw Self.readFailure(path, error)
         }
     }
 
@@ -156,7 +216,7 @@ public final class EventLog {
         do {
             return try queue.read { db in try Int.fetchOne(db, sql: "SELECT max(seq) FROM events") ?? 0 }
         } catch {
-            throw .database(path: path, reason: Self.describe(error))
+            throw Self.readFailure(path, error)
         }
     }
 
@@ -165,7 +225,7 @@ public final class EventLog {
         do {
             return try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE seq > 0") ?? 0 }
         } catch {
-            throw .database(path: path, reason: Self.describe(error))
+            throw Self.readFailure(path, error)
         }
     }
 

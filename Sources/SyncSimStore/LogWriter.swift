@@ -19,6 +19,8 @@ public final class LogWriter {
     private let committer = Committer()
     private var checkpoints: [(seq: Int, at: Seconds, state: [UInt8])] = []
     private var finished = false
+    /// Set when closing the log met an input/output error (see ``abandon()``).
+    private var stoppedByIO = false
     /// Whether this writer created the file (and so may remove it).
     private var ownsFile = false
 
@@ -62,6 +64,8 @@ public final class LogWriter {
     /// The hash of the last row, touched only by commits (which run one after another).
     final class Chain: @unchecked Sendable {
         var previous = HashChain.genesis
+        /// The sequence number of the last committed row (-1: none, 0: the header).
+        var committed = -1
     }
 
     /// The `type` column's texts: the event types' (``Event/Kind/typeNames``, by index), then the
@@ -133,6 +137,7 @@ public final class LogWriter {
             try q.writeWithoutTransaction { db in try db.execute(sql: Self.newLogPragmas) }
         } catch {
             abandon()
+            if EventLog.isIOFailure(error) { throw .io(path: path, reason: "cannot create the log: \(EventLog.describe(error))", events: 0) }
             throw .database(path: path, reason: "cannot create the log: \(EventLog.describe(error))")
         }
         // The header is row 0 and a transaction of its own, so every later commit holds whole
@@ -332,7 +337,11 @@ public final class LogWriter {
                 sqlite3_clear_bindings(many)
             }
             chain.previous = previous
+            chain.committed = rows.last
         } catch {
+            if EventLog.isIOFailure(error) {
+                throw .io(path: path, reason: "cannot append to the log: \(EventLog.describe(error))", events: max(chain.committed, 0))
+            }
             throw .database(path: path, reason: "cannot append to the log: \(EventLog.describe(error))")
         }
     }
@@ -365,26 +374,34 @@ public final class LogWriter {
             }
             try queue?.close()
         } catch {
+            if EventLog.isIOFailure(error) {
+                stoppedByIO = true
+            throw .io(path: path, reason: "cannot close the log: \(EventLog.describe(error))", events: max(chain.committed, 0))
+            }
             throw .database(path: path, reason: "cannot close the log: \(EventLog.describe(error))")
         }
         // SQLite syncs the database only when that last copy has pages to copy: when the commit
         // before had them all copied already (under `synchronous = OFF`, without a sync), a new
         // log was left to the operating system. Synced here, whatever the last copy did.
         guard fsync(lockFD) == 0 else {
-            throw .database(path: path, reason: "cannot write the log to the disk: \(String(cString: strerror(errno)))")
+            stoppedByIO = true
+            throw .io(path: path, reason: "cannot write the log to the disk: \(String(cString: strerror(errno)))", events: max(chain.committed, 0))
         }
         queue = nil
         finished = true
         releaseLock()
     }
 
-    /// Closes the log and releases its lock; removes the file if this writer created it.
+    /// Closes the log and releases its lock; removes the file if this writer created it, unless
+    /// an input/output error (a full disk) stopped it after its header was committed: the events
+    /// committed then stay, as a kill leaves them, for the same command to resume.
     public func abandon() {
-        try? committer.drain()
+        let failure = committer.drainedFailure()
         try? queue?.close()
         queue = nil
         finished = true
-        if ownsFile { EventLog.removeDatabaseFiles(path) }
+        if case .io = failure { stoppedByIO = true }
+        if ownsFile, !(stoppedByIO && chain.committed >= 0) { EventLog.removeDatabaseFiles(path) }
         ownsFile = false
         releaseLock()
     }
@@ -427,6 +444,14 @@ private final class Committer: @unchecked Sendable {
     func drain() throws(StoreError) {
         queue.sync {}
         try check()
+    }
+
+    /// Waits for every submitted commit; returns the first failure, if any.
+    func drainedFailure() -> StoreError? {
+        queue.sync {}
+        lock.lock()
+        defer { lock.unlock() }
+        return failure
     }
 
     private func check() throws(StoreError) {

@@ -12,6 +12,12 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case busy(path: String, reason: String)
     /// SQLite refused an operation.
     case database(path: String, reason: String)
+    /// The file is a log whose pages are damaged (cut short, overwritten): SQLite finds it
+    /// malformed. `verify` says which events still verify and how to keep them.
+    case damaged(path: String, reason: String)
+    /// Writing failed: the disk is full, or another input/output error. A writer that meets one
+    /// keeps the events it had committed (`events` of them in all), as a kill would.
+    case io(path: String, reason: String, events: Int)
 
     /// The error on one line; control characters are shown escaped, never raw.
     public var description: String { ValueDecoding.printable(text) }
@@ -23,6 +29,12 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .corrupt(let path, let seq, let reason): return "\(path): error: event #\(seq): \(reason)"
         case .database(let path, let reason): return "\(path): error: \(reason)"
         case .busy(let path, let reason): return "\(path): error: \(reason)"
+        case .damaged(let path, let reason):
+            return "\(path): error: the log is damaged (\(reason)); `syncsim verify \(path)` names the events that still verify and how to keep them"
+        case .io(let path, let reason, let events):
+            if events == 0 { return "\(path): error: \(reason); nothing was committed and no log is left" }
+            return "\(path): error: \(reason); the log keeps the \(events) events committed before it. "
+                + "Free some space and run the same command again: it goes on from there"
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SyncSimRender
+import SyncSimStore
 
 /// Buffered standard output and error, and what the terminal supports.
 enum Console {
@@ -41,9 +42,11 @@ enum Console {
         Style.forTerminal(isTTY: isatty(STDOUT_FILENO) == 1, environment: ProcessInfo.processInfo.environment)
     }
 
-    /// Prints `error` on standard error and returns the bad-input exit code.
+    /// Prints `error` on standard error and returns its exit code: the input/output failure's
+    /// for a disk that is full or failing, otherwise the bad-input code.
     static func fail(_ error: Error) -> Error {
         err("\(error)")
+        if case StoreError.io = error { return Exit.ioFailure }
         return Exit.badInput
     }
 }

@@ -9,7 +9,7 @@ struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Record a JSON Lines event stream in an event log: a new one, or the one an interrupted import of it left.",
         usage: "syncsim import <file> --db <db> [--set <set> ...]\n               [--checkpoint-every <N>]",
-        discussion: "Exit 0: recorded; 2: bad input (nothing is written)."
+        discussion: "Exit 0: recorded; 2: bad input (nothing is written); 74: writing failed (a full disk): the log keeps what was committed, and the same command resumes."
     )
 
     @Argument(help: "Event stream (.jsonl).")

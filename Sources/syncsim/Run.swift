@@ -10,7 +10,7 @@ import SyncSimStore
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Record a scenario in an event log, narrate its timeline and check its expectations.",
-        discussion: "Without FILE, runs the built-in example (local-edit-overwritten). Exit 0: all expectations hold; 1: one fails; 2: bad input."
+        discussion: "Without FILE, runs the built-in example (local-edit-overwritten). Exit 0: all expectations hold; 1: one fails; 2: bad input; 74: writing the log failed (a full disk): it keeps what was committed, and the same command resumes."
     )
 
     @Argument(help: "Scenario file (.yaml, .yml) or event stream (.jsonl).")
@@ -160,16 +160,52 @@ struct Recording {
         let path = db ?? FileManager.default.temporaryDirectory.path
             + "/syncsim-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64.random(in: 0...UInt64.max)).db"
         defer { if db == nil { try? FileManager.default.removeItem(atPath: path) } }
-        // Removes the log it created if it is not finished.
-        let writer = try LogWriter(path: path, header: header)
+        // A new log, removed if it is not finished (but kept after a full disk); or the log an
+        // interrupted run of this same file left, which it goes on from.
+        let (writer, stored) = FileManager.default.fileExists(atPath: path)
+            ? try resuming(path, header: header, input: input)
+            : (try LogWriter(path: path, header: header), 0)
         starting(rules)
         let outcome = try input.withEvents { events in
             try Simulation.run(rules: rules, events: &events, expectations: scenario.expectations, recording: recording, steps: steps) {
-                event, _, rejected throws(StoreError) in try writer.append(event, rejected: rejected)
+                event, seq, rejected throws(StoreError) in
+                if seq > stored { try writer.append(event, rejected: rejected) }
             }
         }
         try writer.finish()
         return Recording(rules: rules, outcome: outcome)
+    }
+
+    /// The writer of a log that an interrupted run of the same file with the same `--set` left
+    /// (a kill, a full disk), and how many events it holds: it must be intact and hold a
+    /// strict prefix of the events. Any other file is left as it is.
+    static func resuming(_ path: String, header: LogHeader, input: RunInput) throws -> (LogWriter, Int) {
+        let lock = try LogWriter.lock(path)
+        var handed = false
+        defer { if !handed { flock(lock, LOCK_UN); close(lock) } }
+        let log = try EventLog.open(path: path)
+        let (recorded, stored) = (try log.header(), try log.eventCount())
+        let refuse = "the file already exists; a log is never overwritten: choose a new path or remove it"
+        guard recorded.sourceDigest == header.sourceDigest, recorded.overrides == header.overrides,
+              recorded.scenario == header.scenario, stored < input.events else {
+            throw StoreError.exists(path: path, reason: refuse)
+        }
+        guard try log.verify().intact else {
+            throw StoreError.corrupt(path: path, seq: 0, reason: "the log is not intact (see `syncsim verify`); it is not resumed")
+        }
+        try input.withEvents { events in
+            try log.withEvents(through: stored) { logged in
+                var seq = 0
+                while let mine = logged.next() {
+                    seq += 1
+                    guard let event = events.next(), event == mine else {
+                        throw StoreError.corrupt(path: path, seq: seq, reason: "differs from event \(seq) of \(input.loaded.file); the log is not resumed")
+                    }
+                }
+            }
+        }
+        handed = true
+        return (try LogWriter(appendingTo: path, lock: lock), stored)
     }
 }
 

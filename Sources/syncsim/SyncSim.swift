@@ -9,7 +9,8 @@ struct SyncSim: ParsableCommand {
         abstract: "Simulate how Adobe Marketo Engage syncs Microsoft Dynamics accounts.",
         discussion: """
         Exit codes: 0 success, 1 an expectation failed / logs differ / log not intact, 2 bad \
-        input, 70 the engine and the reference projector differ (with SYNCSIM_SHADOW=N set, \
+        input, 74 writing failed (a full disk: what was committed is kept, and the same command \
+        resumes), 70 the engine and the reference projector differ (with SYNCSIM_SHADOW=N set, \
         they are compared every N events).
         """,
         version: "0.1.0",
@@ -21,6 +22,8 @@ struct SyncSim: ParsableCommand {
 enum Exit {
     static let failed = ExitCode(1)
     static let badInput = ExitCode(2)
+    /// Writing failed (a full disk, an input/output error); what was committed is kept.
+    static let ioFailure = ExitCode(74)
     /// `SYNCSIM_SHADOW` found the engine and the reference projector apart (a bug of the engine's).
     static let shadowDiffers: Int32 = 70
 }
