@@ -118,6 +118,21 @@ public struct JSONWriter {
         bytes.append(UInt8(ascii: "}"))
     }
 
+    /// ``members(_:key:value:piece:pass:)`` with each value written by `write` rather than made
+    /// as a tree first.
+    public mutating func members<T>(_ items: [T], key: (T) -> String, write: (T, inout JSONWriter) -> Void,
+                                    piece: Int = 1 << 16, pass: (inout JSONWriter) -> Void) {
+        bytes.append(UInt8(ascii: "{"))
+        for (i, item) in items.enumerated() {
+            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            string(key(item))
+            bytes.append(UInt8(ascii: ":"))
+            write(item, &self)
+            if bytes.count >= piece { pass(&self) }
+        }
+        bytes.append(UInt8(ascii: "}"))
+    }
+
     /// Appends a field value.
     public mutating func value(_ v: Value) {
         switch v {
@@ -178,22 +193,17 @@ public struct JSONWriter {
     /// Appends a string literal; control characters, C1 controls and U+2028/2029 are escaped.
     public mutating func string(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
-        var needsEscape = false
-        var previous: UInt8 = 0
-        var beforePrevious: UInt8 = 0
-        for b in s.utf8 {
-            if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F
-                || (previous == 0xC2 && b >= 0x80 && b <= 0x9F)
-                || (beforePrevious == 0xE2 && previous == 0x80 && (b == 0xA8 || b == 0xA9)) {
-                needsEscape = true
-                break
-            }
-            beforePrevious = previous
-            previous = b
-        }
-        if !needsEscape {
+        // A native string's bytes are scanned and copied in place; others through their view.
+        let plain = s.utf8.withContiguousStorageIfAvailable { utf8 in
+            guard !Self.needsEscape(utf8) else { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        } ?? {
+            guard !Self.needsEscape(s.utf8) else { return false }
             bytes.append(contentsOf: s.utf8)
-        } else {
+            return true
+        }()
+        if !plain {
             for scalar in s.unicodeScalars {
                 switch scalar {
                 case "\"": raw("\\\"")
@@ -215,5 +225,23 @@ public struct JSONWriter {
             }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether UTF-8 text holds a character that ``string(_:)`` escapes: a control character,
+    /// `"`, `\`, DEL, a C1 control (C2 80-9F) or U+2028/2029 (E2 80 A8/A9).
+    @inline(__always)
+    static func needsEscape<C: Collection<UInt8>>(_ utf8: C) -> Bool {
+        var previous: UInt8 = 0
+        var beforePrevious: UInt8 = 0
+        for b in utf8 {
+            if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F
+                || (previous == 0xC2 && b >= 0x80 && b <= 0x9F)
+                || (beforePrevious == 0xE2 && previous == 0x80 && (b == 0xA8 || b == 0xA9)) {
+                return true
+            }
+            beforePrevious = previous
+            previous = b
+        }
+        return false
     }
 }

@@ -13,10 +13,38 @@ public struct ProjectionWriter {
     public let accountIDs: [String]
     public let contactIDs: [String]
 
+    /// The same, as the projector's dense ids.
+    private let accountOrder: [Int32]
+    private let contactOrder: [Int32]
+    /// By field id: its place among the field names in key order. A company's values are
+    /// kept by field id; they are written in name order.
+    private let fieldRank: [Int32]
+    /// By field id: `"name":` as JSON bytes, encoded once rather than for every company and contact.
+    private let fieldKeys: [[UInt8]]
+
     public init(_ projector: Projector) {
         self.projector = projector
-        accountIDs = projector.accountIDs
-        contactIDs = projector.marketoContactIDs
+        accountOrder = Self.sorted(projector.accountNames.names.indices.lazy.filter {
+            projector.companies[$0] != nil || projector.dynamicsAccounts[$0].map { !$0.deleted } == true
+        }.map { Int32($0) }, names: projector.accountNames)
+        contactOrder = Self.sorted(projector.contacts.indices.lazy.filter { projector.contacts[$0] != nil }.map { Int32($0) },
+                                   names: projector.contactNames)
+        accountIDs = accountOrder.map { projector.accountNames[$0] }
+        contactIDs = contactOrder.map { projector.contactNames[$0] }
+        var rank = [Int32](repeating: 0, count: projector.fieldNames.names.count)
+        for (place, id) in Self.sorted(rank.indices.map { Int32($0) }, names: projector.fieldNames).enumerated() { rank[Int(id)] = Int32(place) }
+        fieldRank = rank
+        fieldKeys = projector.fieldNames.names.map { name in
+            var w = JSONWriter(capacity: name.utf8.count + 3)
+            w.string(name)
+            w.byte(UInt8(ascii: ":"))
+            return w.bytes
+        }
+    }
+
+    /// Dense ids in the order of their names (UTF-8 bytes).
+    private static func sorted<S: Sequence<Int32>>(_ ids: S, names: Interner) -> [Int32] {
+        ids.sorted { CanonicalJSON.utf8Less(names[$0], names[$1]) }
     }
 
     public var at: Seconds { projector.now }
@@ -50,13 +78,13 @@ public struct ProjectionWriter {
         }
         w.byte(UInt8(ascii: "{"))
         w.key("accounts")
-        w.members(accountIDs, key: { $0 }, value: { projector.accountView($0).json }) { pass(&$0) }
+        w.members(accountOrder, key: { projector.accountNames[$0] }, write: account) { pass(&$0) }
         pass(&w)
         w.raw(",\"at\":")
         w.integer(at)
         pass(&w, hash: false)
         w.raw(",\"contacts\":")
-        w.members(contactIDs, key: { $0 }, value: { projector.contactView($0).json }) { pass(&$0) }
+        w.members(contactOrder, key: { projector.contactNames[$0] }, write: contact) { pass(&$0) }
         pass(&w)
         let tailAt = w.bytes.count
         w.raw(",\"queue\":")
@@ -80,5 +108,58 @@ public struct ProjectionWriter {
         w.byte(UInt8(ascii: "}"))
         pass(&w, hash: false)
         return digest
+    }
+
+    /// The bytes of ``Projection/AccountView/json`` of the account with id `a`, written from the
+    /// projector's state (without the view's dictionaries or a JSON tree).
+    private func account(_ a: Int32, _ w: inout JSONWriter) {
+        let company = projector.companies[Int(a)]
+        let dynamics = projector.dynamicsAccounts[Int(a)].flatMap { $0.deleted ? nil : $0 }
+        w.raw("{\"deletedInDynamics\":")
+        w.raw(company?.deletedInDynamics == true ? "true" : "false")
+        w.raw(",\"dynamics\":")
+        if let dynamics { fields(dynamics.fields, &w) } else { w.raw("null") }
+        w.raw(",\"marketo\":")
+        if let company { fields(company.fields, &w) } else { w.raw("null") }
+        w.raw(",\"stale\":")
+        w.raw(company?.stale == true ? "true" : "false")
+        w.byte(UInt8(ascii: "}"))
+    }
+
+    /// The bytes of ``Projection/ContactView/json`` of the contact with id `c`.
+    private func contact(_ c: Int32, _ w: inout JSONWriter) {
+        let mc = projector.contacts[Int(c)]!
+        let tally = projector.tally(mc)
+        w.raw("{\"account\":")
+        if let a = mc.account { w.string(projector.accountNames[a]) } else { w.raw("null") }
+        w.raw(",\"activities\":")
+        w.integer(Int64(tally.total))
+        w.raw(",\"activitiesBySource\":{\"dynamics\":")
+        w.integer(Int64(tally.dynamics))
+        w.raw(",\"marketo\":")
+        w.integer(Int64(tally.marketo))
+        w.raw("},\"fields\":")
+        if let open = mc.open, let company = projector.companies[Int(open.account)] { fields(company.fields, &w) } else { w.raw("{}") }
+        w.byte(UInt8(ascii: "}"))
+    }
+
+    /// Field values as an object in name order.
+    private func fields(_ values: FieldValues, _ w: inout JSONWriter) {
+        var entries = values.entries
+        // Kept in id order, sorted here by rank (a local reference: a closure that captured
+        // the writer copied the whole writer at every comparison).
+        let rank = fieldRank
+        rank.withUnsafeBufferPointer { rank in
+            if zip(entries, entries.dropFirst()).contains(where: { rank[Int($0.field)] > rank[Int($1.field)] }) {
+                entries.sort { rank[Int($0.field)] < rank[Int($1.field)] }
+            }
+        }
+        w.byte(UInt8(ascii: "{"))
+        for (i, e) in entries.enumerated() {
+            if i > 0 { w.byte(UInt8(ascii: ",")) }
+            w.bytes.append(contentsOf: fieldKeys[Int(e.field)])
+            w.value(e.value)
+        }
+        w.byte(UInt8(ascii: "}"))
     }
 }
