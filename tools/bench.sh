@@ -4,7 +4,7 @@
 # and the slowest of the instants just before the last six checkpoints, where the most events are replayed), diff
 # and show of the whole projection (time and peak memory), log size and peak memory, each beside raw SQLite's
 # insert and read rates on the same rows; then the same days with a capacity, a mass update and the sync filter
-# beside them; the whole-timeline diff, stats, and a sweep with one and two jobs. Usage: tools/bench.sh [SIZES...]  (default: 10000 100000 1000000)
+# beside them; the whole-timeline diff, stats, explain and show --why, and a sweep with one and two jobs. Usage: tools/bench.sh [SIZES...]  (default: 10000 100000 1000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
@@ -124,12 +124,14 @@ for n in "${sizes[@]}"; do
     "$(median3 "${ra[@]}")" "$(median3 "${rc[@]}")" "$(ratio "$(median3 "${rc[@]}")" "$(median3 "${ra[@]}")")" "$latency"
 done
 
-# Format 5.4 and 5.5: the whole-timeline diff of two unrelated days (seconds and peak MB), and
-# stats of one (seconds and peak MB); then a sweep of 8 variants of a 100,000-event day with
-# a mass update, with --jobs 1 and --jobs 2 (medians of three, taking turns).
+# Format 5.4 and 5.5: the whole-timeline diff of two unrelated days (seconds and peak MB),
+# stats of one (seconds and peak MB), and the latencies of explain and show --why of one
+# contact or one account (median and slowest over ids of every size); then a sweep of 8
+# variants of a 100,000-event day with a mass update, with --jobs 1 and --jobs 2 (medians of
+# three, taking turns).
 echo
-printf '| events | diff, whole timelines (s / peak MB) | stats (s / peak MB) |\n'
-printf '| --- | --- | --- |\n'
+printf '| events | diff, whole timelines (s / peak MB) | stats (s / peak MB) | explain (median / max ms) | show --why --contact (median / max ms) | show --why --account (median / max ms) |\n'
+printf '| --- | --- | --- | --- | --- | --- |\n'
 for n in "${sizes[@]}"; do
   for seed in 1 2; do
     "$bin/syncsim" generate --events "$n" --seed "$seed" -o "$work/t$seed.jsonl"
@@ -139,7 +141,24 @@ for n in "${sizes[@]}"; do
   /usr/bin/time -f "%e %M" -o "$work/tdiff.tm" "$bin/syncsim" diff "$work/t1.db" "$work/t2.db" >/dev/null || true
   /usr/bin/time -f "%e %M" -o "$work/stats.tm" "$bin/syncsim" stats "$work/t1.db" >/dev/null
   fig() { tail -n 1 "$1" | awk '{printf "%.2f s / %d MB", $1, $2 / 1024}'; }
-  printf '| %s | %s | %s |\n' "$n" "$(fig "$work/tdiff.tm")" "$(fig "$work/stats.tm")"
+  # One question about a contact or an account, over contacts and accounts of every size: the
+  # first ids are the largest accounts (the generator's Zipf ranks) and their contacts.
+  latencies() {
+    local out=()
+    for id in "$@"; do
+      t=$(date +%s%N)
+      "$bin/syncsim" "${question[@]/ID/$id}" >/dev/null
+      out+=("$(ms "$t")")
+    done
+    printf '%s\n' "${out[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%d / %d", a[int((NR+1)/2)], a[NR]}'
+  }
+  contacts=(c1 c2 c12 c$((n / 50)) c$((n / 20)) c$((n / 7)) c$((n / 5 - 1)))
+  accounts=(a0 a1 a3 a$((n / 500)) a$((n / 100)) a$((n / 50 - 1)))
+  question=(explain "$work/t1.db" --contact ID); explain=$(latencies "${contacts[@]}")
+  question=(show "$work/t1.db" --why --contact ID); why_contact=$(latencies "${contacts[@]}")
+  question=(show "$work/t1.db" --why --account ID); why_account=$(latencies "${accounts[@]}")
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$n" "$(fig "$work/tdiff.tm")" "$(fig "$work/stats.tm")" \
+    "$explain" "$why_contact" "$why_account"
 done
 "$bin/syncsim" generate --events 100000 --burst 0.5@12h --no-rules -o "$work/burst.jsonl"
 one=(); two=()

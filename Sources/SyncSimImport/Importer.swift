@@ -236,7 +236,8 @@ public enum Importer {
                        checkpointEvery: Int, snapshots: Projector.SnapshotCache) throws {
         // The event goes on into the projector; the writer takes what it needs of it first.
         let (at, type) = (event.at, event.kind.typeIndex)
-        try writer.append(at: at, typeIndex: type, payload: payload, rejected: projector.rejection(applying: event, seq: seq))
+        let indexed = copy event
+        try writer.append(at: at, typeIndex: type, payload: payload, rejected: projector.rejection(applying: event, seq: seq), indexing: indexed)
         if seq % checkpointEvery == 0 {
             try writer.checkpoint(state: projector.checkpoint(reusing: snapshots), at: at)
         }

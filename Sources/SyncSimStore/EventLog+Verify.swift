@@ -33,14 +33,18 @@ extension EventLog {
                 (checkpoints, checkpointsDamage) = ([], Self.describe(error))
             }
             var lastCheckpoint: Checkpoint?
+            // The index's pieces: each rebuilt from the events of its range and compared.
+            var indexRanges = ((try? indexRanges()) ?? [])[...]
+            var indexing: (range: (first: Int, last: Int), builder: EventIndex.Builder)?
             // Each checkpoint's replay is encoded reusing the one before's pieces, as an import
             // takes them (the same bytes), rather than whole each time.
             let snapshots = Projector.SnapshotCache()
             struct Stop: Error {}
-            var checkpointProblem: (seq: Int?, reason: String)?
+            // The first problem of what is derived from the events: checkpoints and the index.
+            var derivedProblem: (seq: Int?, reason: String)?
             // The first problem: a checkpoint's if it comes before the events' (or alone).
             func firstProblem() -> (seq: Int?, reason: String)? {
-                guard let c = checkpointProblem else { return report.problem }
+                guard let c = derivedProblem else { return report.problem }
                 guard let p = report.problem, let ps = p.seq, let cs = c.seq, ps <= cs else { return c }
                 return p
             }
@@ -81,6 +85,22 @@ extension EventLog {
                     }
                     report.events += 1
                     progress?(report.events)
+                    if let r = indexRanges.first, r.first == row.seq {
+                        indexRanges = indexRanges.dropFirst()
+                        if indexing == nil { indexing = (r, EventIndex.Builder()) } else if derivedProblem == nil {
+                            derivedProblem = (row.seq, "an index piece starts inside another")
+                        }
+                    }
+                    // Taken out while it grows, so that its table is not copied at every event.
+                    if var current = indexing.take() {
+                        current.builder.add(event, seq: row.seq)
+                        let range = current.range
+                        if range.last != row.seq {
+                            indexing = current
+                        } else if try Self.indexPiece(first: range.first, in: db) != current.builder.encode(), derivedProblem == nil {
+                            derivedProblem = (range.first, "the index of events #\(range.first) to #\(range.last) does not match them")
+                        }
+                    }
                     if checkpoints.first == row.seq {
                         checkpoints = checkpoints.dropFirst()
                         // The last checkpoint's snapshot is kept for the patch of it that may follow.
@@ -90,15 +110,15 @@ extension EventLog {
                         do {
                             state = try Self.checkpointState(seq: row.seq, in: db, known: lastCheckpoint) ?? []
                         } catch let bad as BadPatch {
-                            if checkpointProblem == nil { checkpointProblem = (row.seq, bad.reason) }
+                            if derivedProblem == nil { derivedProblem = (row.seq, bad.reason) }
                             state = []
                         } catch where Self.isDamage(error) {
-                            if checkpointProblem == nil { checkpointProblem = (row.seq, "its checkpoint is damaged (\(Self.describe(error)))") }
+                            if derivedProblem == nil { derivedProblem = (row.seq, "its checkpoint is damaged (\(Self.describe(error)))") }
                             state = []
                         }
                         lastCheckpoint = Checkpoint(seq: row.seq, state: state)
-                        if checkpointProblem == nil, Projector.isCurrentSnapshot(state), state != projector.snapshot(reusing: snapshots) {
-                            checkpointProblem = (row.seq, "its checkpoint does not match the replay of the events up to it")
+                        if derivedProblem == nil, Projector.isCurrentSnapshot(state), state != projector.snapshot(reusing: snapshots) {
+                            derivedProblem = (row.seq, "its checkpoint does not match the replay of the events up to it")
                         }
                     }
                 }
@@ -110,6 +130,9 @@ extension EventLog {
                 report.problem = (expectedSeq, "the file is damaged from here on (\(Self.describe(error)))")
                 report.problem = firstProblem()
                 return report
+            }
+            if derivedProblem == nil, let r = indexing?.range ?? indexRanges.first {
+                derivedProblem = (r.first, "the index covers events #\(r.first) to #\(r.last), which the log does not hold")
             }
             report.problem = firstProblem()
             if expectedSeq == 0 { report.problem = (0, "the log has no header") }

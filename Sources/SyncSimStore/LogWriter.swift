@@ -36,6 +36,8 @@ public final class LogWriter {
         var payloads: PackedBytes
         /// The rejected rows (by index in the batch) and their reasons, in order.
         var rejected: [(row: Int, reason: String)] = []
+        /// The events, for the commit thread to index (``EventIndex``); none for the header.
+        var indexed: [Event] = []
 
         var count: Int { at.count }
         /// The sequence number of the first row.
@@ -216,13 +218,14 @@ public final class LogWriter {
 
     /// Appends an event; `rejected` is the reason if the rules reject it.
     public func append(_ event: Event, rejected: String?) throws(StoreError) {
-        try append(at: event.at, typeIndex: event.kind.typeIndex, payload: event.canonicalBytes[...], rejected: rejected)
+        try append(at: event.at, typeIndex: event.kind.typeIndex, payload: event.canonicalBytes[...], rejected: rejected, indexing: event)
     }
 
     /// Appends an event by its instant, its type (``Event/Kind/typeIndex``) and its canonical
     /// JSON bytes (``Event/canonicalBytes``, already made; they are copied): for a caller that
     /// has handed the event itself on.
-    public func append(at: Seconds, typeIndex: Int, payload: ArraySlice<UInt8>, rejected: String?) throws(StoreError) {
+    public func append(at: Seconds, typeIndex: Int, payload: ArraySlice<UInt8>, rejected: String?, indexing event: Event) throws(StoreError) {
+        batch.indexed.append(event)
         // The batch's count comes back from its append: one access to the property, not two (each
         // access to a class's stored property is checked for exclusivity at run time).
         let count = payload.withUnsafeBufferPointer { payload in
@@ -335,6 +338,10 @@ public final class LogWriter {
                 // No pointer into the batch or the hashes outlives the commit.
                 sqlite3_clear_bindings(one)
                 sqlite3_clear_bindings(many)
+                if !rows.indexed.isEmpty {
+                    try db.execute(sql: "INSERT INTO event_index (first, last, piece) VALUES (?, ?, ?)",
+                                   arguments: [rows.first, rows.last, Data(Self.indexPiece(rows.indexed, first: rows.first))])
+                }
             }
             chain.previous = previous
             chain.committed = rows.last
@@ -344,6 +351,13 @@ public final class LogWriter {
             }
             throw .database(path: path, reason: "cannot append to the log: \(EventLog.describe(error))")
         }
+    }
+
+    /// The index piece of the events numbered from `first`.
+    static func indexPiece(_ events: [Event], first: Int) -> [UInt8] {
+        var builder = EventIndex.Builder()
+        for (i, e) in events.enumerated() { builder.add(e, seq: first + i) }
+        return builder.encode()
     }
 
     /// Rows inserted by one statement, but for a batch's last few.

@@ -46,6 +46,21 @@ enum Schema {
             // numbers do not, while keeping it up slows every insert.
             try db.execute(sql: "DROP INDEX IF EXISTS events_at")
         }
+        m.registerMigration("v4-event-index") { db in
+            // The events by the names they carry, one piece per commit of events (``EventIndex``):
+            // `first` and `last` are the sequence numbers of the commit's first and last events.
+            try db.execute(sql: """
+                CREATE TABLE event_index (
+                    first INTEGER PRIMARY KEY,
+                    last INTEGER NOT NULL,
+                    piece BLOB NOT NULL
+                );
+                CREATE TRIGGER event_index_append_only_update BEFORE UPDATE ON event_index
+                BEGIN SELECT RAISE(ABORT, 'syncsim: the event index is append-only'); END;
+                CREATE TRIGGER event_index_append_only_delete BEFORE DELETE ON event_index
+                BEGIN SELECT RAISE(ABORT, 'syncsim: the event index is append-only'); END;
+                """)
+        }
         return m
     }
 

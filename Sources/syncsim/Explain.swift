@@ -34,11 +34,20 @@ struct Explain: ParsableCommand {
         let instant: Seconds
         do {
             let run = try RunSource.load(source, overrides: overrides)
-            instant = try at?.seconds ?? run.settled()
-            (explainer, projector) = try run.withEvents {
-                Explainer.run(rules: run.rules, events: &$0, contact: contact, through: instant)
+            // A log under its own rules: from the events the contact needs, through its index.
+            if case .log(let log) = run.source, run.ownRules,
+               let scope = try ScopedReplay.scope(log, rules: run.rules, contacts: [contact], accounts: []) {
+                (explainer, projector) = ScopedReplay.explain(scope, rules: run.rules, focus: contact, through: at?.seconds)
+                instant = try at?.seconds ?? max(projector.now, log.lastEventAt() ?? 0)
+            } else {
+                instant = try at?.seconds ?? run.settled()
+                (explainer, projector) = try run.withEvents {
+                    Explainer.run(rules: run.rules, events: &$0, contact: contact, through: instant)
+                }
             }
-            try UnknownIDs.check(source, contacts: [contact], accounts: [], known: projector) { id, isContact in
+            // A scoped replay knows only some names: the closest is the whole state's.
+            try UnknownIDs.check(source, contacts: [contact], accounts: [], known: projector,
+                                 everyName: { try run.projector(at: instant) }) { id, isContact in
                 try run.names(id, contact: isContact)
             }
         } catch {

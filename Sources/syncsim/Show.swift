@@ -31,15 +31,28 @@ struct Show: ParsableCommand {
 
     func run() throws {
         let projector: Projector
+        // The sync queue, when it is not the projector's own (a scoped replay's).
+        var queue: QueueState?
+        // Every name through the instant, when the projector's are not (a scoped replay's).
+        var everyName: Projector?
         var causes: [String: [String: Explainer.Entry]] = [:]
         do {
             let log = try EventLog.open(path: db)
             let rules = try log.header().rules
             let instant = try at?.seconds ?? log.lastEventAt() ?? 0
             if why {
-                let (explainer, p) = try log.withEvents { Explainer.run(rules: rules, events: &$0, contact: nil, through: instant) }
+                // A few contacts and accounts: from the events they need, the sync queue (the
+                // whole log's) from the latest checkpoint; the whole projection: every event.
+                let scoped = try (contact.isEmpty && account.isEmpty ? nil : ScopedReplay.scope(log, rules: rules, contacts: contact, accounts: account))
+                    .map { ScopedReplay.explain($0, rules: rules, focus: nil, through: instant) }
+                let (explainer, p) = try scoped ?? log.withEvents { Explainer.run(rules: rules, events: &$0, contact: nil, through: instant) }
                 projector = p
                 causes = explainer.causes
+                if scoped != nil {
+                    let whole = try log.projector(at: instant, rules: rules)
+                    queue = whole.queue
+                    everyName = whole
+                }
             } else {
                 // From the latest checkpoint at or before the instant: only the events after it are replayed.
                 var bar: Progress?
@@ -51,7 +64,7 @@ struct Show: ParsableCommand {
                 }
             }
             keepUntilExit(projector)
-            try UnknownIDs.check(db, contacts: contact, accounts: account, known: projector) { id, isContact in
+            try UnknownIDs.check(db, contacts: contact, accounts: account, known: projector, everyName: everyName.map { p in { p } }) { id, isContact in
                 try log.names(id, contact: isContact)
             }
         } catch {
@@ -69,7 +82,8 @@ struct Show: ParsableCommand {
                 ProjectionText(style: Console.style).write(writer, causes: why ? causes : nil) { Console.out($0) }
             }
         } else {
-            let projection = projector.projection(contacts: Set(contact), accounts: Set(account))
+            var projection = projector.projection(contacts: Set(contact), accounts: Set(account))
+            if let queue { projection.queue = queue }
             if json {
                 var object = projection.json
                 if why, case .object(var o) = object {

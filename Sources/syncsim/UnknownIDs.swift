@@ -17,13 +17,17 @@ enum UnknownIDs {
     }
 
     /// Throws for the first of `contacts` and `accounts` that `known` has not seen and that no
-    /// event names (`names`: the run's own answer, asked only for those).
+    /// event names (`names`: the run's own answer, asked only for those). The closest id is
+    /// `known`'s, or `everyName`'s when given: a projector that has seen every name through the
+    /// instant, when `known` replayed only some events.
     static func check(_ source: String, contacts: [String], accounts: [String], known: Projector,
+                      everyName: (() throws -> Projector)? = nil,
                       names: (_ id: String, _ isContact: Bool) throws -> Bool) throws {
         for (ids, isContact) in [(contacts, true), (accounts, false)] {
             for id in ids where !(isContact ? known.knows(contact: id) : known.knows(account: id)) {
                 if try names(id, isContact) { continue }
-                throw Unknown(source: source, id: id, isContact: isContact, closest: known.closest(to: id, contact: isContact))
+                let all = try everyName?() ?? known
+                throw Unknown(source: source, id: id, isContact: isContact, closest: all.closest(to: id, contact: isContact))
             }
         }
     }

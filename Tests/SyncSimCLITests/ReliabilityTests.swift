@@ -48,6 +48,11 @@ import Testing
         let again = try Binary.run(["import", "big.jsonl", "--db", "big.db"], in: dir)
         #expect(again.stdout.contains("already holds all 100000 events"))
         #expect(try sqlite(dir + "/big.db", "SELECT count(*) FROM events") == "100001\n")
+        // The index goes on where it stopped too: its pieces cover every event once, as a fresh import's do.
+        let pieces = "SELECT min(first), max(last), sum(last - first + 1) FROM event_index"
+        #expect(try sqlite(dir + "/big.db", pieces) == "1|100000|100000\n")
+        #expect(try sqlite(dir + "/big.db", "SELECT hex(piece) FROM event_index ORDER BY first")
+                == sqlite(dir + "/fresh.db", "SELECT hex(piece) FROM event_index ORDER BY first"))
     }
 
     @Test func twoImportsOfOneLogAtOnce() throws {

@@ -139,9 +139,14 @@ public enum ValueDecoding {
 
     /// `s` with control characters shown as escapes, safe to print.
     public static func printable(_ s: String) -> String {
+        // Most text has nothing to escape: it is returned as it is, without a copy.
+        func escaped(_ u: Unicode.Scalar) -> Bool {
+            u.value < 0x20 || u.value == 0x7F || (0x80...0x9F).contains(u.value) || u.value == 0x2028 || u.value == 0x2029
+        }
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) || !s.unicodeScalars.contains(where: escaped) { return s }
         var out = ""
         for u in s.unicodeScalars {
-            if u.value < 0x20 || u.value == 0x7F || (0x80...0x9F).contains(u.value) || u.value == 0x2028 || u.value == 0x2029 {
+            if escaped(u) {
                 out += "\\u{" + String(u.value, radix: 16) + "}"
             } else {
                 out.unicodeScalars.append(u)

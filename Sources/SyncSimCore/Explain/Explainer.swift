@@ -39,16 +39,37 @@ public struct Explainer: Sendable {
     /// Folds events through `instant` with a recording projector, explaining as it goes.
     public static func run<I: IteratorProtocol<Event>>(rules: SyncRules, events: inout I, contact: String?,
                                                       through instant: Seconds) -> (Explainer, Projector) {
+        var numbered = Numbered(base: events)
+        defer { events = numbered.base }
+        return run(rules: rules, numbered: &numbered, contact: contact, through: instant)
+    }
+
+    /// Events numbered from 1 in the order given.
+    private struct Numbered<Base: IteratorProtocol<Event>>: IteratorProtocol {
+        var base: Base
+        var seq = 0
+
+        mutating func next() -> (seq: Int, event: Event)? {
+            guard let e = base.next() else { return nil }
+            seq += 1
+            return (seq, e)
+        }
+    }
+
+    /// The same, for events given with their sequence numbers in the log: a replay of the
+    /// events a question needs (``ReplayScope``), which keep their numbers.
+    /// With `instant` nil, every event, then on until the run has settled (the projector's
+    /// `now` says when).
+    public static func run<I: IteratorProtocol<(seq: Int, event: Event)>>(rules: SyncRules, numbered events: inout I, contact: String?,
+                                                                         through instant: Seconds?) -> (Explainer, Projector) {
         var explainer = Explainer(contact: contact, rules: rules)
         var projector = Projector(rules: rules)
         projector.recording = true
-        var seq = 0
-        while let e = events.next(), e.at <= instant {
-            seq += 1
+        while let (seq, e) = events.next(), e.at <= instant ?? .max {
             projector.apply(e, seq: seq)
             for step in projector.takeSteps() { explainer.consume(step) }
         }
-        projector.advance(to: instant)
+        if let instant { projector.advance(to: instant) } else { projector.settle() }
         for step in projector.takeSteps() { explainer.consume(step) }
         return (explainer, projector)
     }

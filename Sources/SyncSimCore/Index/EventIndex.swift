@@ -1,0 +1,269 @@
+/// An index of a log's events by the names they carry, one piece per committed batch: which
+/// events name an account, which a contact, which are rule changes, and the first event of the
+/// batch that names each account field. A question about one contact or one account reads the
+/// pieces to find the events it needs (``ReplayScope``) instead of replaying the whole log.
+///
+/// A piece is bytes: its entries sorted by key (kind, then name by UTF-8 bytes), each
+/// `kind` (1 byte), the name's length (varint) and bytes, the number of events (varint) and
+/// their sequence numbers (varints: the first, then the gaps); a `link` entry then names the
+/// contact of each event (length and bytes), so that an account's members are known without
+/// reading their events.
+public enum EventIndex {
+    /// What an entry indexes.
+    public enum Kind: UInt8, Sendable, Comparable {
+        /// An account's own events but its creates and deletes in Dynamics (its updates; Marketo creates).
+        case account = 1
+        /// A contact's events (create, move, Marketo edit).
+        case contact = 2
+        /// Contact creates and moves that link a contact to the account named.
+        case link = 3
+        /// The first event of a batch that names an account field (its name).
+        case field = 4
+        /// Rule changes (`sync.configure`), under the empty name.
+        case rules = 5
+        /// An account's creates and deletes in Dynamics: when it exists there.
+        case existence = 6
+
+        public static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    /// An entry's key.
+    public struct Key: Hashable, Sendable, Comparable {
+        public var kind: Kind
+        public var name: String
+
+        public init(_ kind: Kind, _ name: String) {
+            (self.kind, self.name) = (kind, name)
+        }
+
+        public static func < (a: Key, b: Key) -> Bool {
+            a.kind != b.kind ? a.kind < b.kind : CanonicalJSON.utf8Less(a.name, b.name)
+        }
+    }
+
+    /// The keys an event is indexed under: the account and the contact it names; a rule change;
+    /// and, for a Dynamics account create or update, the fields it names (``Builder`` keeps the
+    /// first of the batch for each field: what names a field for `fields: all` is its first event).
+    public static func keys(of event: Event) -> [Key] {
+        switch event.kind {
+        case .accountCreate(let a, let f):
+            return [Key(.existence, a)] + f.keys.map { Key(.field, $0) }
+        case .accountUpdate(let a, let f):
+            return [Key(.account, a)] + f.keys.map { Key(.field, $0) }
+        case .accountDelete(let a):
+            return [Key(.existence, a)]
+        case .marketoAccountCreate(let a, _):
+            return [Key(.account, a)]
+        case .contactCreate(let c, let a, _):
+            return [Key(.contact, c)] + (a.map { [Key(.link, $0)] } ?? [])
+        case .contactMove(let c, let a):
+            return [Key(.contact, c), Key(.link, a)]
+        case .marketoAccountEdit(let c, _):
+            return [Key(.contact, c)]
+        case .configure:
+            return [Key(.rules, "")]
+        }
+    }
+
+    /// Gathers a batch's keys and encodes its piece.
+    public struct Builder: Sendable {
+        /// By kind: each name's place in ``lists``.
+        private var places: [[String: Int]] = Array(repeating: [:], count: 7)
+        /// Each entry's sequence numbers, and for a link entry its events' contacts.
+        private var lists: [[Int]] = []
+        private var contacts: [[String]] = []
+        /// The fields named in this batch so far (a few: compared one by one, not hashed).
+        private var fields: [String] = []
+
+        public init() {}
+
+        public var isEmpty: Bool { lists.isEmpty }
+
+        public mutating func add(_ event: Event, seq: Int) {
+            // As ``EventIndex/keys(of:)`` gives them, without an array per event.
+            switch event.kind {
+            case .accountCreate(let a, let f), .accountUpdate(let a, let f):
+                if case .accountCreate = event.kind { note(.existence, a, seq) } else { note(.account, a, seq) }
+                for name in f.keys where !fields.contains(name) {
+                    fields.append(name)
+                    note(.field, name, seq)
+                }
+            case .accountDelete(let a):
+                note(.existence, a, seq)
+            case .marketoAccountCreate(let a, _):
+                note(.account, a, seq)
+            case .contactCreate(let c, let a, _):
+                note(.contact, c, seq)
+                if let a { note(.link, a, seq, contact: c) }
+            case .contactMove(let c, let a):
+                note(.contact, c, seq)
+                note(.link, a, seq, contact: c)
+            case .marketoAccountEdit(let c, _):
+                note(.contact, c, seq)
+            case .configure:
+                note(.rules, "", seq)
+            }
+        }
+
+        private mutating func note(_ kind: Kind, _ name: String, _ seq: Int, contact: String? = nil) {
+            let k = Int(kind.rawValue)
+            let place: Int
+            if let p = places[k][name] {
+                place = p
+            } else {
+                place = lists.count
+                places[k][name] = place
+                lists.append([])
+                contacts.append([])
+            }
+            lists[place].append(seq)
+            if let contact { contacts[place].append(contact) }
+        }
+
+        /// The piece's bytes: kinds in order, names in UTF-8 byte order within each.
+        public func encode() -> [UInt8] {
+            var out: [UInt8] = []
+            out.reserveCapacity(lists.count * 12)
+            for kind in places.indices {
+                for name in CanonicalJSON.sorted(places[kind].keys) {
+                    let place = places[kind][name]!
+                    out.append(UInt8(kind))
+                    varint(UInt64(name.utf8.count), &out)
+                    out.append(contentsOf: name.utf8)
+                    varint(UInt64(lists[place].count), &out)
+                    var previous = 0
+                    for s in lists[place] {
+                        varint(UInt64(s - previous), &out)
+                        previous = s
+                    }
+                    for c in contacts[place] {
+                        varint(UInt64(c.utf8.count), &out)
+                        out.append(contentsOf: c.utf8)
+                    }
+                }
+            }
+            return out
+        }
+
+        private func varint(_ v: UInt64, _ out: inout [UInt8]) {
+            var v = v
+            while v >= 0x80 {
+                out.append(UInt8(v & 0x7F) | 0x80)
+                v >>= 7
+            }
+            out.append(UInt8(v))
+        }
+    }
+
+    /// A piece that does not decode.
+    public struct Malformed: Error, Sendable {}
+
+    /// The sequence numbers under each of `wanted` keys in the pieces, and every field's first
+    /// event (the field names the pieces hold, with the lowest sequence number of each). The
+    /// pieces are walked in place: an entry that is not wanted is stepped over undecoded.
+    public static func lookup(_ wanted: Set<Key>, in pieces: [[UInt8]]) throws(Malformed) -> Found {
+        var found: [Key: [Int]] = [:]
+        var members: [Key: [String]] = [:]
+        var fields: [String: Int] = [:]
+        // The wanted names in an open-addressed table by a hash of their kind and bytes (no
+        // Hasher per entry of the pieces), compared byte for byte on a hit.
+        let keys = Array(wanted)
+        let names = keys.map { Array($0.name.utf8) }
+        var size = 16
+        while size < keys.count * 2 { size *= 2 }
+        var slots = [Int32](repeating: -1, count: size)
+        var hashes = [UInt64](repeating: 0, count: keys.count)
+        for k in keys.indices {
+            hashes[k] = names[k].withUnsafeBufferPointer { hash(keys[k].kind.rawValue, $0) }
+            var slot = Int(truncatingIfNeeded: hashes[k]) & (size - 1)
+            while slots[slot] >= 0 { slot = (slot + 1) & (size - 1) }
+            slots[slot] = Int32(k)
+        }
+        func find(_ kind: UInt8, _ name: UnsafeBufferPointer<UInt8>) -> Key? {
+            let h = hash(kind, name)
+            var slot = Int(truncatingIfNeeded: h) & (size - 1)
+            while slots[slot] >= 0 {
+                let k = Int(slots[slot])
+                if hashes[k] == h, keys[k].kind.rawValue == kind, names[k].elementsEqual(name) { return keys[k] }
+                slot = (slot + 1) & (size - 1)
+            }
+            return nil
+        }
+        for piece in pieces {
+            try piece.withUnsafeBufferPointer { p throws(Malformed) in
+                var i = 0
+                func varint() throws(Malformed) -> Int {
+                    var v = 0
+                    var shift = 0
+                    while true {
+                        guard i < p.count, shift < 63 else { throw Malformed() }
+                        let b = p[i]
+                        i += 1
+                        v |= Int(b & 0x7F) << shift
+                        if b < 0x80 { return v }
+                        shift += 7
+                    }
+                }
+                while i < p.count {
+                    let kind = p[i]
+                    guard Kind(rawValue: kind) != nil else { throw Malformed() }
+                    i += 1
+                    let length = try varint()
+                    guard length <= p.count - i else { throw Malformed() }
+                    let name = UnsafeBufferPointer(rebasing: p[i..<(i + length)])
+                    i += length
+                    let count = try varint()
+                    guard count <= p.count - i else { throw Malformed() }
+                    let key = find(kind, name)
+                    guard key != nil || kind == Kind.field.rawValue else {
+                        for _ in 0..<count { _ = try varint() }
+                        if kind == Kind.link.rawValue {
+                            for _ in 0..<count {
+                                let n = try varint()
+                                guard n <= p.count - i else { throw Malformed() }
+                                i += n
+                            }
+                        }
+                        continue
+                    }
+                    var seqs: [Int] = []
+                    seqs.reserveCapacity(count)
+                    var s = 0
+                    for _ in 0..<count {
+                        s += try varint()
+                        seqs.append(s)
+                    }
+                    if kind == Kind.field.rawValue, let first = seqs.first {
+                        let n = String(decoding: name, as: UTF8.self)
+                        if fields[n].map({ $0 > first }) ?? true { fields[n] = first }
+                    }
+                    if let key { found[key, default: []].append(contentsOf: seqs) }
+                    if kind == Kind.link.rawValue, let key {
+                        for _ in 0..<count {
+                            let n = try varint()
+                            guard n <= p.count - i else { throw Malformed() }
+                            members[key, default: []].append(String(decoding: UnsafeBufferPointer(rebasing: p[i..<(i + n)]), as: UTF8.self))
+                            i += n
+                        }
+                    }
+                }
+            }
+        }
+        return Found(seqs: found, firstOfField: fields, members: members)
+    }
+
+    /// What ``lookup(_:in:)`` finds: the sequence numbers under each wanted key, every field's
+    /// first event, and the contacts of the wanted `link` entries' events.
+    public struct Found: Sendable {
+        public var seqs: [Key: [Int]]
+        public var firstOfField: [String: Int]
+        public var members: [Key: [String]]
+    }
+
+    /// FNV-1a of an entry's kind and name, mixed so that its low bits pick a slot.
+    private static func hash(_ kind: UInt8, _ name: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(kind)
+        for b in name { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h ^ (h >> 29)
+    }
+}

@@ -1,0 +1,68 @@
+/// The events a question about some contacts and accounts needs: replayed alone, with their
+/// own sequence numbers, they give those contacts' and accounts' history and state exactly as
+/// the whole log does, when no capacity is set (a capacity makes every account wait for the
+/// others: then the whole log is replayed).
+///
+/// What shapes a company in Marketo: its account's own events (R2-R7, R11), the Marketo edits
+/// made on contacts linked to it (R3), and its members, which count for R9 and for the
+/// activities each contact shows. So the scope is: the accounts asked about and every account
+/// a contact asked about is ever linked to; every contact ever linked to one of those, with
+/// all its events (a move away leaves the company; an edit elsewhere, on a company outside the
+/// scope, is rejected there and changes nothing inside it); the rule changes; and, for
+/// `fields: all`, the first event that names each field (a field named anywhere is synced
+/// everywhere from then on), with the creates and deletes of its account, so that it exists
+/// then as it does in the whole log.
+public enum ReplayScope {
+    /// The sequence numbers and events of the scope, in log order; nil when the whole log must
+    /// be replayed. `lookup` reads the index; `events` reads events by sequence number.
+    /// `lastDynamics`, the log's last Dynamics event, is put in the scope with what it needs
+    /// (its account's creates and deletes, or its contact's events), so that the scope settles
+    /// when the log does: at the landing of the cycle that carries it, or the last event's
+    /// instant if later (no capacity: that cycle carries whatever else is pending too).
+    public static func events(
+        contacts: [String], accounts: [String], rules: SyncRules, lastDynamics: Int? = nil,
+        lookup: (Set<EventIndex.Key>) throws -> EventIndex.Found,
+        events load: ([Int]) throws -> [Event]
+    ) throws -> [(seq: Int, event: Event)]? {
+        guard rules.capacity == .unlimited else { return nil }
+        /// The events with these sequence numbers (a few: the whole scope is read once, last).
+        func read(_ seqs: [Int]) throws -> [Event] { try load(seqs.sorted()) }
+        var scope = Set<Int>()
+        // The contacts and accounts asked about, the rule changes and the fields' first events.
+        let asked = Set(contacts.map { EventIndex.Key(.contact, $0) })
+        let first = try lookup(asked.union([EventIndex.Key(.rules, "")]))
+        let ruleChanges = first.seqs[EventIndex.Key(.rules, "")] ?? []
+        for e in try read(ruleChanges) {
+            if case .configure(let change) = e.kind, let c = change.capacity, c != .unlimited { return nil }
+        }
+        scope.formUnion(ruleChanges)
+        // Every account the contacts asked about are ever linked to.
+        var linked = Set(accounts)
+        for c in contacts {
+            for e in try read(first.seqs[EventIndex.Key(.contact, c)] ?? []) {
+                if case .contactCreate = e.kind, let a = e.account { linked.insert(a) }
+                if case .contactMove(_, let a) = e.kind { linked.insert(a) }
+            }
+        }
+        let namingSeqs = Array(Set(first.firstOfField.values))
+        let naming = Set(try read(namingSeqs).compactMap(\.account))
+        scope.formUnion(namingSeqs)
+        // Their members over time, and the accounts that first named each field.
+        let second = try lookup(Set(linked.map { EventIndex.Key(.link, $0) }))
+        var members = Set(contacts)
+        for linkedHere in second.members.values { members.formUnion(linkedHere) }
+        var existing = linked.union(naming)
+        if let last = lastDynamics, let e = try read([last]).first {
+            scope.insert(last)
+            if let c = e.contact { members.insert(c) } else if let a = e.account { existing.insert(a) }
+        }
+        let third = try lookup(Set(members.map { EventIndex.Key(.contact, $0) }
+            + linked.map { EventIndex.Key(.account, $0) }
+            + existing.map { EventIndex.Key(.existence, $0) }))
+        for seqs in third.seqs.values { scope.formUnion(seqs) }
+        let ordered = scope.sorted()
+        let events = try load(ordered)
+        guard events.count == ordered.count else { return nil }
+        return zip(ordered, events).map { (seq: $0, event: $1) }
+    }
+}
