@@ -48,12 +48,19 @@ extension EventLog {
     /// `first`, if given, runs on the reading thread before it reads.
     public func withEvents<T>(after: Int = 0, through: Int = .max, first: (@Sendable () -> Void)? = nil,
                               _ body: (inout EventIterator) throws -> T) throws -> T {
-        let pipe = BatchPipe<Event>()
         let (queue, path) = (self.queue, self.path)
-        let stop = pipe.start { pipe in
+        return try withEvents(from: { pipe in
             first?()
             Self.read(queue: queue, path: path, after: after, through: through, into: pipe)
-        }
+        }, body)
+    }
+
+    /// Runs `body` with an iterator over the events that `produce` puts in a pipe, on a thread
+    /// of its own; a failure of the reading is thrown once `body` returns.
+    func withEvents<T>(from produce: @escaping @Sendable (BatchPipe<Event>) -> Void,
+                       _ body: (inout EventIterator) throws -> T) throws -> T {
+        let pipe = BatchPipe<Event>()
+        let stop = pipe.start(produce)
         defer { stop() }
         var iterator = EventIterator(pipe: pipe, path: path)
         let result = try body(&iterator)

@@ -37,7 +37,7 @@ struct Explain: ParsableCommand {
             // A log under its own rules: from the events the contact needs, through its index.
             if case .log(let log) = run.source, run.ownRules,
                let scope = try ScopedReplay.scope(log, rules: run.rules, contacts: [contact], accounts: []) {
-                (explainer, projector) = ScopedReplay.explain(scope, rules: run.rules, focus: contact, through: at?.seconds)
+                (explainer, projector) = try ScopedReplay.explain(log, scope: scope, rules: run.rules, focus: contact, through: at?.seconds)
                 instant = try at?.seconds ?? max(projector.now, log.lastEventAt() ?? 0)
             } else {
                 instant = try at?.seconds ?? run.settled()

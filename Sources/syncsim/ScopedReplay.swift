@@ -1,3 +1,4 @@
+import Foundation
 import SyncSimCore
 import SyncSimStore
 
@@ -8,19 +9,55 @@ enum ScopedReplay {
     /// The events a question about `contacts` and `accounts` needs, with the log's last
     /// Dynamics event (for when it settles); nil when the whole log must be replayed (a log
     /// without a complete index, or with a capacity).
-    static func scope(_ log: EventLog, rules: SyncRules, contacts: [String], accounts: [String]) throws -> [(seq: Int, event: Event)]? {
+    static func scope(_ log: EventLog, rules: SyncRules, contacts: [String], accounts: [String]) throws -> [Int]? {
         guard let pieces = try log.indexPieces() else { return nil }
-        return try ReplayScope.events(contacts: contacts, accounts: accounts, rules: rules, lastDynamics: try log.lastDynamicsSeq(),
-                                      lookup: { try EventIndex.lookup($0, in: pieces) },
-                                      events: { try log.events(seqs: $0) })
+        return try ReplayScope.seqs(contacts: contacts, accounts: accounts, rules: rules, lastDynamics: try log.lastDynamicsSeq(),
+                                    lookup: { try lookup($0, in: pieces) },
+                                    events: { try log.events(seqs: $0) })
+    }
+
+    /// ``EventIndex/lookup(_:in:)`` of the first and second halves of the pieces on two threads.
+    static func lookup(_ wanted: Set<EventIndex.Key>, in pieces: [[UInt8]]) throws -> EventIndex.Found {
+        let half = pieces.count / 2
+        guard half > 0 else { return try EventIndex.lookup(wanted, in: pieces) }
+        let parts = [Array(pieces[..<half]), Array(pieces[half...])]
+        let found = Halves()
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            let result = Result { () throws(EventIndex.Malformed) in try EventIndex.lookup(wanted, in: parts[i]) }
+            found.lock.withLock { found.results[i] = result }
+        }
+        return try found.results[0]!.get().followed(by: found.results[1]!.get())
+    }
+
+    /// The two halves' results, each written by its own thread under the lock.
+    private final class Halves: @unchecked Sendable {
+        let lock = NSLock()
+        var results: [Result<EventIndex.Found, EventIndex.Malformed>?] = [nil, nil]
     }
 
     /// The explainer and the projector after the scope's events through `instant` (nil: until
     /// the log has settled, which the scope's last Dynamics event makes it do when the log
-    /// does), with `focus`'s history kept.
-    static func explain(_ scope: [(seq: Int, event: Event)], rules: SyncRules, focus: String?,
-                        through instant: Seconds?) -> (Explainer, Projector) {
-        var events = scope.makeIterator()
-        return Explainer.run(rules: rules, numbered: &events, contact: focus, through: instant)
+    /// does), with `focus`'s history kept. The events are read on a thread of their own as
+    /// they are replayed.
+    static func explain(_ log: EventLog, scope: [Int], rules: SyncRules, focus: String?,
+                        through instant: Seconds?) throws -> (Explainer, Projector) {
+        try log.withEvents(seqs: scope) { events in
+            var numbered = Numbered(seqs: scope, events: events)
+            defer { events = numbered.events }
+            return Explainer.run(rules: rules, numbered: &numbered, contact: focus, through: instant)
+        }
+    }
+
+    /// The scope's events with their sequence numbers.
+    private struct Numbered: IteratorProtocol {
+        let seqs: [Int]
+        var events: EventLog.EventIterator
+        var index = 0
+
+        mutating func next() -> (seq: Int, event: Event)? {
+            guard index < seqs.count, let e = events.next() else { return nil }
+            defer { index += 1 }
+            return (seqs[index], e)
+        }
     }
 }

@@ -44,7 +44,7 @@ struct Show: ParsableCommand {
                 // A few contacts and accounts: from the events they need, the sync queue (the
                 // whole log's) from the latest checkpoint; the whole projection: every event.
                 let scoped = try (contact.isEmpty && account.isEmpty ? nil : ScopedReplay.scope(log, rules: rules, contacts: contact, accounts: account))
-                    .map { ScopedReplay.explain($0, rules: rules, focus: nil, through: instant) }
+                    .map { try ScopedReplay.explain(log, scope: $0, rules: rules, focus: nil, through: instant) }
                 let (explainer, p) = try scoped ?? log.withEvents { Explainer.run(rules: rules, events: &$0, contact: nil, through: instant) }
                 projector = p
                 causes = explainer.causes

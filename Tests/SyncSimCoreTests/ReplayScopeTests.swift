@@ -30,9 +30,9 @@ import Testing
     static func scoped(_ events: [Event], rules: SyncRules, contacts: [String], accounts: [String]) throws -> [(seq: Int, event: Event)]? {
         let pieces = Self.pieces(events, per: 37)
         let lastDynamics = events.lastIndex(where: \.isDynamics).map { $0 + 1 }
-        return try ReplayScope.events(contacts: contacts, accounts: accounts, rules: rules, lastDynamics: lastDynamics,
-                                      lookup: { try EventIndex.lookup($0, in: pieces) },
-                                      events: { seqs in seqs.map { events[$0 - 1] } })
+        return try ReplayScope.seqs(contacts: contacts, accounts: accounts, rules: rules, lastDynamics: lastDynamics,
+                                    lookup: { try EventIndex.lookup($0, in: pieces) },
+                                    events: { seqs in seqs.map { events[$0 - 1] } })?.map { (seq: $0, event: events[$0 - 1]) }
     }
 
     @Test(arguments: Array(1...30) as [UInt64])

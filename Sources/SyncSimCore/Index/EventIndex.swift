@@ -3,14 +3,15 @@
 /// batch that names each account field. A question about one contact or one account reads the
 /// pieces to find the events it needs (``ReplayScope``) instead of replaying the whole log.
 ///
-/// A piece is bytes: its entries sorted by key (kind, then name by UTF-8 bytes), each
+/// A piece is bytes: the byte length of each kind's section (varints, in kind order), then the
+/// sections: entries sorted by key (kind, then name by UTF-8 bytes), each
 /// `kind` (1 byte), the name's length (varint) and bytes, the number of events (varint) and
 /// their sequence numbers (varints: the first, then the gaps); a `link` entry then names the
 /// contact of each event (length and bytes), so that an account's members are known without
 /// reading their events.
 public enum EventIndex {
     /// What an entry indexes.
-    public enum Kind: UInt8, Sendable, Comparable {
+    public enum Kind: UInt8, Sendable, Comparable, CaseIterable {
         /// An account's own events but its creates and deletes in Dynamics (its updates; Marketo creates).
         case account = 1
         /// A contact's events (create, move, Marketo edit).
@@ -122,12 +123,12 @@ public enum EventIndex {
 
         /// The piece's bytes: kinds in order, names in UTF-8 byte order within each.
         public func encode() -> [UInt8] {
-            var out: [UInt8] = []
-            out.reserveCapacity(lists.count * 12)
-            for kind in places.indices {
-                for name in CanonicalJSON.sorted(places[kind].keys) {
-                    let place = places[kind][name]!
-                    out.append(UInt8(kind))
+            var sections: [[UInt8]] = []
+            for kind in Kind.allCases {
+                var out: [UInt8] = []
+                for name in CanonicalJSON.sorted(places[Int(kind.rawValue)].keys) {
+                    let place = places[Int(kind.rawValue)][name]!
+                    out.append(kind.rawValue)
                     varint(UInt64(name.utf8.count), &out)
                     out.append(contentsOf: name.utf8)
                     varint(UInt64(lists[place].count), &out)
@@ -141,8 +142,12 @@ public enum EventIndex {
                         out.append(contentsOf: c.utf8)
                     }
                 }
+                sections.append(out)
             }
-            return out
+            var piece: [UInt8] = []
+            for section in sections { varint(UInt64(section.count), &piece) }
+            for section in sections { piece.append(contentsOf: section) }
+            return piece
         }
 
         private func varint(_ v: UInt64, _ out: inout [UInt8]) {
@@ -179,6 +184,7 @@ public enum EventIndex {
             while slots[slot] >= 0 { slot = (slot + 1) & (size - 1) }
             slots[slot] = Int32(k)
         }
+        let kinds = Set(keys.map(\.kind.rawValue))
         func find(_ kind: UInt8, _ name: UnsafeBufferPointer<UInt8>) -> Key? {
             let h = hash(kind, name)
             var slot = Int(truncatingIfNeeded: h) & (size - 1)
@@ -204,48 +210,63 @@ public enum EventIndex {
                         shift += 7
                     }
                 }
-                while i < p.count {
-                    let kind = p[i]
-                    guard Kind(rawValue: kind) != nil else { throw Malformed() }
-                    i += 1
-                    let length = try varint()
-                    guard length <= p.count - i else { throw Malformed() }
-                    let name = UnsafeBufferPointer(rebasing: p[i..<(i + length)])
-                    i += length
-                    let count = try varint()
-                    guard count <= p.count - i else { throw Malformed() }
-                    let key = find(kind, name)
-                    guard key != nil || kind == Kind.field.rawValue else {
-                        for _ in 0..<count { _ = try varint() }
-                        if kind == Kind.link.rawValue {
+                // Only the sections of the kinds wanted (and the fields') are walked.
+                var ends: [Int] = []
+                for _ in Kind.allCases { ends.append(try varint()) }
+                var start = i
+                var walk: [Range<Int>] = []
+                for (k, length) in zip(Kind.allCases, ends) {
+                    guard length <= p.count - start else { throw Malformed() }
+                    if k == .field || kinds.contains(k.rawValue) { walk.append(start..<(start + length)) }
+                    start += length
+                }
+                guard start == p.count else { throw Malformed() }
+                for section in walk {
+                    i = section.lowerBound
+                    while i < section.upperBound {
+                        let kind = p[i]
+                        guard Kind(rawValue: kind) != nil else { throw Malformed() }
+                        i += 1
+                        let length = try varint()
+                        guard length <= p.count - i else { throw Malformed() }
+                        let name = UnsafeBufferPointer(rebasing: p[i..<(i + length)])
+                        i += length
+                        let count = try varint()
+                        guard count <= p.count - i else { throw Malformed() }
+                        let key = find(kind, name)
+                        guard key != nil || kind == Kind.field.rawValue else {
+                            for _ in 0..<count { _ = try varint() }
+                            if kind == Kind.link.rawValue {
+                                for _ in 0..<count {
+                                    let n = try varint()
+                                    guard n <= p.count - i else { throw Malformed() }
+                                    i += n
+                                }
+                            }
+                            continue
+                        }
+                        var seqs: [Int] = []
+                        seqs.reserveCapacity(count)
+                        var s = 0
+                        for _ in 0..<count {
+                            s += try varint()
+                            seqs.append(s)
+                        }
+                        if kind == Kind.field.rawValue, let first = seqs.first {
+                            let n = String(decoding: name, as: UTF8.self)
+                            if fields[n].map({ $0 > first }) ?? true { fields[n] = first }
+                        }
+                        if let key { found[key, default: []].append(contentsOf: seqs) }
+                        if kind == Kind.link.rawValue, let key {
                             for _ in 0..<count {
                                 let n = try varint()
                                 guard n <= p.count - i else { throw Malformed() }
+                                members[key, default: []].append(String(decoding: UnsafeBufferPointer(rebasing: p[i..<(i + n)]), as: UTF8.self))
                                 i += n
                             }
                         }
-                        continue
                     }
-                    var seqs: [Int] = []
-                    seqs.reserveCapacity(count)
-                    var s = 0
-                    for _ in 0..<count {
-                        s += try varint()
-                        seqs.append(s)
-                    }
-                    if kind == Kind.field.rawValue, let first = seqs.first {
-                        let n = String(decoding: name, as: UTF8.self)
-                        if fields[n].map({ $0 > first }) ?? true { fields[n] = first }
-                    }
-                    if let key { found[key, default: []].append(contentsOf: seqs) }
-                    if kind == Kind.link.rawValue, let key {
-                        for _ in 0..<count {
-                            let n = try varint()
-                            guard n <= p.count - i else { throw Malformed() }
-                            members[key, default: []].append(String(decoding: UnsafeBufferPointer(rebasing: p[i..<(i + n)]), as: UTF8.self))
-                            i += n
-                        }
-                    }
+                    guard i == section.upperBound else { throw Malformed() }
                 }
             }
         }
@@ -258,6 +279,14 @@ public enum EventIndex {
         public var seqs: [Key: [Int]]
         public var firstOfField: [String: Int]
         public var members: [Key: [String]]
+
+        /// What the pieces of `self` and then those of `later` hold together (a lookup split
+        /// over two runs of pieces, in order).
+        public func followed(by later: Found) -> Found {
+            Found(seqs: seqs.merging(later.seqs) { $0 + $1 },
+                  firstOfField: firstOfField.merging(later.firstOfField) { min($0, $1) },
+                  members: members.merging(later.members) { $0 + $1 })
+        }
     }
 
     /// FNV-1a of an entry's kind and name, mixed so that its low bits pick a slot.

@@ -13,19 +13,20 @@
 /// everywhere from then on), with the creates and deletes of its account, so that it exists
 /// then as it does in the whole log.
 public enum ReplayScope {
-    /// The sequence numbers and events of the scope, in log order; nil when the whole log must
-    /// be replayed. `lookup` reads the index; `events` reads events by sequence number.
+    /// The sequence numbers of the scope's events, in log order; nil when the whole log must be
+    /// replayed. `lookup` reads the index; `events` reads a few events by sequence number (the
+    /// caller reads the scope's, in order, as it replays them).
     /// `lastDynamics`, the log's last Dynamics event, is put in the scope with what it needs
     /// (its account's creates and deletes, or its contact's events), so that the scope settles
     /// when the log does: at the landing of the cycle that carries it, or the last event's
     /// instant if later (no capacity: that cycle carries whatever else is pending too).
-    public static func events(
+    public static func seqs(
         contacts: [String], accounts: [String], rules: SyncRules, lastDynamics: Int? = nil,
         lookup: (Set<EventIndex.Key>) throws -> EventIndex.Found,
         events load: ([Int]) throws -> [Event]
-    ) throws -> [(seq: Int, event: Event)]? {
+    ) throws -> [Int]? {
         guard rules.capacity == .unlimited else { return nil }
-        /// The events with these sequence numbers (a few: the whole scope is read once, last).
+        /// The events with these sequence numbers.
         func read(_ seqs: [Int]) throws -> [Event] { try load(seqs.sorted()) }
         var scope = Set<Int>()
         // The contacts and accounts asked about, the rule changes and the fields' first events.
@@ -60,9 +61,6 @@ public enum ReplayScope {
             + linked.map { EventIndex.Key(.account, $0) }
             + existing.map { EventIndex.Key(.existence, $0) }))
         for seqs in third.seqs.values { scope.formUnion(seqs) }
-        let ordered = scope.sorted()
-        let events = try load(ordered)
-        guard events.count == ordered.count else { return nil }
-        return zip(ordered, events).map { (seq: $0, event: $1) }
+        return scope.sorted()
     }
 }
