@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import SyncSimCore
 import SyncSimRender
@@ -43,13 +44,14 @@ struct Show: ParsableCommand {
             if why {
                 // A few contacts and accounts: from the events they need, the sync queue (the
                 // whole log's) from the latest checkpoint; the whole projection: every event.
-                let scoped = try (contact.isEmpty && account.isEmpty ? nil : ScopedReplay.scope(log, rules: rules, contacts: contact, accounts: account))
+                // The checkpoint's state is read on a thread and a connection of its own meanwhile.
+                let whole = contact.isEmpty && account.isEmpty ? nil : Background { try EventLog.open(path: db).projector(at: instant, rules: rules) }
+                let scoped = try (whole == nil ? nil : ScopedReplay.scope(log, rules: rules, contacts: contact, accounts: account))
                     .map { try ScopedReplay.explain(log, scope: $0, rules: rules, focus: nil, through: instant) }
                 let (explainer, p) = try scoped ?? log.withEvents { Explainer.run(rules: rules, events: &$0, contact: nil, through: instant) }
                 projector = p
                 causes = explainer.causes
-                if scoped != nil {
-                    let whole = try log.projector(at: instant, rules: rules)
+                if scoped != nil, let whole = try whole?.value() {
                     queue = whole.queue
                     everyName = whole
                 }
@@ -108,5 +110,25 @@ struct Show: ParsableCommand {
             })
         }
         return .object(w)
+    }
+}
+
+/// A value worked out on a thread of its own, waited for when asked.
+final class Background<T: Sendable>: @unchecked Sendable {
+    private var result: Result<T, Error>?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping @Sendable () throws -> T) {
+        Thread { [self] in
+            result = Result { try work() }
+            done.signal()
+        }.start()
+    }
+
+    /// Waits for the value; throws what the work threw.
+    func value() throws -> T {
+        done.wait()
+        done.signal()
+        return try result!.get()
     }
 }
