@@ -44,3 +44,70 @@ import Testing
         }
     }
 }
+
+/// Lost edits and R9's silent changes recounted from the projections alone: around every cycle
+/// landing and every Marketo edit, what each company showed, its local edits and its members.
+@Suite struct RunStatisticsRecountTests {
+    /// Per account with a company: its values, its local edits and how many contacts it has.
+    static func companies(_ p: Projector) -> [String: (fields: [String: Value], edits: [String: LocalEdit], members: Int)] {
+        var members: [String: Int] = [:]
+        for c in p.marketoContactIDs { if let a = p.marketoAccount(of: c) { members[a, default: 0] += 1 } }
+        var out: [String: (fields: [String: Value], edits: [String: LocalEdit], members: Int)] = [:]
+        for a in p.accountIDs { if let f = p.marketoFields(of: a) { out[a] = (f, p.localEdits(of: a), members[a] ?? 0) } }
+        return out
+    }
+
+    @Test(arguments: ReferenceEquivalenceTests.seeds.prefix(25))
+    func lostEditsAndSilentChangesEqualARecount(seed: UInt64) {
+        var stream = RandomStream(seed: seed)
+        stream.configure = false  // one activity limit for the whole run
+        let rules = stream.rules()
+        let events = stream.generate()
+        var settle = events.makeIterator()
+        let settled = Simulation.settled(rules: rules, events: &settle)
+        let stats = RunStatistics.of(rules: rules, events: events.makeIterator(), through: settled)
+        var p = Projector(rules: rules)
+        var lost = Set<Int>()
+        var silent = 0
+        /// What changed between two states: values a cycle or an edit changed on a company with
+        /// more members than the limit (R9), and local edits a cycle replaced with another value.
+        func compare(_ before: [String: (fields: [String: Value], edits: [String: LocalEdit], members: Int)],
+                     _ after: [String: (fields: [String: Value], edits: [String: LocalEdit], members: Int)]) {
+            for (a, now) in after {
+                let was = before[a]
+                let names = Set(now.fields.keys).union(was?.fields.keys ?? [:].keys)
+                let members = was?.members ?? 0
+                silent += names.filter { (was?.fields[$0] ?? .null) != (now.fields[$0] ?? .null) && members > rules.activityLimit }.count
+                for (field, edit) in was?.edits ?? [:] where now.edits[field]?.seq != edit.seq && (now.fields[field] ?? .null) != edit.value {
+                    lost.insert(edit.seq)
+                }
+            }
+        }
+        var next = 0
+        var seq = 0
+        while true {
+            let instants = [next < events.count ? events[next].at : nil, p.nextCycleLanding].compactMap { $0 }
+            guard let t = instants.min(), t <= settled else { break }
+            let beforeCycles = Self.companies(p)
+            p.advance(to: t)
+            compare(beforeCycles, Self.companies(p))
+            while next < events.count, events[next].at == t {
+                seq += 1
+                let before = Self.companies(p)
+                p.apply(events[next], seq: seq)
+                if case .marketoAccountEdit = events[next].kind {
+                    // An edit loses nothing: only its silent changes count.
+                    let after = Self.companies(p)
+                    for (a, now) in after where (before[a]?.members ?? 0) > rules.activityLimit {
+                        silent += Set(now.fields.keys).union(before[a]?.fields.keys ?? [:].keys)
+                            .filter { (before[a]?.fields[$0] ?? .null) != (now.fields[$0] ?? .null) }.count
+                    }
+                }
+                next += 1
+            }
+        }
+        #expect(stats.editsLost == lost.count, "seed \(seed)")
+        #expect(stats.r9Suppressed == silent, "seed \(seed)")
+        #expect(stats.editsMade >= stats.editsLost)
+    }
+}
