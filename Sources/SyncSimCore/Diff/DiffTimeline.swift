@@ -48,11 +48,18 @@ public struct DiffTimeline: Sendable {
             } else if var o = open.take() {
                 // Taken out of `open`, so the sets grow in place rather than as copies.
                 let touched = Self.touched(stepsA + stepsB)
-                for c in touched.contacts where !o.contacts.contains(c) && Self.differs(contact: c, pa, pb) { o.contacts.insert(c) }
+                for c in touched.contacts where !o.contacts.contains(c) {
+                    if Self.differs(contact: c, pa, pb) {
+                        o.contacts.insert(c)
+                    } else {
+                        // A member not counted: its companies are no longer all counted.
+                        for a in [pa.marketoAccount(of: c), pb.marketoAccount(of: c)].compactMap({ $0 }) { o.covered.remove(a) }
+                    }
+                }
                 for a in touched.accounts where !o.accounts.contains(a) && pa.accountView(a) != pb.accountView(a) { o.accounts.insert(a) }
-                o.covered.subtract(touched.relinked)
                 // The members of companies whose values or activities changed, unless every
-                // member is counted already (the count only grows; a link undoes that).
+                // member is counted already (the count only grows; a contact linked since is
+                // among the touched contacts, checked above).
                 for a in touched.companies where !o.covered.contains(a) {
                     var all = true
                     for c in pa.unsortedMembers(of: a) + pb.unsortedMembers(of: a) where !o.contacts.contains(c) {
@@ -85,11 +92,11 @@ public struct DiffTimeline: Sendable {
         pa.contactInMarketo(c) != pb.contactInMarketo(c) || pa.contactView(c) != pb.contactView(c)
     }
 
-    /// What `steps` may have changed on either side: the contacts they link or edit on, the
-    /// accounts their events and cycles name, the companies whose Marketo values or activities
-    /// changed (all their members' views), and the accounts a link changed the members of.
-    static func touched(_ steps: [Step]) -> (contacts: Set<String>, accounts: Set<String>, companies: Set<String>, relinked: Set<String>) {
-        var contacts = Set<String>(), accounts = Set<String>(), companies = Set<String>(), relinked = Set<String>()
+    /// What `steps` may have changed on either side: the contacts they link, join to a company
+    /// or edit on, the accounts their events and cycles name, and the companies whose Marketo
+    /// values or activities changed (all their members' views).
+    static func touched(_ steps: [Step]) -> (contacts: Set<String>, accounts: Set<String>, companies: Set<String>) {
+        var contacts = Set<String>(), accounts = Set<String>(), companies = Set<String>()
         for step in steps {
             switch step {
             case .event(let r):
@@ -100,18 +107,15 @@ public struct DiffTimeline: Sendable {
                 for w in c.accounts {
                     accounts.insert(w.account)
                     if !w.changes.isEmpty || !w.joined.isEmpty || w.status == .created { companies.insert(w.account) }
-                    if !w.joined.isEmpty { relinked.insert(w.account) }
+                    contacts.formUnion(w.joined)
                 }
                 for l in c.links {
                     contacts.insert(l.contact)
-                    for a in [l.from, l.to].compactMap({ $0 }) {
-                        accounts.insert(a)
-                        relinked.insert(a)
-                    }
+                    for a in [l.from, l.to].compactMap({ $0 }) { accounts.insert(a) }
                 }
             }
         }
         accounts.formUnion(companies)
-        return (contacts, accounts, companies, relinked)
+        return (contacts, accounts, companies)
     }
 }

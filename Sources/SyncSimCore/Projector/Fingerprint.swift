@@ -5,7 +5,9 @@
 struct Fingerprint: Sendable, Equatable {
     /// One piece of state.
     enum Item: Hashable {
-        case dynamics(String, [String: Value], deleted: Bool)
+        /// An account in Dynamics, and each of its field values there.
+        case dynamics(String, deleted: Bool)
+        case dynamicsField(String, String, Value)
         case field(String, String, Value)
         case company(String, deleted: Bool)
         case stale(String)

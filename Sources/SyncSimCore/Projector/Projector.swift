@@ -186,8 +186,12 @@ public struct Projector: Sendable {
     mutating func setDynamics(_ ai: Int32, _ d: DynamicsAccount) {
         if fingerprinting {
             let a = accountNames[ai]
-            if let old = dynamicsAccounts[Int(ai)] { fingerprint.remove(.dynamics(a, old.fields.named(fieldNames), deleted: old.deleted)) }
-            fingerprint.add(.dynamics(a, d.fields.named(fieldNames), deleted: d.deleted))
+            if let old = dynamicsAccounts[Int(ai)] {
+                fingerprint.remove(.dynamics(a, deleted: old.deleted))
+                for e in old.fields.entries { fingerprint.remove(.dynamicsField(a, fieldNames[e.field], e.value)) }
+            }
+            fingerprint.add(.dynamics(a, deleted: d.deleted))
+            for e in d.fields.entries { fingerprint.add(.dynamicsField(a, fieldNames[e.field], e.value)) }
         }
         dynamicsAccounts[Int(ai)] = d
         touch(ai)
@@ -198,14 +202,12 @@ public struct Projector: Sendable {
     mutating func updateDynamics(_ ai: Int32, _ f: EventFields) {
         let a = Int(ai)
         guard dynamicsAccounts[a] != nil else { return }  // an update of no account (input validation refuses it)
-        if fingerprinting {
-            let old = dynamicsAccounts[a]!
-            fingerprint.remove(.dynamics(accountNames[ai], old.fields.named(fieldNames), deleted: old.deleted))
-        }
-        for (k, v) in f { dynamicsAccounts[a]!.fields.set(fieldID(k, among: f.keys), v) }
-        if fingerprinting {
-            let new = dynamicsAccounts[a]!
-            fingerprint.add(.dynamics(accountNames[ai], new.fields.named(fieldNames), deleted: new.deleted))
+        for (k, v) in f {
+            // The fingerprint follows each field that changed (a field at a time, not the account).
+            if let old = dynamicsAccounts[a]!.fields.change(fieldID(k, among: f.keys), v), fingerprinting {
+                if !old.isNull { fingerprint.remove(.dynamicsField(accountNames[ai], k, old)) }
+                if !v.isNull { fingerprint.add(.dynamicsField(accountNames[ai], k, v)) }
+            }
         }
         touch(ai)
     }
