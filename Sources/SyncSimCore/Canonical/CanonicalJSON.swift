@@ -119,15 +119,7 @@ public struct JSONWriter {
     /// bytes or more wait, so that a large object is handed on in pieces, never held whole.
     public mutating func members<T>(_ items: [T], key: (T) -> String, value: (T) -> JSON,
                                     piece: Int = 1 << 16, pass: (inout JSONWriter) -> Void) {
-        bytes.append(UInt8(ascii: "{"))
-        for (i, item) in items.enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: ",")) }
-            string(key(item))
-            bytes.append(UInt8(ascii: ":"))
-            write(value(item))
-            if bytes.count >= piece { pass(&self) }
-        }
-        bytes.append(UInt8(ascii: "}"))
+        members(items, key: key, write: { item, w in w.write(value(item)) }, piece: piece, pass: pass)
     }
 
     /// ``members(_:key:value:piece:pass:)`` with each value written by `write` rather than made
