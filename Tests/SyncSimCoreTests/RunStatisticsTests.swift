@@ -111,3 +111,27 @@ import Testing
         #expect(stats.editsMade >= stats.editsLost)
     }
 }
+
+extension RunStatisticsRecountTests {
+    /// Without a capacity or rule changes, each Dynamics event waits for the first cycle that
+    /// starts after it (R1): its lag is that cycle's landing minus its instant. The lags stats
+    /// gathers from the cycles' reports are those, event for event.
+    @Test(arguments: ReferenceEquivalenceTests.seeds.prefix(25))
+    func lagsEqualTheCycleTiming(seed: UInt64) {
+        var stream = RandomStream(seed: seed)
+        stream.configure = false
+        var rules = stream.rules()
+        rules.capacity = .unlimited
+        let events = stream.generate()
+        var settle = events.makeIterator()
+        let settled = Simulation.settled(rules: rules, events: &settle)
+        let stats = RunStatistics.of(rules: rules, events: events.makeIterator(), through: settled)
+        let expected = events.filter(\.isDynamics).map { rules.cycleEnd(startingAt: rules.cycleStart(after: $0.at)) - $0.at }
+        #expect(stats.lags.sorted() == expected.sorted(), "seed \(seed)")
+        let sorted = expected.sorted()
+        if !sorted.isEmpty {
+            #expect(stats.lag.median == sorted[(sorted.count - 1) / 2])
+            #expect(stats.lag.p95 == sorted[Int((Double(sorted.count) * 0.95).rounded(.up)) - 1])
+        }
+    }
+}
