@@ -81,25 +81,7 @@ public enum Importer {
 
     /// A file's `sha256:` digest (``fileDigest(_:)``), read on a thread of its own from the moment
     /// it is made.
-    public final class FileDigest: @unchecked Sendable {
-        private let done = DispatchSemaphore(value: 0)
-        /// Written once, before `done` is signalled; read only after waiting for it.
-        private var result: Result<String, LoadError>?
-
-        public init(of path: String) {
-            Thread { [self] in
-                result = Result { () throws(LoadError) in try Importer.fileDigest(path) }
-                done.signal()
-            }.start()
-        }
-
-        /// The digest, once read; the error that stopped its reading, if any.
-        public func value() throws(LoadError) -> String {
-            done.wait()
-            done.signal()  // for the next call
-            return try result!.get()
-        }
-    }
+    public typealias FileDigest = Background<String, LoadError>
 
     /// Events read from the stream with their canonical bytes, made on the reading thread. The
     /// bytes are end to end in one buffer: one allocation per batch, not one per event.

@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import SyncSimCore
+import SyncSimImport
 import SyncSimRender
 import SyncSimStore
 
@@ -45,7 +46,7 @@ struct Show: ParsableCommand {
                 // A few contacts and accounts: from the events they need, the sync queue (the
                 // whole log's) from the latest checkpoint; the whole projection: every event.
                 // The checkpoint's state is read on a thread and a connection of its own meanwhile.
-                let whole = contact.isEmpty && account.isEmpty ? nil : Background { try EventLog.open(path: db).projector(at: instant, rules: rules) }
+                let whole = contact.isEmpty && account.isEmpty ? nil : Background { () throws(any Error) in try EventLog.open(path: db).projector(at: instant, rules: rules) }
                 let scoped = try (whole == nil ? nil : ScopedReplay.scope(log, rules: rules, contacts: contact, accounts: account))
                     .map { try ScopedReplay.explain(log, scope: $0, rules: rules, focus: nil, through: instant) }
                 let (explainer, p) = try scoped ?? log.withEvents { Explainer.run(rules: rules, events: &$0, contact: nil, through: instant) }
@@ -110,25 +111,5 @@ struct Show: ParsableCommand {
             })
         }
         return .object(w)
-    }
-}
-
-/// A value worked out on a thread of its own, waited for when asked.
-final class Background<T: Sendable>: @unchecked Sendable {
-    private var result: Result<T, Error>?
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ work: @escaping @Sendable () throws -> T) {
-        Thread { [self] in
-            result = Result { try work() }
-            done.signal()
-        }.start()
-    }
-
-    /// Waits for the value; throws what the work threw.
-    func value() throws -> T {
-        done.wait()
-        done.signal()
-        return try result!.get()
     }
 }

@@ -42,28 +42,41 @@ public enum EventIndex {
         }
     }
 
-    /// The keys an event is indexed under: the account and the contact it names; a rule change;
-    /// and, for a Dynamics account create or update, the fields it names (``Builder`` keeps the
-    /// first of the batch for each field: what names a field for `fields: all` is its first event).
-    public static func keys(of event: Event) -> [Key] {
+    /// Calls `body` with each key an event is indexed under, and for a link the contact it
+    /// links: the account and the contact it names; a rule change; and, for a Dynamics account
+    /// create or update, the fields it names (``Builder`` keeps the first of the batch for each
+    /// field: what names a field for `fields: all` is its first event).
+    @inline(__always)
+    public static func forEachKey(of event: Event, _ body: (_ kind: Kind, _ name: String, _ linked: String?) -> Void) {
         switch event.kind {
         case .accountCreate(let a, let f):
-            return [Key(.existence, a)] + f.keys.map { Key(.field, $0) }
+            body(.existence, a, nil)
+            for name in f.keys { body(.field, name, nil) }
         case .accountUpdate(let a, let f):
-            return [Key(.account, a)] + f.keys.map { Key(.field, $0) }
+            body(.account, a, nil)
+            for name in f.keys { body(.field, name, nil) }
         case .accountDelete(let a):
-            return [Key(.existence, a)]
+            body(.existence, a, nil)
         case .marketoAccountCreate(let a, _):
-            return [Key(.account, a)]
+            body(.account, a, nil)
         case .contactCreate(let c, let a, _):
-            return [Key(.contact, c)] + (a.map { [Key(.link, $0)] } ?? [])
+            body(.contact, c, nil)
+            if let a { body(.link, a, c) }
         case .contactMove(let c, let a):
-            return [Key(.contact, c), Key(.link, a)]
+            body(.contact, c, nil)
+            body(.link, a, c)
         case .marketoAccountEdit(let c, _):
-            return [Key(.contact, c)]
+            body(.contact, c, nil)
         case .configure:
-            return [Key(.rules, "")]
+            body(.rules, "", nil)
         }
+    }
+
+    /// The keys ``forEachKey(of:_:)`` gives, as a list.
+    public static func keys(of event: Event) -> [Key] {
+        var keys: [Key] = []
+        forEachKey(of: event) { kind, name, _ in keys.append(Key(kind, name)) }
+        return keys
     }
 
     /// Gathers a batch's keys and encodes its piece.
@@ -81,28 +94,12 @@ public enum EventIndex {
         public var isEmpty: Bool { lists.isEmpty }
 
         public mutating func add(_ event: Event, seq: Int) {
-            // As ``EventIndex/keys(of:)`` gives them, without an array per event.
-            switch event.kind {
-            case .accountCreate(let a, let f), .accountUpdate(let a, let f):
-                if case .accountCreate = event.kind { note(.existence, a, seq) } else { note(.account, a, seq) }
-                for name in f.keys where !fields.contains(name) {
+            EventIndex.forEachKey(of: event) { kind, name, linked in
+                if kind == .field {
+                    guard !fields.contains(name) else { return }
                     fields.append(name)
-                    note(.field, name, seq)
                 }
-            case .accountDelete(let a):
-                note(.existence, a, seq)
-            case .marketoAccountCreate(let a, _):
-                note(.account, a, seq)
-            case .contactCreate(let c, let a, _):
-                note(.contact, c, seq)
-                if let a { note(.link, a, seq, contact: c) }
-            case .contactMove(let c, let a):
-                note(.contact, c, seq)
-                note(.link, a, seq, contact: c)
-            case .marketoAccountEdit(let c, _):
-                note(.contact, c, seq)
-            case .configure:
-                note(.rules, "", seq)
+                note(kind, name, seq, contact: linked)
             }
         }
 

@@ -29,7 +29,7 @@ public enum ReplayScope {
         /// The events with these sequence numbers.
         func read(_ seqs: [Int]) throws -> [Event] { try load(seqs.sorted()) }
         var scope = Set<Int>()
-        // The contacts and accounts asked about, the rule changes and the fields' first events.
+        // The contacts asked about, the rule changes and the fields' first events.
         let asked = Set(contacts.map { EventIndex.Key(.contact, $0) })
         let first = try lookup(asked.union([EventIndex.Key(.rules, "")]))
         let ruleChanges = first.seqs[EventIndex.Key(.rules, "")] ?? []
@@ -37,18 +37,17 @@ public enum ReplayScope {
             if case .configure(let change) = e.kind, let c = change.capacity, c != .unlimited { return nil }
         }
         scope.formUnion(ruleChanges)
-        // Every account the contacts asked about are ever linked to.
+        // Every account the contacts asked about are ever linked to (the only account a
+        // contact's event names is the one a create or a move links it to).
         var linked = Set(accounts)
         for c in contacts {
-            for e in try read(first.seqs[EventIndex.Key(.contact, c)] ?? []) {
-                if case .contactCreate = e.kind, let a = e.account { linked.insert(a) }
-                if case .contactMove(_, let a) = e.kind { linked.insert(a) }
-            }
+            for e in try read(first.seqs[EventIndex.Key(.contact, c)] ?? []) { if let a = e.account { linked.insert(a) } }
         }
+        // The accounts that first named each field.
         let namingSeqs = Array(Set(first.firstOfField.values))
         let naming = Set(try read(namingSeqs).compactMap(\.account))
         scope.formUnion(namingSeqs)
-        // Their members over time, and the accounts that first named each field.
+        // The members of the linked accounts over time.
         let second = try lookup(Set(linked.map { EventIndex.Key(.link, $0) }))
         var members = Set(contacts)
         for linkedHere in second.members.values { members.formUnion(linkedHere) }
