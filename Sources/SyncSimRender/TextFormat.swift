@@ -32,6 +32,7 @@ public enum TextFormat {
         if case .records(let n) = r.capacity { text += ", capacity \(n)" }
         if r.queueOrder != .modified { text += ", queueOrder \(r.queueOrder.rawValue)" }
         if let f = r.filter.fieldName { text += ", filter \(f)" }
+        if r.origin != .epoch { text += ", origin \(r.origin.text)" }
         return text
     }
 

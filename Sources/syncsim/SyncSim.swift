@@ -14,7 +14,7 @@ struct SyncSim: ParsableCommand {
         they are compared every N events).
         """,
         version: "0.1.0",
-        subcommands: [Run.self, Show.self, Diff.self, Explain.self, Stats.self, Sweep.self, Report.self, Verify.self, Import.self, Generate.self]
+        subcommands: [Run.self, Show.self, Diff.self, Explain.self, Stats.self, Sweep.self, Activities.self, Report.self, Verify.self, Import.self, Generate.self]
     )
 }
 

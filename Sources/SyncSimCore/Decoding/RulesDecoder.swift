@@ -1,7 +1,7 @@
 /// Decodes rule keys from a `sync:` block, a `sync.configure` event or a `--set` option.
 public enum RulesDecoder {
     /// The timing keys, allowed only in `sync:` (and a JSON Lines stream's leading configure line).
-    public static let timingKeys = ["interval", "duration", "start"]
+    public static let timingKeys = ["interval", "duration", "start", "origin"]
     /// The keys a `sync.configure` event may set.
     public static let ruleKeys = ["fields", "unreadable", "activityLimit", "overwrite", "capacity", "queueOrder", "filter"]
     /// Every rule key.
@@ -16,6 +16,11 @@ public enum RulesDecoder {
             change.interval = v
         case "duration": change.duration = try ValueDecoding.time(node, what: "duration")
         case "start": change.start = try ValueDecoding.time(node, what: "start")
+        case "origin":
+            guard case .scalar(.string(let s)) = node.kind, let o = Origin(parsing: s) else {
+                throw DecodeError("expected origin: a UTC instant such as \"2026-03-01T09:00:00Z\" (YYYY-MM-DDTHH:MM:SS, optional fraction, Z or +00:00), found \(ValueDecoding.found(node))", at: node.position)
+            }
+            change.origin = o
         case "fields":
             if case .scalar(.string("all")) = node.kind {
                 change.fields = .all

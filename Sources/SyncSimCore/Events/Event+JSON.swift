@@ -56,6 +56,7 @@ extension RuleChange {
         if let v = interval { o["interval"] = .int(v) }
         if let v = duration { o["duration"] = .int(v) }
         if let v = start { o["start"] = .int(v) }
+        if let v = origin { o["origin"] = .string(v.text) }
         if let v = fields {
             switch v {
             case .all: o["fields"] = .string("all")
@@ -90,13 +91,13 @@ extension SyncRules {
                    unreadable: unreadable, activityLimit: activityLimit, overwrite: overwrite,
                    capacity: capacity == .unlimited ? nil : capacity,
                    queueOrder: queueOrder == .modified ? nil : queueOrder,
-                   filter: filter == .none ? nil : filter)
+                   filter: filter == .none ? nil : filter, origin: origin == .epoch ? nil : origin)
     }
 
     /// Every rule key and its value, the defaults of version 2 included (to compare two rule sets).
     public var everyMember: [String: JSON] {
         var change = asChange
-        (change.capacity, change.queueOrder, change.filter) = (capacity, queueOrder, filter)
+        (change.capacity, change.queueOrder, change.filter, change.origin) = (capacity, queueOrder, filter, origin)
         return change.jsonMembers
     }
 

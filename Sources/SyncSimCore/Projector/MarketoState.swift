@@ -14,6 +14,21 @@ public enum ActivitySource: String, Sendable, Equatable, CaseIterable {
     case marketo
 }
 
+/// What made a change: the sync cycle with that index (section 2: the first cycle is 0), or
+/// the Marketo edit with that sequence number.
+public enum ActivityCause: Sendable, Hashable {
+    case cycle(Int64)
+    case edit(seq: Int)
+
+    /// The `Reason` an exported activity gives (format 5.6).
+    public var reason: String {
+        switch self {
+        case .cycle(let k): return "sync cycle \(k)"
+        case .edit(let seq): return "Marketo edit #\(seq)"
+        }
+    }
+}
+
 /// One change of a company field that logged a "Change Data Value" activity on
 /// every contact of the company at that moment (R8).
 ///
@@ -25,6 +40,7 @@ public struct CompanyChange: Sendable, Equatable {
     public var new: Value
     public var at: Seconds
     public var source: ActivitySource
+    public var cause: ActivityCause
 }
 
 /// A "Change Data Value" activity as a contact sees it.
@@ -35,6 +51,12 @@ public struct Activity: Sendable, Equatable {
     public var new: Value
     public var at: Seconds
     public var source: ActivitySource
+    public var cause: ActivityCause
+
+    public init(contact: String, field: String, old: Value, new: Value, at: Seconds, source: ActivitySource,
+                cause: ActivityCause) {
+        (self.contact, self.field, self.old, self.new, self.at, self.source, self.cause) = (contact, field, old, new, at, source, cause)
+    }
 }
 
 /// Running counts of the activity-logging changes of a company, by source.

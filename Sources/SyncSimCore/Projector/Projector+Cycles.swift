@@ -131,7 +131,8 @@ extension Projector {
                 // R4: the Dynamics value as of the cycle's start replaces the field, and with it
                 // any local edit of the field (most companies have none: no edit is made then).
                 let value = cycle.accounts[p].values.value(field) ?? .null
-                let old = write(field, value, to: &company, account: ai, at: cycle.end, source: .dynamics, limit: rules.activityLimit)
+                let old = write(field, value, to: &company, account: ai, at: cycle.end, source: .dynamics,
+                                cause: .cycle(cycle.index), limit: rules.activityLimit)
                 if let i = company.editIndex(field) {
                     let lost = company.removeEdit(at: i)
                     if recording { report(field, old: old, new: value, lost: lost, company: company) }

@@ -127,7 +127,8 @@ extension Projector {
         for (field, value) in fields {  // in name order
             let fi = fieldID(field, among: fields.keys)
             company.recordEdit(fi, LocalEdit(seq: seq, at: at, contact: c, value: value))
-            if let old = write(fi, value, to: &company, account: ai, at: at, source: .marketo, limit: rules.activityLimit), recording {
+            if let old = write(fi, value, to: &company, account: ai, at: at, source: .marketo, cause: .edit(seq: seq),
+                             limit: rules.activityLimit), recording {
                 changes.append(FieldChange(account: accountNames[ai], field: field, old: old, new: value, contacts: company.members.count,
                                            activitiesLogged: company.logs(limit: rules.activityLimit), lostEdit: nil))
             }

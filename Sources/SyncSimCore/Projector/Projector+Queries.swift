@@ -92,7 +92,7 @@ extension Projector {
         for m in mc.history + (mc.open.map { [Membership(account: $0.account, from: $0.from, to: nil)] } ?? []) {
             let company = companies[Int(m.account)]!
             for ch in company.records[m.from.total..<(m.to ?? company.tally).total] {
-                out.append(Activity(contact: c, field: ch.field, old: ch.old, new: ch.new, at: ch.at, source: ch.source))
+                out.append(Activity(contact: c, field: ch.field, old: ch.old, new: ch.new, at: ch.at, source: ch.source, cause: ch.cause))
             }
         }
         return out

@@ -58,3 +58,16 @@ extension Projector {
         var lastStart: Seconds?
     }
 }
+
+/// An activity-logging change with the contacts it logged an activity on (ids of the
+/// projector's interners), kept for an export (``Projector/exportsActivities``).
+struct LoggedChange: Sendable {
+    var account: Int32
+    var field: Int32
+    var old: Value
+    var new: Value
+    var at: Seconds
+    var source: ActivitySource
+    var cause: ActivityCause
+    var members: [Int32]
+}

@@ -29,6 +29,19 @@ public struct Projector: Sendable {
     /// counts work (runs that check expectations, explanations of one contact). By default only
     /// counts by source are kept, and memory grows with accounts and contacts, not with events.
     public var keepsActivityRecords = false
+    /// When true, every activity-logging change is kept with the company's members at that
+    /// moment until ``takeLoggedChanges()``: what ``ActivityStream`` exports, a batch at a time.
+    public var exportsActivities = false
+    /// The activity-logging changes since the last ``takeLoggedChanges()`` (when ``exportsActivities``).
+    private(set) var exported: [LoggedChange] = []
+
+    /// Returns, and no longer holds, the activity-logging changes since the last call, in the
+    /// order they were made.
+    mutating func takeLoggedChanges() -> [LoggedChange] {
+        defer { exported.removeAll(keepingCapacity: true) }
+        return exported
+    }
+
     /// When true, the events of each landed cycle are kept (see ``takeLanded()``) rather than
     /// freed as it lands: an import hands them back to the thread that made them, which frees
     /// them (freeing another thread's memory contends for its allocator's lock).
@@ -278,12 +291,17 @@ public struct Projector: Sendable {
     /// had (`null` if none), or nil when nothing changed.
     @discardableResult
     mutating func write(_ field: Int32, _ value: Value, to company: inout Company, account ai: Int32, at: Seconds,
-                        source: ActivitySource, limit: Int64) -> Value? {
+                        source: ActivitySource, cause: ActivityCause, limit: Int64) -> Value? {
         let before = company.tally
         guard let old = company.set(field, value, source: source, limit: limit) else { return nil }
         let logged = company.tally.total != before.total
-        if keepsActivityRecords, logged {
-            company.records.append(CompanyChange(field: fieldNames[field], old: old, new: value, at: at, source: source))
+        if logged, keepsActivityRecords {
+            company.records.append(CompanyChange(field: fieldNames[field], old: old, new: value, at: at, source: source, cause: cause))
+        }
+        if logged, exportsActivities {
+            // The members as they are now: the array is shared, copied only if they change later.
+            exported.append(LoggedChange(account: ai, field: field, old: old, new: value, at: at, source: source,
+                                         cause: cause, members: company.members))
         }
         if fingerprinting { fingerprintWrite(ai, field, value, old: old, tallyBefore: logged ? before : nil, source: source) }
         return old

@@ -111,6 +111,11 @@ public struct ReferenceProjector: Sendable {
         now = max(now, instant)
     }
 
+    /// Lands every cycle that has work: the run has settled.
+    public mutating func settle() {
+        while let landing = inflight?.end ?? nextStart.map({ rules.cycleEnd(startingAt: $0) }) { advance(to: landing) }
+    }
+
     // MARK: - Events
 
     /// Applies the event with sequence number `seq`, after the cycles due by its instant.
@@ -151,7 +156,8 @@ public struct ReferenceProjector: Sendable {
         case .company(let a):
             for (field, value) in fields {  // in name order
                 companies[a]!.localEdits[field] = LocalEdit(seq: seq, at: event.at, contact: c, value: value)
-                write(field, value, account: a, at: event.at, source: .marketo, limit: rules.activityLimit, logs: true)
+                write(field, value, account: a, at: event.at, source: .marketo, cause: .edit(seq: seq),
+                      limit: rules.activityLimit, logs: true)
             }
         }
     }
@@ -168,14 +174,14 @@ public struct ReferenceProjector: Sendable {
     /// Sets a company field; when the value changes, each member gets an activity unless the
     /// company has more members than `limit`, or the write is one that logs none (`logs`).
     private mutating func write(_ field: String, _ value: Value, account a: String, at: Seconds,
-                                source: ActivitySource, limit: Int64, logs: Bool) {
+                                source: ActivitySource, cause: ActivityCause, limit: Int64, logs: Bool) {
         let old = companies[a]!.fields[field] ?? .null
         guard ActivityRule.changes(from: old, to: value) else { return }
         companies[a]!.fields[field] = value.isNull ? nil : value
         let members = members[a] ?? []
         guard logs, ActivityRule.logs(members: members.count, limit: limit) else { return }
         for c in members {
-            contacts[c]!.activities.append(Activity(contact: c, field: field, old: old, new: value, at: at, source: source))
+            contacts[c]!.activities.append(Activity(contact: c, field: field, old: old, new: value, at: at, source: source, cause: cause))
         }
     }
 
@@ -260,7 +266,7 @@ public struct ReferenceProjector: Sendable {
             }
             for field in written.sorted(by: CanonicalJSON.utf8Less) {
                 companies[a]!.localEdits[field] = nil  // R4: a local edit of a written field is lost
-                write(field, record.fields[field] ?? .null, account: a, at: cycle.end, source: .dynamics,
+                write(field, record.fields[field] ?? .null, account: a, at: cycle.end, source: .dynamics, cause: .cycle(cycle.index),
                       limit: rules.activityLimit, logs: FirstWriteRule.firstWriteLogsActivities(companyIsNew: isNew))
             }
         }

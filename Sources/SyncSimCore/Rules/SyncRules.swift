@@ -9,6 +9,8 @@ public struct SyncRules: Sendable, Equatable {
     public var duration: Seconds = 0
     /// When the first cycle starts.
     public var start: Seconds = 0
+    /// The UTC instant time 0 stands for, in exported activities (format 5.6).
+    public var origin: Origin = .epoch
     /// Account fields selected for sync at set-up.
     public var fields: FieldSelection = .all
     /// Fields the Dynamics sync user cannot read.
@@ -31,6 +33,7 @@ public struct SyncRules: Sendable, Equatable {
         if let v = change.interval { interval = v }
         if let v = change.duration { duration = v }
         if let v = change.start { start = v }
+        if let v = change.origin { origin = v }
         if let v = change.fields { fields = v }
         if let v = change.unreadable { unreadable = v }
         if let v = change.activityLimit { activityLimit = v }
@@ -46,6 +49,7 @@ public struct RuleChange: Sendable, Equatable {
     public var interval: Seconds?
     public var duration: Seconds?
     public var start: Seconds?
+    public var origin: Origin?
     public var fields: FieldSelection?
     public var unreadable: [String]?
     public var activityLimit: Int64?
@@ -57,7 +61,8 @@ public struct RuleChange: Sendable, Equatable {
     public init(interval: Seconds? = nil, duration: Seconds? = nil, start: Seconds? = nil,
                 fields: FieldSelection? = nil, unreadable: [String]? = nil,
                 activityLimit: Int64? = nil, overwrite: Overwrite? = nil,
-                capacity: Capacity? = nil, queueOrder: QueueOrder? = nil, filter: SyncFilter? = nil) {
+                capacity: Capacity? = nil, queueOrder: QueueOrder? = nil, filter: SyncFilter? = nil,
+                origin: Origin? = nil) {
         self.interval = interval
         self.duration = duration
         self.start = start
@@ -68,6 +73,7 @@ public struct RuleChange: Sendable, Equatable {
         self.capacity = capacity
         self.queueOrder = queueOrder
         self.filter = filter
+        self.origin = origin
     }
 
     /// The keys set by a later change replace those of this one.
@@ -77,6 +83,7 @@ public struct RuleChange: Sendable, Equatable {
                    unreadable: later.unreadable ?? unreadable,
                    activityLimit: later.activityLimit ?? activityLimit,
                    overwrite: later.overwrite ?? overwrite, capacity: later.capacity ?? capacity,
-                   queueOrder: later.queueOrder ?? queueOrder, filter: later.filter ?? filter)
+                   queueOrder: later.queueOrder ?? queueOrder, filter: later.filter ?? filter,
+                   origin: later.origin ?? origin)
     }
 }
