@@ -97,7 +97,7 @@ let package = Package(
             swiftSettings: tests
         ),
         .testTarget(name: "SyncSimScenarioTests", dependencies: ["SyncSimScenario", "SyncSimCore", "SyncSimTestSupport"], swiftSettings: tests),
-        .testTarget(name: "SyncSimRenderTests", dependencies: ["SyncSimRender", "SyncSimCore"], swiftSettings: tests),
+        .testTarget(name: "SyncSimRenderTests", dependencies: ["SyncSimRender", "SyncSimCore", "SyncSimTestSupport"], swiftSettings: tests),
         .testTarget(
             name: "SyncSimCLITests",
             dependencies: ["SyncSimCore", "SyncSimScenario", "SyncSimTestSupport"],

@@ -126,12 +126,13 @@ done
 
 # Format 5.4 and 5.5: the whole-timeline diff of two unrelated days (seconds and peak MB),
 # stats of one (seconds and peak MB), and the latencies of explain and show --why of one
-# contact or one account (median and slowest over ids of every size); then a sweep of 8
+# contact or one account (median and slowest over ids of every size), the activity export as
+# JSON Lines and as CSV (activities per second and peak MB); then a sweep of 8
 # variants of a 100,000-event day with a mass update, with --jobs 1 and --jobs 2 (medians of
 # three, taking turns).
 echo
-printf '| events | diff, whole timelines (s / peak MB) | stats (s / peak MB) | explain (median / max ms) | show --why --contact (median / max ms) | show --why --account (median / max ms) |\n'
-printf '| --- | --- | --- | --- | --- | --- |\n'
+printf '| events | diff, whole timelines (s / peak MB) | stats (s / peak MB) | explain (median / max ms) | show --why --contact (median / max ms) | show --why --account (median / max ms) | activities jsonl / csv (per s, peak MB) |\n'
+printf '| --- | --- | --- | --- | --- | --- | --- |\n'
 for n in "${sizes[@]}"; do
   for seed in 1 2; do
     "$bin/syncsim" generate --events "$n" --seed "$seed" -o "$work/t$seed.jsonl"
@@ -141,6 +142,11 @@ for n in "${sizes[@]}"; do
   /usr/bin/time -f "%e %M" -o "$work/tdiff.tm" "$bin/syncsim" diff "$work/t1.db" "$work/t2.db" >/dev/null || true
   /usr/bin/time -f "%e %M" -o "$work/stats.tm" "$bin/syncsim" stats "$work/t1.db" >/dev/null
   fig() { tail -n 1 "$1" | awk '{printf "%.2f s / %d MB", $1, $2 / 1024}'; }
+  exports=()
+  for format in jsonl csv; do
+    count=$( { /usr/bin/time -f "%e %M" -o "$work/act.tm" "$bin/syncsim" activities "$work/t1.db" --format "$format"; } | wc -l)
+    exports+=("$(tail -n 1 "$work/act.tm" | awk -v n="$count" '{printf "%d, %d MB", n / ($1 > 0 ? $1 : 0.01), $2 / 1024}')")
+  done
   # One question about a contact or an account, over contacts and accounts of every size: the
   # first ids are the largest accounts (the generator's Zipf ranks) and their contacts.
   latencies() {
@@ -157,8 +163,8 @@ for n in "${sizes[@]}"; do
   question=(explain "$work/t1.db" --contact ID); explain=$(latencies "${contacts[@]}")
   question=(show "$work/t1.db" --why --contact ID); why_contact=$(latencies "${contacts[@]}")
   question=(show "$work/t1.db" --why --account ID); why_account=$(latencies "${accounts[@]}")
-  printf '| %s | %s | %s | %s | %s | %s |\n' "$n" "$(fig "$work/tdiff.tm")" "$(fig "$work/stats.tm")" \
-    "$explain" "$why_contact" "$why_account"
+  printf '| %s | %s | %s | %s | %s | %s | %s / %s |\n' "$n" "$(fig "$work/tdiff.tm")" "$(fig "$work/stats.tm")" \
+    "$explain" "$why_contact" "$why_account" "${exports[0]}" "${exports[1]}"
 done
 "$bin/syncsim" generate --events 100000 --burst 0.5@12h --no-rules -o "$work/burst.jsonl"
 one=(); two=()

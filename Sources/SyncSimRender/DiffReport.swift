@@ -47,7 +47,7 @@ public struct DiffReport: Sendable {
     }
 
     /// The rule keys whose values differ between the sides, rendered per side.
-    private func ruleDifferences() -> (String, String) {
+    public func ruleDifferences() -> (String, String) {
         let ja = a.rules.everyMember
         let jb = b.rules.everyMember
         let keys = ja.keys.sorted().filter { ja[$0] != jb[$0] }
@@ -119,7 +119,7 @@ public struct DiffReport: Sendable {
     }
 
     /// The text's rows, in order: the group (a contact or an account), what differs, its values on A and B.
-    private func forEachRow(_ row: (_ group: String, _ label: String, _ a: String, _ b: String) -> Void) {
+    public func forEachRow(_ row: (_ group: String, _ label: String, _ a: String, _ b: String) -> Void) {
         func v(_ x: Value) -> String { TextFormat.value(x) }
         for c in diff.contacts {
             let g = "contact \(c.contact)"

@@ -4,11 +4,12 @@ import SyncSimCore
 /// a JSON script element (with `<` escaped) and is rendered with `textContent` only, so a
 /// value such as `<script>` shows as text.
 public enum HTMLReport {
-    /// The page for report data built by ``ReportData``.
-    public static func page(data: JSON, title: String) -> String {
+    /// The page for report data built by ``ReportData``, with its swimlane drawn by ``SwimlaneSVG``.
+    public static func page(data: JSON, title: String, swimlane: String) -> String {
         let json = CanonicalJSON.string(for: data).replacing("<", with: "\\u003c")
         return template
             .replacing("{{TITLE}}", with: escape(title))
+            .replacing("{{SWIMLANE}}", with: swimlane)
             .replacing("{{DATA}}", with: json)
     }
 
@@ -47,7 +48,7 @@ public enum HTMLReport {
   main { display: grid; grid-template-columns: 340px 1fr; gap: 16px; padding: 16px 20px; }
   section { background: #fff; border: 1px solid #e2e2e2; border-radius: 6px; padding: 10px 12px; margin-bottom: 16px; }
   h2 { font-size: 14px; margin: 0 0 8px; text-transform: uppercase; letter-spacing: .04em; color: #444; }
-  #timeline { max-height: 70vh; overflow: auto; }
+  #timeline { max-height: 70vh; overflow: auto; position: relative; }
   .instant { padding: 6px; border-radius: 4px; cursor: pointer; border-left: 3px solid transparent; }
   .instant.current { background: #eef4ff; border-left-color: var(--dyn); }
   .instant pre { margin: 2px 0 0; white-space: pre-wrap; font-size: 12px; color: #333; }
@@ -65,6 +66,9 @@ public enum HTMLReport {
   .pass { color: #1b7f3b; font-weight: 600; } .fail { color: var(--lost); font-weight: 600; }
   .muted { color: var(--muted); }
   .expect.now { background: #eef4ff; }
+  section.lanes { margin: 16px 20px 0; }
+  section.lanes svg { width: 100%; height: auto; display: block; }
+  #lane-detail { white-space: pre-wrap; font-size: 13px; margin: 8px 0 0; min-height: 2.8em; }
 </style>
 </head>
 <body>
@@ -79,6 +83,11 @@ public enum HTMLReport {
   </div>
   <div id="rules" class="muted"></div>
 </header>
+<section class="lanes" aria-label="the run as a swimlane">
+  <h2>The run as a picture</h2>
+  {{SWIMLANE}}
+  <p id="lane-detail" class="muted" aria-live="polite">Click or focus a mark (Tab) to read what happened; Enter moves the slider there.</p>
+</section>
 <main>
   <div>
     <section><h2>Timeline</h2><div id="timeline"></div></section>
@@ -129,17 +138,58 @@ public enum HTMLReport {
     ex.appendChild(p);
   });
 
+  // The swimlane: a cursor at the slider's instant, what comes after it greyed.
+  var lanes = document.querySelector("svg.swimlane");
+  var laneMarks = lanes ? lanes.querySelectorAll("[data-at]") : [];
+  function laneX(t) {
+    var t1 = Number(lanes.dataset.t1), x0 = Number(lanes.dataset.x0), x1 = Number(lanes.dataset.x1);
+    return x0 + Math.min(Math.max(t, 0), t1) / (t1 || 1) * (x1 - x0);
+  }
+  Array.prototype.forEach.call(laneMarks, function (m) {
+    var title = m.querySelector("title");
+    if (!title) return;
+    function detail() { document.getElementById("lane-detail").textContent = title.textContent; }
+    function jump() {
+      var at = Number(m.dataset.at), k = 0;
+      while (k < frames.length - 1 && frames[k].at < at) k++;
+      go(k);
+      detail();
+    }
+    m.addEventListener("focus", detail);
+    m.addEventListener("click", jump);
+    m.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); jump(); } });
+  });
+  function moveCursor(at) {
+    if (!lanes) return;
+    var x = String(Math.round(laneX(at) * 10) / 10);
+    var cursor = lanes.querySelector(".cursor");
+    cursor.setAttribute("x1", x);
+    cursor.setAttribute("x2", x);
+    Array.prototype.forEach.call(laneMarks, function (m) {
+      m.classList.toggle("future", Number(m.dataset.at) > at);
+      // An edit is struck out once the cycle that overwrites it has landed.
+      if (m.dataset.lostAt) m.classList.toggle("not-yet", Number(m.dataset.lostAt) > at);
+    });
+  }
+
   function render() {
     var i = Number(slider.value);
     var f = frames[i];
     document.getElementById("time").textContent = f ? f.time : "(no events)";
     if (!f) return;
+    moveCursor(f.at);
     document.getElementById("rules").textContent = "rules: " + f.rules + " · rejected events so far: " + f.rejected
       + " · sync queue: " + f.queue.records + " pending record" + (f.queue.records === 1 ? "" : "s")
       + (f.queue.oldest === null ? "" : ", the oldest change since " + f.queue.oldest + "s");
     Array.prototype.forEach.call(timeline.children, function (n) { n.classList.remove("current"); });
     var cur = document.getElementById("instant-" + i);
-    if (cur) { cur.classList.add("current"); if (cur.scrollIntoView) cur.scrollIntoView({ block: "nearest" }); }
+    if (cur) {
+      cur.classList.add("current");
+      // Scrolls the timeline's box only, never the page (the swimlane stays in view).
+      if (cur.offsetTop < timeline.scrollTop || cur.offsetTop + cur.offsetHeight > timeline.scrollTop + timeline.clientHeight) {
+        timeline.scrollTop = cur.offsetTop - 8;
+      }
+    }
     Array.prototype.forEach.call(ex.children, function (n) {
       if (n.dataset) n.classList.toggle("now", Number(n.dataset.at) === f.at);
     });

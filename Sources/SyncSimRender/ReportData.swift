@@ -8,15 +8,17 @@ public enum ReportData {
     /// Most account and contact rows over all frames (about 50 MB of page), for the same reason.
     public static let maximumRows = 500_000
 
-    /// Folds `events` through `end` and returns the report's JSON data.
+    /// Folds `events` through `end` and returns the report's JSON data and its swimlane picture
+    /// (the same instants).
     public static func build<I: IteratorProtocol<Event>>(
         title: String, rules: SyncRules, events: I, through end: Seconds,
         expectations: [Expectation]
-    ) -> JSON {
+    ) -> (data: JSON, lanes: Swimlane) {
         var projector = Projector(rules: rules)
         projector.recording = true
         let narrator = Narrator(style: Style(color: false))
         var frames: [JSON] = []
+        var lanes = Swimlane(title: title)
         var walker = InstantWalker(events)
         var truncated = false
         var results: [JSON] = []
@@ -48,13 +50,14 @@ public enum ReportData {
                 break
             }
             frames.append(frame(at: t, steps: steps, projector: projector, narrator: narrator))
+            lanes.add(steps, at: t, queue: projector.queue.records, rules: projector.rules, narrator: narrator)
         }
-        return .object([
+        return (.object([
             "title": .string(title),
             "frames": .array(frames),
             "expectations": .array(results),
             "truncated": .bool(truncated),
-        ])
+        ]), lanes)
     }
 
     static func frame(at t: Seconds, steps: [Step], projector p: Projector, narrator: Narrator) -> JSON {

@@ -6,6 +6,8 @@ import SyncSimRender
 struct Activities: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the run's Change Data Value activities as Marketo exports them (JSON Lines or CSV).",
+        usage: "syncsim activities <run> [--contact <c> ...] [--at <at>]\n"
+            + String(repeating: " ", count: 19) + "[--format jsonl|csv] [--set <set> ...]",
         discussion: """
         jsonl: one object per line, like the items of the REST "Get Lead Changes" call. csv: the \
         columns of the bulk activity extract. activityDate is the sync key `origin` plus the \

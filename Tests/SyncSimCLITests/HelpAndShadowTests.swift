@@ -3,7 +3,7 @@ import Testing
 
 /// The help texts, and the `SYNCSIM_SHADOW` switch through the built binary.
 @Suite struct HelpAndShadowTests {
-    static let commands = ["", "run", "show", "diff", "explain", "stats", "sweep", "report", "verify", "import", "generate"]
+    static let commands = ["", "run", "show", "diff", "explain", "stats", "sweep", "activities", "report", "verify", "import", "generate"]
 
     /// Every line of every help text fits an 80-column terminal, so nothing breaks mid-word.
     @Test(arguments: commands)
