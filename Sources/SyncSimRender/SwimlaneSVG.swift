@@ -111,14 +111,17 @@ public struct SwimlaneSVG {
         var marks: Range<Int>
         var x: Double
         var y: Double
+        /// Where the drawing of the mark or the group ends on the right.
+        var right: Double
         /// The label and whether it sits left of the mark (near the right edge); nil: no room.
         var label: (text: String, left: Bool)?
     }
 
-    /// Lays out a lane's marks (in time order) in rows: marks at about the same instant stack
-    /// (up to a row each), more than that are drawn as one counted mark; a label goes right of
-    /// its mark when its row has room there.
-    func layout(_ marks: [Swimlane.Mark], lane: Swimlane.Lane) -> [Placed] {
+    /// Lays out a lane's marks (in time order) in rows: marks within `distance` of each other
+    /// stack (up to a row each), more than that are drawn as one counted mark; a label goes
+    /// right of its mark when its row has room there. When a mark finds no free row, the lane
+    /// is laid out again with marks merged over a wider distance, so marks never overlap.
+    func layout(_ marks: [Swimlane.Mark], lane: Swimlane.Lane, distance: Double = mergeDistance) -> [Placed] {
         let rows: [Double]
         switch lane {
         case .dynamics: rows = [0, 1, 2, 3].map { Self.dynamicsBand.bottom - 22 - $0 * 34 }
@@ -127,33 +130,30 @@ public struct SwimlaneSVG {
         }
         var ends = Array(repeating: -Double.infinity, count: rows.count)
         var out: [Placed] = []
-        func place(_ range: Range<Int>, label text: String) {
+        /// Places a mark or a group (its drawing spans to `right`); false when no row is free.
+        func place(_ range: Range<Int>, label text: String, right: Double) -> Bool {
             let mx = x(marks[range.lowerBound].at)
-            let width = Double(text.count) * 7.4 + 14
-            // The first row free at this instant, else the one that frees soonest (no label there).
-            let free = ends.indices.first { ends[$0] < mx - 8 }
-            let row = free ?? ends.indices.min { ends[$0] < ends[$1] }!
+            guard let row = ends.indices.first(where: { ends[$0] < mx - 8 }) else { return false }
+            let width = Double(text.count) * 7.4 + 14 + (right - mx)
+            let left = mx + width > Double(Self.width) - 8
             var label: (String, Bool)? = nil
-            if free != nil {
-                let left = mx + width > Double(Self.width) - 8
-                if !left || ends[row] < mx - width {
-                    label = (text, left)
-                    ends[row] = left ? mx + 8 : mx + width
-                } else {
-                    ends[row] = mx + 8
-                }
+            let previous = ends[row]
+            ends[row] = right + 8
+            if !left || previous < mx - width {
+                label = (text, left)
+                if !left { ends[row] = max(ends[row], mx + width) }
             }
-            out.append(Placed(marks: range, x: mx, y: rows[row], label: label))
+            out.append(Placed(marks: range, x: mx, y: rows[row], right: right, label: label))
+            return true
         }
         var i = 0
         while i < marks.count {
             var j = i + 1
-            while j < marks.count, x(marks[j].at) - x(marks[i].at) < Self.mergeDistance { j += 1 }
-            if j - i <= rows.count {
-                for k in i..<j { place(k..<k + 1, label: marks[k].label) }
-            } else {
-                place(i..<j, label: "\(j - i) events")
-            }
+            while j < marks.count, x(marks[j].at) - x(marks[i].at) < distance { j += 1 }
+            let fits = j - i <= rows.count
+                ? (i..<j).allSatisfy { place($0..<$0 + 1, label: marks[$0].label, right: x(marks[$0].at)) }
+                : place(i..<j, label: "\(j - i) events", right: x(marks[j - 1].at) + 5)
+            if !fits { return layout(marks, lane: lane, distance: distance * 1.6) }
             i = j
         }
         return out
@@ -199,7 +199,7 @@ public struct SwimlaneSVG {
                 // On the Marketo lane the label sits under the mark, clear of the edit's life line.
                 let below = lane == .marketo
                 out.element("text", [("class", "label" + (lost && one ? " struck" : "")),
-                                     ("x", fmt(below ? (left ? mx + 6 : mx - 6) : (left ? mx - 12 : mx + 12))),
+                                     ("x", fmt(below ? (left ? p.right + 6 : mx - 6) : (left ? mx - 12 : p.right + 12))),
                                      ("y", fmt(below ? y + 24 : y + 5))] + (left ? [("text-anchor", "end")] : []), text: text)
             }
             out.close("g")
