@@ -87,6 +87,8 @@ public struct Swimlane: Sendable {
             kind = "rejected"
             label = "rejected: " + label
         }
+        // A label names the event in a few words; its narration (the mark's title) says it all.
+        if label.count > 48 { label = String(label.prefix(47)) + "…" }
         marks.append(Mark(lane: lane, at: e.at, seq: r.seq, kind: kind, label: label,
                           narration: narrator.event(r).map(Self.unstamped)))
         guard case .edited(_, let account) = r.outcome, case .marketoAccountEdit(_, let fields) = e.kind else { return }

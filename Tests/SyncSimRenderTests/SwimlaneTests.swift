@@ -46,4 +46,18 @@ import SyncSimTestSupport
         #expect(edits.map(\.endedAt) == [420, 600])
         #expect(edits.map { $0.lost.map(\.cycle) } == [[], [2]])
     }
+
+    @Test func aLongValueIsShortInItsLabelAndWholeInItsTitle() {
+        let long = String(repeating: "x", count: 200)
+        let events = [
+            Event(at: 0, kind: .accountCreate(account: "acme", fields: [:])),
+            Event(at: 0, kind: .contactCreate(contact: "al", account: "acme", fields: [:])),
+            Event(at: 360, kind: .marketoAccountEdit(contact: "al", fields: ["note": .string(long)])),
+        ]
+        let (_, lanes) = ReportData.build(title: "t", rules: SyncRules(), events: events.makeIterator(), through: 400, expectations: [])
+        let edit = lanes.marks.first { $0.kind == "edit" }!
+        #expect(edit.label.count == 48 && edit.label.hasSuffix("…"))
+        let svg = SwimlaneSVG(lanes).render()
+        #expect(svg.contains(">al: note=&quot;xxxx") && svg.contains(long))
+    }
 }
