@@ -2,7 +2,8 @@
 """Cross-checks `syncsim` against tools/oracle.py on seeded random JSON Lines streams.
 
 For each seed it writes a stream, imports it with `syncsim import`, and compares
-`syncsim show --at T --json` with the oracle, contact by contact, at several T.
+`syncsim show --at T --json` with the oracle, contact by contact, at several T, and
+`syncsim activities` with the oracle's list of activities once the run has settled.
 Usage: tools/differential.py [--seeds N] [--events N] [--bin PATH]
 Prints the first difference with its seed and exits 1, or a summary and exits 0.
 """
@@ -15,7 +16,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from oracle import project, value_eq  # noqa: E402
+from oracle import activities, project, value_eq  # noqa: E402
 
 FIELDS = ["name", "industry", "tier", "city"]
 FILTER = "new_synctomkto"
@@ -114,6 +115,26 @@ def compare(ours, theirs):
     return None
 
 
+def compare_activities(lines, theirs):
+    """Returns the first difference between `syncsim activities` lines and the oracle's list."""
+    if len(lines) != len(theirs):
+        return "activities: syncsim %d, oracle %d" % (len(lines), len(theirs))
+    for i, (line, t) in enumerate(zip(lines, theirs)):
+        o = json.loads(line)
+        f = o["fields"][0]
+        attrs = {a["name"]: a["value"] for a in o["attributes"]}
+        reason = ("sync cycle %d" if t["cause"][0] == 0 else "Marketo edit #%d") % t["cause"][1]
+        at = t["at"]
+        date = "1970-01-%02dT%02d:%02d:%02dZ" % (1 + at // 86400, at // 3600 % 24, at // 60 % 60, at % 60)
+        same = (o["id"] == i + 1 and o["marketoGUID"] == str(i + 1) and o["leadId"] == t["contact"]
+                and o["activityTypeId"] == 13 and o["activityDate"] == date and f["name"] == t["field"]
+                and value_eq(f.get("oldValue"), t["old"]) and value_eq(f.get("newValue"), t["new"])
+                and attrs == {"Source": t["source"], "Reason": reason})
+        if not same:
+            return "activity %d: syncsim %s, oracle %s" % (i + 1, line, t)
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", type=int, default=25)
@@ -144,6 +165,16 @@ def main():
                     print("seed %d, at %d: %s" % (seed, at, diff))
                     print("differential: %d passed, 1 failed" % (checks - 1))
                     return 1
+            # The activity export (format 5.6), in its order, once the run has settled.
+            at = last + 1000
+            out = subprocess.run([args.bin, "activities", db, "--at", str(at)], check=True,
+                                 capture_output=True, text=True).stdout
+            diff = compare_activities(out.splitlines(), activities(base, events, at))
+            checks += 1
+            if diff:
+                print("seed %d, activities: %s" % (seed, diff))
+                print("differential: %d passed, 1 failed" % (checks - 1))
+                return 1
     print("%d seeds x %d events: every projection agrees with the oracle" % (args.seeds, args.events))
     print("differential: %d passed, 0 failed" % checks)
     return 0

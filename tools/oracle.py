@@ -5,7 +5,7 @@ Used by tools/differential.py to cross-check the Swift projector: it keeps
 every activity as its own record (no shortcuts), recomputes membership by
 scanning all contacts and the queue by scanning the waiting events. Slow,
 simple, written from the format's words (version 2: the queue and its
-capacity, the sync filter).
+capacity, the sync filter; the activity export of section 5.6 in its order).
 """
 
 
@@ -53,7 +53,7 @@ class Oracle:
             return ("contact", e["contact"])
         return ("account", e["account"])
 
-    def set_field(self, account, field, new, at, source, limit, logs=True):
+    def set_field(self, account, field, new, at, source, limit, cause, logs=True):
         comp = self.companies[account]
         old = comp["fields"].get(field)
         if new is None:
@@ -68,7 +68,8 @@ class Oracle:
         if not logs or len(people) > limit:
             return
         for c in people:
-            self.acts.setdefault(c, []).append({"field": field, "old": old, "new": new, "at": at, "source": source})
+            self.acts.setdefault(c, []).append({"field": field, "old": old, "new": new, "at": at, "source": source,
+                                                "cause": cause})
 
     def run_until(self, t):
         while True:
@@ -143,7 +144,8 @@ class Oracle:
             targets = synced if rules["overwrite"] == "all" or whole else (names & synced)
             for f in sorted(targets):
                 # A company's first write logs no activity: its contacts inherit its values.
-                self.set_field(a, f, values.get(f), cycle["end"], "dynamics", rules["activityLimit"], logs=not new)
+                k = (cycle["start"] - self.start) // (self.interval + self.duration)
+                self.set_field(a, f, values.get(f), cycle["end"], "dynamics", rules["activityLimit"], (0, k), logs=not new)
         for _, e in cycle["carried"]:
             if e["type"] in ("dynamics.contact.create", "dynamics.contact.move"):
                 # Linked to the account its event names, company or not (format 5.0).
@@ -174,7 +176,7 @@ class Oracle:
                 self.rejected.append({"seq": seq, "at": e["at"], "type": t})
                 return
             for f in sorted(e["fields"]):
-                self.set_field(self.contacts[c], f, e["fields"][f], e["at"], "marketo", self.rules["activityLimit"])
+                self.set_field(self.contacts[c], f, e["fields"][f], e["at"], "marketo", self.rules["activityLimit"], (1, seq))
         elif t == "marketo.account.create":
             self.rejected.append({"seq": seq, "at": e["at"], "type": t})
         elif t == "sync.configure":
@@ -208,3 +210,16 @@ def project(rules, events, at):
             o.apply(i + 1, e)
     o.run_until(at)
     return o.projection()
+
+
+def activities(rules, events, at):
+    """Every activity through `at` in the order of format 5.6: by instant, the landing cycle's
+    (cause (0, k)) before each edit's (cause (1, seq)), then by contact id and field name."""
+    o = Oracle(rules)
+    for i, e in enumerate(events):
+        if e["at"] <= at:
+            o.apply(i + 1, e)
+    o.run_until(at)
+    out = [dict(a, contact=c) for c, acts in o.acts.items() for a in acts]
+    out.sort(key=lambda a: (a["at"], a["cause"], a["contact"].encode(), a["field"].encode()))
+    return out
