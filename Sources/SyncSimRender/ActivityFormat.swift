@@ -22,8 +22,6 @@ public struct ActivityFormat {
     public let contacts: Set<String>?
     /// The number of the last activity, written or not.
     public private(set) var lastID = 0
-    /// How many activities were written.
-    public private(set) var written = 0
 
     public init(kind: Kind, origin: Origin, contacts: Set<String>? = nil) {
         (self.kind, self.origin, self.contacts) = (kind, origin, contacts)
@@ -44,7 +42,6 @@ public struct ActivityFormat {
             if out.bytes.count >= chunk { flush(&out) }
             lastID += 1
             if let contacts, !contacts.contains(contact) { continue }
-            written += 1
             switch kind {
             case .jsonl:
                 out.bytes.append(contentsOf: shared[change])

@@ -50,6 +50,24 @@ public struct Swimlane: Sendable {
         self.title = title
     }
 
+    /// The swimlane of a whole run through `end`, gathered alone (a slide, a diff page: no
+    /// report frames are built beside it).
+    public static func of<I: IteratorProtocol<Event>>(title: String, rules: SyncRules, events: I, through end: Seconds) -> Swimlane {
+        var projector = Projector(rules: rules)
+        projector.recording = true
+        let narrator = Narrator(style: Style(color: false))
+        var walker = InstantWalker(events)
+        var lanes = Swimlane(title: title)
+        while let t = walker.nextInstant(projector), t <= end {
+            walker.play(t, on: &projector)
+            let steps = projector.takeSteps()
+            if !steps.isEmpty {
+                lanes.add(steps, at: t, queue: projector.queue.records, rules: projector.rules, narrator: narrator)
+            }
+        }
+        return lanes
+    }
+
     /// Where each shown local edit is: by account and field, its mark's index.
     private var showing: [String: [String: Int]] = [:]
 

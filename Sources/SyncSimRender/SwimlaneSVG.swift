@@ -87,7 +87,7 @@ public struct SwimlaneSVG {
     }
 
     private func drawCycles(_ out: inout SVGText) {
-        var labels = LabelRows(rows: 2)
+        var labels = Rows(2)
         let barY = Self.cycleBand.bottom - 40
         for c in lanes.cycles {
             let (a, b) = (x(c.start), x(c.end))
@@ -98,7 +98,9 @@ public struct SwimlaneSVG {
             out.element("rect", [("x", fmt(left)), ("y", fmt(barY)), ("width", fmt(width)), ("height", "22"), ("rx", "2")])
             let text = c.label + (c.full ? " (full)" : "")
             let atRight = left + Double(text.count) * 7.4 > Double(Self.width) - 8
-            if let row = labels.place(at: atRight ? left - Double(text.count) * 7.4 : left, text: text) {
+            let from = atRight ? left - Double(text.count) * 7.4 : left
+            if let row = labels.free(from: from) {
+                labels.ends[row] = from + Double(text.count) * 7.6 + 10
                 out.element("text", [("class", "label"), ("x", fmt(atRight ? left + width : left)), ("y", fmt(barY - 8 - Double(row) * 16))]
                             + (atRight ? [("text-anchor", "end")] : []), text: text)
             }
@@ -128,20 +130,20 @@ public struct SwimlaneSVG {
         case .cycles: rows = [Self.cycleBand.top + 20]
         case .marketo: rows = [0, 1, 2, 3].map { Self.marketoBand.top + 24 + $0 * 38 }
         }
-        var ends = Array(repeating: -Double.infinity, count: rows.count)
+        var taken = Rows(rows.count)
         var out: [Placed] = []
         /// Places a mark or a group (its drawing spans to `right`); false when no row is free.
         func place(_ range: Range<Int>, label text: String, right: Double) -> Bool {
             let mx = x(marks[range.lowerBound].at)
-            guard let row = ends.indices.first(where: { ends[$0] < mx - 8 }) else { return false }
+            guard let row = taken.free(from: mx - 8) else { return false }
             let width = Double(text.count) * 7.4 + 14 + (right - mx)
             let left = mx + width > Double(Self.width) - 8
             var label: (String, Bool)? = nil
-            let previous = ends[row]
-            ends[row] = right + 8
+            let previous = taken.ends[row]
+            taken.ends[row] = right + 8
             if !left || previous < mx - width {
                 label = (text, left)
-                if !left { ends[row] = max(ends[row], mx + width) }
+                if !left { taken.ends[row] = max(taken.ends[row], mx + width) }
             }
             out.append(Placed(marks: range, x: mx, y: rows[row], right: right, label: label))
             return true
@@ -299,18 +301,14 @@ public struct SwimlaneSVG {
     """
 }
 
-/// Rows of labels: a label goes in the first row whose last label ends before it.
-struct LabelRows {
+/// Rows of a lane: where the last drawing (a mark, a bar, a label) of each row ends.
+struct Rows {
     var ends: [Double]
 
-    init(rows: Int) { ends = Array(repeating: -.infinity, count: rows) }
+    init(_ count: Int) { ends = Array(repeating: -.infinity, count: count) }
 
-    /// The row for a label at `x`, or nil when every row is taken there.
-    mutating func place(at x: Double, text: String) -> Int? {
-        guard let row = ends.firstIndex(where: { $0 < x }) else { return nil }
-        ends[row] = x + Double(text.count) * 7.6 + 10
-        return row
-    }
+    /// The first row with nothing drawn from `x` on, or nil when every row is taken there.
+    func free(from x: Double) -> Int? { ends.firstIndex { $0 < x } }
 }
 
 /// SVG text built element by element, every attribute and text escaped.

@@ -57,16 +57,18 @@ struct Report: ParsableCommand {
                 let run = try RunSource.load(sources[0], overrides: overrides)
                 let end = try at?.seconds ?? max(run.settled(), run.expectations.map(\.at).max() ?? 0)
                 let title = run.title.map { "\(run.name): \($0)" } ?? run.name
-                let (data, lanes) = try run.withEvents {
-                    ReportData.build(title: title, rules: run.rules, events: $0, through: end, expectations: run.expectations)
-                }
                 if let output {
+                    let (data, lanes) = try run.withEvents {
+                        ReportData.build(title: title, rules: run.rules, events: $0, through: end, expectations: run.expectations)
+                    }
                     var picture = SwimlaneSVG(lanes)
                     picture.interactive = true
                     try write(HTMLReport.page(data: data, title: title, swimlane: picture.render()), to: output)
                     written.append(output)
                 }
                 if let svg {
+                    // The whole run, whatever the report's limit on its frames.
+                    let lanes = try run.withEvents { Swimlane.of(title: title, rules: run.rules, events: $0, through: end) }
                     try write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + SwimlaneSVG(lanes).render(standalone: true), to: svg)
                     written.append(svg)
                 }
@@ -104,9 +106,7 @@ struct Report: ParsableCommand {
         let (ra, rb) = report.ruleDifferences()
         for (name, (side, run)) in zip(["A", "B"], zip(sources, sides)) {
             let title = "\(name): \(side)" + (name == "A" ? ra : rb)
-            let lanes = try run.withEvents {
-                ReportData.build(title: title, rules: run.rules, events: $0, through: end, expectations: []).lanes
-            }
+            let lanes = try run.withEvents { Swimlane.of(title: title, rules: run.rules, events: $0, through: end) }
             var picture = SwimlaneSVG(lanes, axisEnd: end)
             picture.idPrefix = "lanes-" + name.lowercased()
             picture.shaded = timeline.intervals.map { ($0.from, $0.to) }

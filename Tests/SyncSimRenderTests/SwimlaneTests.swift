@@ -33,6 +33,20 @@ import SyncSimTestSupport
         #expect(!labels.isEmpty)
     }
 
+    /// The swimlane gathered alone (slides, diff pages) is the report's, for a run within the
+    /// report's limits.
+    @Test(arguments: [UInt64(4), 5, 6])
+    func gatheredAloneItIsTheReportsPicture(seed: UInt64) {
+        var stream = RandomStream(seed: seed)
+        stream.events = 300
+        let events = stream.generate()
+        let end = events.last!.at + 3_600
+        let report = ReportData.build(title: "t", rules: stream.rules(), events: events.makeIterator(), through: end, expectations: []).lanes
+        let alone = Swimlane.of(title: "t", rules: stream.rules(), events: events.makeIterator(), through: end)
+        #expect(SwimlaneSVG(alone).render() == SwimlaneSVG(report).render())
+        #expect(!alone.marks.isEmpty && !alone.cycles.isEmpty)
+    }
+
     @Test func aLocalEditSupersededByAnotherIsNotLost() {
         let events = [
             Event(at: 0, kind: .accountCreate(account: "acme", fields: ["industry": .string("Retail")])),

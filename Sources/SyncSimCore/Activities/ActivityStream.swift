@@ -24,11 +24,10 @@ public enum ActivityStream {
     }
 
     /// Folds `events` through `end` (nil: until the run settles) and hands each batch to
-    /// `body`, in order. Returns the instant reached.
-    @discardableResult
+    /// `body`, in order.
     public static func forEach<I: IteratorProtocol<Event>>(
         rules: SyncRules, events: I, through end: Seconds?, _ body: (Batch) throws -> Void
-    ) rethrows -> Seconds {
+    ) rethrows {
         var projector = Projector(rules: rules)
         projector.exportsActivities = true
         var walker = InstantWalker(events)
@@ -44,7 +43,6 @@ public enum ActivityStream {
                 i = j
             }
         }
-        return end ?? projector.now
     }
 
     /// Sorts the members of the companies a batch wrote, keeping each company's sorted members

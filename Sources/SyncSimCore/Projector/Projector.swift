@@ -38,7 +38,7 @@ public struct Projector: Sendable {
     /// Returns, and no longer holds, the activity-logging changes since the last call, in the
     /// order they were made.
     mutating func takeLoggedChanges() -> [LoggedChange] {
-        defer { exported.removeAll(keepingCapacity: true) }
+        defer { exported = [] }
         return exported
     }
 

@@ -54,7 +54,8 @@ public struct Origin: Sendable, Equatable {
     /// The instant `at` seconds after the origin, as ISO 8601 in UTC: `2026-03-01T09:05:00Z`.
     public func date(at: Seconds) -> String {
         let total = seconds + at
-        let (days, rest) = (floorDiv(total, 86_400), total - floorDiv(total, 86_400) * 86_400)
+        let days = floorDiv(total, 86_400)
+        let rest = total - days * 86_400
         let (y, m, d) = Self.civil(days: days)
         func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
         let digits = String(y)
