@@ -71,7 +71,7 @@ struct Explain: ParsableCommand {
                 "now": view.json["contacts"]?[contact] ?? .null,
             ])))
         } else {
-            ExplainText(style: Console.style).lines(explainer, projector: projector, field: field, at: instant).forEach { Console.out($0) }
+            ExplainText(style: Console.style).write(explainer, projector: projector, field: field, at: instant) { Console.out($0) }
         }
         Console.flush()
     }

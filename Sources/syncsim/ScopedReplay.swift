@@ -12,27 +12,29 @@ enum ScopedReplay {
     static func scope(_ log: EventLog, rules: SyncRules, contacts: [String], accounts: [String]) throws -> [Int]? {
         guard let pieces = try log.indexPieces() else { return nil }
         return try ReplayScope.seqs(contacts: contacts, accounts: accounts, rules: rules, lastDynamics: try log.lastDynamicsSeq(),
-                                    lookup: { try lookup($0, in: pieces) },
-                                    events: { try log.events(seqs: $0) })
+                                    lookup: { wanted in try halves(pieces) { pieces throws(EventIndex.Malformed) in try EventIndex.lookup(wanted, in: pieces) } join: { $0.followed(by: $1) } },
+                                    union: { wanted in try halves(pieces) { pieces throws(EventIndex.Malformed) in try EventIndex.seqs(under: wanted, in: pieces) } join: { $0 + $1 } },
+                                    events: { try log.events(seqs: $0, havingKey: $1) })
     }
 
-    /// ``EventIndex/lookup(_:in:)`` of the first and second halves of the pieces on two threads.
-    static func lookup(_ wanted: Set<EventIndex.Key>, in pieces: [[UInt8]]) throws -> EventIndex.Found {
+    /// `walk` of the first and second halves of the pieces on two threads, joined in order.
+    static func halves<T>(_ pieces: [[UInt8]], _ walk: @Sendable ([[UInt8]]) throws(EventIndex.Malformed) -> T,
+                          join: (T, T) -> T) throws -> T {
         let half = pieces.count / 2
-        guard half > 0 else { return try EventIndex.lookup(wanted, in: pieces) }
+        guard half > 0 else { return try walk(pieces) }
         let parts = [Array(pieces[..<half]), Array(pieces[half...])]
-        let found = Halves()
+        let found = Halves<T>()
         DispatchQueue.concurrentPerform(iterations: 2) { i in
-            let result = Result { () throws(EventIndex.Malformed) in try EventIndex.lookup(wanted, in: parts[i]) }
+            let result = Result { () throws(EventIndex.Malformed) in try walk(parts[i]) }
             found.lock.withLock { found.results[i] = result }
         }
-        return try found.results[0]!.get().followed(by: found.results[1]!.get())
+        return join(try found.results[0]!.get(), try found.results[1]!.get())
     }
 
     /// The two halves' results, each written by its own thread under the lock.
-    private final class Halves: @unchecked Sendable {
+    private final class Halves<T>: @unchecked Sendable {
         let lock = NSLock()
-        var results: [Result<EventIndex.Found, EventIndex.Malformed>?] = [nil, nil]
+        var results: [Result<T, EventIndex.Malformed>?] = [nil, nil]
     }
 
     /// The explainer and the projector after the scope's events through `instant` (nil: until

@@ -39,6 +39,30 @@ import Testing
         }
     }
 
+    /// A rule change that sets a capacity, among the log's rule changes, makes every account wait
+    /// for the others: the question is answered from the whole log, as without the index.
+    @Test func aCapacitySetMidwayMeansTheWholeReplay() throws {
+        let dir = Binary.tempDir()
+        #expect(try Binary.run(["generate", "--events", "20000", "--seed", "5", "-o", "day.jsonl"], in: dir).status == 0)
+        var lines = try String(contentsOfFile: dir + "/day.jsonl", encoding: .utf8).split(separator: "\n").map(String.init)
+        let at = { (line: String) in
+            ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])?["at"] as? Int ?? 0
+        }
+        let middle = try #require(lines.indices.dropFirst().first { at(lines[$0]) > 7200 })
+        lines.insert(#"{"activityLimit":900,"at":7200,"type":"sync.configure"}"#, at: middle)
+        lines.insert(#"{"at":7200,"capacity":3,"type":"sync.configure"}"#, at: middle)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/day.jsonl", atomically: true, encoding: .utf8)
+        #expect(try Binary.run(["import", "day.jsonl", "--db", "indexed.db"], in: dir).status == 0)
+        try FileManager.default.copyItem(atPath: dir + "/indexed.db", toPath: dir + "/whole.db")
+        #expect(try Self.sqlite(dir + "/whole.db", "DROP TABLE event_index").status == 0)
+        for q in [["explain", "--contact", "c1"], ["show", "--why", "--account", "a0"]] {
+            let fast = try Binary.run([q[0], "indexed.db"] + q.dropFirst(), in: dir)
+            let slow = try Binary.run([q[0], "whole.db"] + q.dropFirst(), in: dir)
+            #expect(fast.status == 0 && fast.stdout.count > 100, "\(q): \(fast.stderr)")
+            #expect(fast.stdout.replacingOccurrences(of: "indexed.db", with: "LOG") == slow.stdout.replacingOccurrences(of: "whole.db", with: "LOG"), "\(q)")
+        }
+    }
+
     @Test func verifyChecksTheIndex() throws {
         let (dir, indexed, _) = try Self.logs()
         #expect(try Binary.run(["verify", indexed], in: dir).status == 0)

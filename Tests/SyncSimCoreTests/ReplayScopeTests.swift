@@ -32,7 +32,8 @@ import Testing
         let lastDynamics = events.lastIndex(where: \.isDynamics).map { $0 + 1 }
         return try ReplayScope.seqs(contacts: contacts, accounts: accounts, rules: rules, lastDynamics: lastDynamics,
                                     lookup: { try EventIndex.lookup($0, in: pieces) },
-                                    events: { seqs in seqs.map { events[$0 - 1] } })?.map { (seq: $0, event: events[$0 - 1]) }
+                                    union: { try EventIndex.seqs(under: $0, in: pieces) },
+                                    events: { seqs, _ in seqs.map { events[$0 - 1] } })?.map { (seq: $0, event: events[$0 - 1]) }
     }
 
     @Test(arguments: Array(1...30) as [UInt64])
@@ -93,7 +94,13 @@ import Testing
             let expected = events.indices.filter { EventIndex.keys(of: events[$0]).contains(key) }.map { $0 + 1 }
             #expect(found[key] == expected, "\(key)")
         }
+        // The joined lookup: every key, and every third key.
+        for wanted in [keys, Set(keys.sorted().enumerated().filter { $0.offset % 3 == 0 }.map(\.element))] {
+            let joined = Set(wanted.flatMap { found[$0] ?? [] }).sorted()
+            #expect(try EventIndex.seqs(under: wanted, in: pieces) == joined)
+        }
         let cut = Array(pieces[0].dropLast(3))
         #expect(throws: EventIndex.Malformed.self) { try EventIndex.lookup(keys, in: [cut]) }
+        #expect(throws: EventIndex.Malformed.self) { try EventIndex.seqs(under: keys, in: [cut]) }
     }
 }

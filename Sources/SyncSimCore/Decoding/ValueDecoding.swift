@@ -143,7 +143,9 @@ public enum ValueDecoding {
         func escaped(_ u: Unicode.Scalar) -> Bool {
             u.value < 0x20 || u.value == 0x7F || (0x80...0x9F).contains(u.value) || u.value == 0x2028 || u.value == 0x2029
         }
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) || !s.unicodeScalars.contains(where: escaped) { return s }
+        var bytes = s
+        let ascii = bytes.withUTF8 { $0.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
+        if ascii || !s.unicodeScalars.contains(where: escaped) { return s }
         var out = ""
         for u in s.unicodeScalars {
             if escaped(u) {

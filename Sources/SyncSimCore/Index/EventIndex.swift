@@ -167,31 +167,93 @@ public enum EventIndex {
         var found: [Key: [Int]] = [:]
         var members: [Key: [String]] = [:]
         var fields: [String: Int] = [:]
-        // The wanted names in an open-addressed table by a hash of their kind and bytes (no
-        // Hasher per entry of the pieces), compared byte for byte on a hit.
-        let keys = Array(wanted)
-        let names = keys.map { Array($0.name.utf8) }
-        var size = 16
-        while size < keys.count * 2 { size *= 2 }
-        var slots = [Int32](repeating: -1, count: size)
-        var hashes = [UInt64](repeating: 0, count: keys.count)
-        for k in keys.indices {
-            hashes[k] = names[k].withUnsafeBufferPointer { hash(keys[k].kind.rawValue, $0) }
-            var slot = Int(truncatingIfNeeded: hashes[k]) & (size - 1)
-            while slots[slot] >= 0 { slot = (slot + 1) & (size - 1) }
-            slots[slot] = Int32(k)
+        let table = Wanted(wanted)
+        try walk(table, pieces, fields: true) { kind, name, k, seqs, contacts in
+            if kind == Kind.field.rawValue, let first = seqs.first {
+                let n = String(decoding: name, as: UTF8.self)
+                if fields[n].map({ $0 > first }) ?? true { fields[n] = first }
+            }
+            guard let k else { return }
+            found[table.keys[k], default: []].append(contentsOf: seqs)
+            if kind == Kind.link.rawValue { members[table.keys[k], default: []].append(contentsOf: contacts) }
         }
-        let kinds = Set(keys.map(\.kind.rawValue))
-        func find(_ kind: UInt8, _ name: UnsafeBufferPointer<UInt8>) -> Key? {
-            let h = hash(kind, name)
-            var slot = Int(truncatingIfNeeded: h) & (size - 1)
+        return Found(seqs: found, firstOfField: fields, members: members)
+    }
+
+    /// The sequence numbers under any of `wanted` keys, in increasing order, each once: what
+    /// ``lookup(_:in:)`` finds, joined, without gathering it key by key (a scope's last
+    /// lookup asks for tens of thousands of contacts).
+    public static func seqs(under wanted: Set<Key>, in pieces: [[UInt8]]) throws(Malformed) -> [Int] {
+        var all: [Int] = []
+        var start = 0
+        // A piece's entries interleave their events; the pieces follow each other in order.
+        func close() {
+            all[start...].sort()
+            start = all.count
+        }
+        try walk(Wanted(wanted), pieces, fields: false, pieceDone: close) { _, _, k, seqs, _ in
+            if k != nil { all.append(contentsOf: seqs) }
+        }
+        var unique = all.isEmpty ? 0 : 1
+        for i in all.indices.dropFirst() where all[i] != all[unique - 1] {
+            all[unique] = all[i]
+            unique += 1
+        }
+        all.removeLast(all.count - unique)
+        return all
+    }
+
+    /// The wanted keys in an open-addressed table by a hash of their kind and bytes (no Hasher
+    /// per entry of the pieces), compared byte for byte on a hit.
+    private struct Wanted {
+        let keys: [Key]
+        let names: [[UInt8]]
+        let hashes: [UInt64]
+        let slots: [Int32]
+        let kinds: Set<UInt8>
+
+        init(_ wanted: Set<Key>) {
+            let keys = Array(wanted)
+            let names = keys.map { Array($0.name.utf8) }
+            var size = 16
+            while size < keys.count * 2 { size *= 2 }
+            var slots = [Int32](repeating: -1, count: size)
+            var hashes = [UInt64](repeating: 0, count: keys.count)
+            for k in keys.indices {
+                hashes[k] = names[k].withUnsafeBufferPointer { EventIndex.hash(keys[k].kind.rawValue, $0) }
+                var slot = Int(truncatingIfNeeded: hashes[k]) & (size - 1)
+                while slots[slot] >= 0 { slot = (slot + 1) & (size - 1) }
+                slots[slot] = Int32(k)
+            }
+            (self.keys, self.names, self.slots, self.hashes) = (keys, names, slots, hashes)
+            kinds = Set(keys.map(\.kind.rawValue))
+        }
+
+        /// The index in `keys` of the entry's key, if it is wanted.
+        func find(_ kind: UInt8, _ name: UnsafeBufferPointer<UInt8>) -> Int? {
+            let h = EventIndex.hash(kind, name)
+            let mask = slots.count - 1
+            var slot = Int(truncatingIfNeeded: h) & mask
             while slots[slot] >= 0 {
                 let k = Int(slots[slot])
-                if hashes[k] == h, keys[k].kind.rawValue == kind, names[k].elementsEqual(name) { return keys[k] }
-                slot = (slot + 1) & (size - 1)
+                if hashes[k] == h, keys[k].kind.rawValue == kind, names[k].elementsEqual(name) { return k }
+                slot = (slot + 1) & mask
             }
             return nil
         }
+    }
+
+    /// Walks the pieces' sections of the wanted kinds (and the fields' when `fields`), calling
+    /// `entry` with each entry that is wanted or names a field: its kind, name, the wanted key's
+    /// index in `table.keys` (nil for a field not wanted), its sequence numbers, and for a
+    /// wanted link its events' contacts. Other entries are stepped over undecoded;
+    /// `pieceDone` follows each piece.
+    private static func walk(
+        _ table: Wanted, _ pieces: [[UInt8]], fields: Bool, pieceDone: () -> Void = {},
+        entry: (UInt8, UnsafeBufferPointer<UInt8>, Int?, [Int], [String]) -> Void
+    ) throws(Malformed) {
+        var seqs: [Int] = []
+        var contacts: [String] = []
         for piece in pieces {
             try piece.withUnsafeBufferPointer { p throws(Malformed) in
                 var i = 0
@@ -211,14 +273,14 @@ public enum EventIndex {
                 var ends: [Int] = []
                 for _ in Kind.allCases { ends.append(try varint()) }
                 var start = i
-                var walk: [Range<Int>] = []
+                var sections: [Range<Int>] = []
                 for (k, length) in zip(Kind.allCases, ends) {
                     guard length <= p.count - start else { throw Malformed() }
-                    if k == .field || kinds.contains(k.rawValue) { walk.append(start..<(start + length)) }
+                    if (fields && k == .field) || table.kinds.contains(k.rawValue) { sections.append(start..<(start + length)) }
                     start += length
                 }
                 guard start == p.count else { throw Malformed() }
-                for section in walk {
+                for section in sections {
                     i = section.lowerBound
                     while i < section.upperBound {
                         let kind = p[i]
@@ -230,10 +292,17 @@ public enum EventIndex {
                         i += length
                         let count = try varint()
                         guard count <= p.count - i else { throw Malformed() }
-                        let key = find(kind, name)
+                        let key = table.find(kind, name)
+                        let isLink = kind == Kind.link.rawValue
                         guard key != nil || kind == Kind.field.rawValue else {
-                            for _ in 0..<count { _ = try varint() }
-                            if kind == Kind.link.rawValue {
+                            // Stepped over: the gaps' varints, then a link's contacts.
+                            var left = count
+                            while left > 0 {
+                                guard i < p.count else { throw Malformed() }
+                                if p[i] < 0x80 { left -= 1 }
+                                i += 1
+                            }
+                            if isLink {
                                 for _ in 0..<count {
                                     let n = try varint()
                                     guard n <= p.count - i else { throw Malformed() }
@@ -242,32 +311,28 @@ public enum EventIndex {
                             }
                             continue
                         }
-                        var seqs: [Int] = []
-                        seqs.reserveCapacity(count)
+                        seqs.removeAll(keepingCapacity: true)
                         var s = 0
                         for _ in 0..<count {
                             s += try varint()
                             seqs.append(s)
                         }
-                        if kind == Kind.field.rawValue, let first = seqs.first {
-                            let n = String(decoding: name, as: UTF8.self)
-                            if fields[n].map({ $0 > first }) ?? true { fields[n] = first }
-                        }
-                        if let key { found[key, default: []].append(contentsOf: seqs) }
-                        if kind == Kind.link.rawValue, let key {
+                        contacts.removeAll(keepingCapacity: true)
+                        if isLink, key != nil {
                             for _ in 0..<count {
                                 let n = try varint()
                                 guard n <= p.count - i else { throw Malformed() }
-                                members[key, default: []].append(String(decoding: UnsafeBufferPointer(rebasing: p[i..<(i + n)]), as: UTF8.self))
+                                contacts.append(String(decoding: UnsafeBufferPointer(rebasing: p[i..<(i + n)]), as: UTF8.self))
                                 i += n
                             }
                         }
+                        entry(kind, name, key, seqs, contacts)
                     }
                     guard i == section.upperBound else { throw Malformed() }
                 }
             }
+            pieceDone()
         }
-        return Found(seqs: found, firstOfField: fields, members: members)
     }
 
     /// What ``lookup(_:in:)`` finds: the sequence numbers under each wanted key, every field's

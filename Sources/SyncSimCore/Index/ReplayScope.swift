@@ -14,8 +14,10 @@
 /// then as it does in the whole log.
 public enum ReplayScope {
     /// The sequence numbers of the scope's events, in log order; nil when the whole log must be
-    /// replayed. `lookup` reads the index; `events` reads a few events by sequence number (the
-    /// caller reads the scope's, in order, as it replays them).
+    /// replayed. `lookup` reads the index; `union` reads the sequence numbers under a set of keys
+    /// joined (``EventIndex/seqs(under:in:)``); `events` reads a few events by sequence number
+    /// (the caller reads the scope's, in order, as it replays them), and with a key only those
+    /// whose stored text may hold that key (the others are not decoded).
     /// `lastDynamics`, the log's last Dynamics event, is put in the scope with what it needs
     /// (its account's creates and deletes, or its contact's events), so that the scope settles
     /// when the log does: at the landing of the cycle that carries it, or the last event's
@@ -23,17 +25,18 @@ public enum ReplayScope {
     public static func seqs(
         contacts: [String], accounts: [String], rules: SyncRules, lastDynamics: Int? = nil,
         lookup: (Set<EventIndex.Key>) throws -> EventIndex.Found,
-        events load: ([Int]) throws -> [Event]
+        union: (Set<EventIndex.Key>) throws -> [Int],
+        events load: (_ seqs: [Int], _ havingKey: String?) throws -> [Event]
     ) throws -> [Int]? {
         guard rules.capacity == .unlimited else { return nil }
         /// The events with these sequence numbers.
-        func read(_ seqs: [Int]) throws -> [Event] { try load(seqs.sorted()) }
-        var scope = Set<Int>()
+        func read(_ seqs: [Int], havingKey key: String? = nil) throws -> [Event] { try load(seqs.sorted(), key) }
+        var scope = Set<Int>()  // the few events apart from the members' and accounts' own
         // The contacts asked about, the rule changes and the fields' first events.
         let asked = Set(contacts.map { EventIndex.Key(.contact, $0) })
         let first = try lookup(asked.union([EventIndex.Key(.rules, "")]))
         let ruleChanges = first.seqs[EventIndex.Key(.rules, "")] ?? []
-        for e in try read(ruleChanges) {
+        for e in try read(ruleChanges, havingKey: "capacity") {
             if case .configure(let change) = e.kind, let c = change.capacity, c != .unlimited { return nil }
         }
         scope.formUnion(ruleChanges)
@@ -56,10 +59,23 @@ public enum ReplayScope {
             scope.insert(last)
             if let c = e.contact { members.insert(c) } else if let a = e.account { existing.insert(a) }
         }
-        let third = try lookup(Set(members.map { EventIndex.Key(.contact, $0) }
+        let third = try union(Set(members.map { EventIndex.Key(.contact, $0) }
             + linked.map { EventIndex.Key(.account, $0) }
             + existing.map { EventIndex.Key(.existence, $0) }))
-        for seqs in third.seqs.values { scope.formUnion(seqs) }
-        return scope.sorted()
+        return merged(third, scope.sorted())
+    }
+
+    /// Two increasing lists as one, each number once.
+    static func merged(_ x: [Int], _ y: [Int]) -> [Int] {
+        var out: [Int] = []
+        out.reserveCapacity(x.count + y.count)
+        var (i, j) = (0, 0)
+        while i < x.count || j < y.count {
+            let next = j == y.count || (i < x.count && x[i] <= y[j]) ? x[i] : y[j]
+            if i < x.count, x[i] == next { i += 1 }
+            if j < y.count, y[j] == next { j += 1 }
+            out.append(next)
+        }
+        return out
     }
 }
