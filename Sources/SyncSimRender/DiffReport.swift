@@ -64,78 +64,116 @@ public struct DiffReport: Sendable {
         return out
     }
 
-    /// Terminal text, line by line to `out` as each is made: a diff of two large logs can have
-    /// millions of rows, which are enumerated twice (first for the columns' widths) rather than kept.
+    /// Terminal text, line by line to `out` as each is made.
     public func write(style: Style, to out: (String) -> Void) {
+        write(style: style, bytes: { chunk in
+            var rest = chunk[...]
+            while let end = rest.firstIndex(of: 0x0A) {
+                out(String(decoding: rest[..<end], as: UTF8.self))
+                rest = rest[(end + 1)...]
+            }
+        })
+    }
+
+    /// Terminal text as UTF-8, whole lines in pieces of about 64 KiB to `out`: a diff of two
+    /// large logs can have millions of rows, which are enumerated twice (first for the
+    /// columns' widths) rather than kept, and written as bytes rather than strings.
+    public func write(style: Style, bytes out: ([UInt8]) -> Void) {
+        var text = TextBytes()
+        func newline() {
+            text.newline()
+            if text.bytes.count >= 1 << 16 { text.pass(to: out) }
+        }
+        func line(_ s: String) {
+            text.append(s)
+            newline()
+        }
         let (ra, rb) = ruleDifferences()
-        out(style.bold("A") + "  \(TextFormat.text(a.source)) at \(TextFormat.time(a.at))" + style.dim(ra))
-        out(style.bold("B") + "  \(TextFormat.text(b.source)) at \(TextFormat.time(b.at))" + style.dim(rb))
+        line(style.bold("A") + "  \(TextFormat.text(a.source)) at \(TextFormat.time(a.at))" + style.dim(ra))
+        line(style.bold("B") + "  \(TextFormat.text(b.source)) at \(TextFormat.time(b.at))" + style.dim(rb))
         var (labelWidth, aWidth) = (0, 0)
-        forEachRow { _, label, a, _ in
-            labelWidth = max(labelWidth, label.count)
-            aWidth = max(aWidth, a.count)
+        var scratch = TextBytes()
+        forEachCell { _, label, a, _ in
+            labelWidth = max(labelWidth, TextBytes.width(label))
+            aWidth = max(aWidth, scratch.measure(a))
         }
         var group = ""
-        forEachRow { g, label, a, b in
+        forEachCell { g, label, a, b in
             if g != group {
-                out("")
-                out(style.bold(g))
+                newline()
+                line(style.bold(g))
                 group = g
             }
-            out("  \(TextFormat.pad(label, labelWidth))  A \(style.red(TextFormat.pad(a, aWidth)))  B \(style.green(b))")
+            text.append("  ")
+            text.append(label)
+            text.spaces(labelWidth - TextBytes.width(label))
+            text.append("  A ")
+            if style.color { text.append("\u{1B}[31m") }
+            text.spaces(aWidth - text.cell(a))
+            if style.color { text.append("\u{1B}[0m") }
+            text.append("  B ")
+            if style.color { text.append("\u{1B}[32m") }
+            _ = text.cell(b)
+            if style.color { text.append("\u{1B}[0m") }
+            newline()
         }
         if let q = diff.queue {
-            func text(_ s: QueueState) -> String {
+            func show(_ s: QueueState) -> String {
                 TextFormat.plural(s.records, "pending record") + (s.oldest.map { ", the oldest since \(TextFormat.time($0))" } ?? "")
             }
-            out("")
-            out(style.bold("sync queue") + "  A \(style.red(text(q.a)))  B \(style.green(text(q.b)))")
+            newline()
+            line(style.bold("sync queue") + "  A \(style.red(show(q.a)))  B \(style.green(show(q.b)))")
         }
         for (side, list) in [("A", diff.rejectedOnlyA), ("B", diff.rejectedOnlyB)] where !list.isEmpty {
-            out("")
-            out(style.bold("rejected only in \(side)"))
-            for r in list { out("  " + TextFormat.rejection(r)) }
+            newline()
+            line(style.bold("rejected only in \(side)"))
+            for r in list { line("  " + TextFormat.rejection(r)) }
         }
         if let list = intervals, !list.isEmpty {
-            out("")
-            out(style.bold("the projections differed"))
+            newline()
+            line(style.bold("the projections differed"))
             for i in list {
                 let until = i.to.map { "to \(TextFormat.time($0))" } ?? "on (still when settled)"
-                out("  from \(TextFormat.time(i.from)) \(until): \(TextFormat.plural(i.contacts, "contact")), \(TextFormat.plural(i.accounts, "account"))")
+                line("  from \(TextFormat.time(i.from)) \(until): \(TextFormat.plural(i.contacts, "contact")), \(TextFormat.plural(i.accounts, "account"))")
             }
         }
         if let d = divergence {
-            out("")
-            out(style.bold("first divergence at \(TextFormat.time(d.at))"))
+            newline()
+            line(style.bold("first divergence at \(TextFormat.time(d.at))"))
             let narrator = Narrator(style: style)
             for (side, steps) in [("A", d.a), ("B", d.b)] {
                 let lines = narrator.timeline(steps)
-                out("  \(side):" + (lines.isEmpty ? " nothing happens" : ""))
-                lines.forEach { out("  " + $0) }
+                line("  \(side):" + (lines.isEmpty ? " nothing happens" : ""))
+                lines.forEach { line("  " + $0) }
             }
         }
-        out("")
-        out(summary)
+        newline()
+        line(summary)
+        text.pass(to: out)
     }
 
     /// The text's rows, in order: the group (a contact or an account), what differs, its values on A and B.
     public func forEachRow(_ row: (_ group: String, _ label: String, _ a: String, _ b: String) -> Void) {
-        func v(_ x: Value) -> String { TextFormat.value(x) }
+        forEachCell { g, label, a, b in row(g, label, a.text, b.text) }
+    }
+
+    /// The rows with their values as ``Cell``s, formatted only where they are written.
+    func forEachCell(_ row: (_ group: String, _ label: String, _ a: Cell, _ b: Cell) -> Void) {
         for c in diff.contacts {
             let g = "contact \(c.contact)"
-            if let p = c.inMarketo { row(g, "in Marketo", "\(p.a)", "\(p.b)") }
-            if let p = c.account { row(g, "account", p.a ?? "(none)", p.b ?? "(none)") }
-            for f in c.fields { row(g, f.field, v(f.values.a), v(f.values.b)) }
-            for (source, p) in c.activities { row(g, "activities (\(source.rawValue))", "\(p.a)", "\(p.b)") }
+            if let p = c.inMarketo { row(g, "in Marketo", .text("\(p.a)"), .text("\(p.b)")) }
+            if let p = c.account { row(g, "account", .text(p.a ?? "(none)"), .text(p.b ?? "(none)")) }
+            for f in c.fields { row(g, f.field, .value(f.values.a), .value(f.values.b)) }
+            for (source, p) in c.activities { row(g, "activities (" + source.rawValue + ")", .int(p.a), .int(p.b)) }
         }
         for d in diff.accounts {
             let g = "account \(d.account)"
-            if let p = d.inMarketo { row(g, "in Marketo", "\(p.a)", "\(p.b)") }
-            if let p = d.inDynamics { row(g, "in Dynamics", "\(p.a)", "\(p.b)") }
-            if let p = d.deletedInDynamics { row(g, "deletedInDynamics", "\(p.a)", "\(p.b)") }
-            if let p = d.stale { row(g, "stale", "\(p.a)", "\(p.b)") }
-            for f in d.marketo { row(g, "marketo.\(f.field)", v(f.values.a), v(f.values.b)) }
-            for f in d.dynamics { row(g, "dynamics.\(f.field)", v(f.values.a), v(f.values.b)) }
+            if let p = d.inMarketo { row(g, "in Marketo", .text("\(p.a)"), .text("\(p.b)")) }
+            if let p = d.inDynamics { row(g, "in Dynamics", .text("\(p.a)"), .text("\(p.b)")) }
+            if let p = d.deletedInDynamics { row(g, "deletedInDynamics", .text("\(p.a)"), .text("\(p.b)")) }
+            if let p = d.stale { row(g, "stale", .text("\(p.a)"), .text("\(p.b)")) }
+            for f in d.marketo { row(g, "marketo." + f.field, .value(f.values.a), .value(f.values.b)) }
+            for f in d.dynamics { row(g, "dynamics." + f.field, .value(f.values.a), .value(f.values.b)) }
         }
     }
 

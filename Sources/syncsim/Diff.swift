@@ -80,7 +80,7 @@ struct Diff: ParsableCommand {
             report.writeJSON { Console.write($0) }
             Console.out()
         } else {
-            report.write(style: Console.style) { Console.out($0) }
+            report.write(style: Console.style, bytes: { Console.write($0) })
         }
         Console.flush()
         if report.differs { throw Exit.failed }

@@ -55,15 +55,26 @@ public struct ProjectionDiff: Sendable, Equatable {
     /// Compares what two projectors show and hold now.
     public static func compare(_ a: Projector, _ b: Projector) -> ProjectionDiff {
         var diff = ProjectionDiff()
-        let contactIDs = Set(a.marketoContactIDs).union(b.marketoContactIDs).sorted(by: CanonicalJSON.utf8Less)
-        for c in contactIDs {
+        // The fields a contact shows are its company's: compared once per pair of companies.
+        var shown: [Int64: [FieldPair]] = [:]
+        func fields(_ x: MarketoContact?, _ y: MarketoContact?) -> [FieldPair] {
+            let (ca, cb) = (x?.open?.account ?? -1, y?.open?.account ?? -1)
+            let key = Int64(ca) << 32 | Int64(UInt32(bitPattern: cb))
+            if let known = shown[key] { return known }
+            let named = { (p: Projector, ci: Int32) in ci < 0 ? [:] : p.companies[Int(ci)]?.fields.named(p.fieldNames) ?? [:] }
+            let pairs = fieldPairs(named(a, ca), named(b, cb))
+            shown[key] = pairs
+            return pairs
+        }
+        for c in merged(a.marketoContactIDs, b.marketoContactIDs) {
             var d = ContactDiff(contact: c, inMarketo: nil, account: nil, fields: [], activities: [])
-            let (ia, ib) = (a.contactInMarketo(c), b.contactInMarketo(c))
+            let (x, y) = (a.marketoContact(c), b.marketoContact(c))
+            let (ia, ib) = (x != nil, y != nil)
             if ia != ib { d.inMarketo = Pair(a: ia, b: ib) }
-            let (aa, ab) = (a.marketoAccount(of: c), b.marketoAccount(of: c))
+            let (aa, ab) = (x?.account.map { a.accountNames[$0] }, y?.account.map { b.accountNames[$0] })
             if aa != ab { d.account = Pair(a: aa, b: ab) }
-            d.fields = fieldPairs(a.shownFields(of: c), b.shownFields(of: c))
-            let (ta, tb) = (a.activityTally(of: c), b.activityTally(of: c))
+            d.fields = fields(x, y)
+            let (ta, tb) = (x.map(a.tally) ?? Tally(), y.map(b.tally) ?? Tally())
             for source in ActivitySource.allCases where ta.count(source) != tb.count(source) {
                 d.activities.append((source, Pair(a: ta.count(source), b: tb.count(source))))
             }
@@ -71,8 +82,7 @@ public struct ProjectionDiff: Sendable, Equatable {
                 diff.contacts.append(d)
             }
         }
-        let accountIDs = Set(a.accountIDs).union(b.accountIDs).sorted(by: CanonicalJSON.utf8Less)
-        for id in accountIDs {
+        for id in merged(a.accountIDs, b.accountIDs) {
             var d = AccountDiff(account: id, inMarketo: nil, inDynamics: nil, deletedInDynamics: nil, marketo: [], dynamics: [])
             let (ma, mb) = (a.marketoFields(of: id), b.marketoFields(of: id))
             if (ma != nil) != (mb != nil) { d.inMarketo = Pair(a: ma != nil, b: mb != nil) }
@@ -93,6 +103,26 @@ public struct ProjectionDiff: Sendable, Equatable {
         let (qa, qb) = (a.queue, b.queue)
         if qa != qb { diff.queue = Pair(a: qa, b: qb) }
         return diff
+    }
+
+    /// Two lists sorted by UTF-8 bytes as one, each name once.
+    static func merged(_ x: [String], _ y: [String]) -> [String] {
+        var out: [String] = []
+        out.reserveCapacity(max(x.count, y.count))
+        var (i, j) = (0, 0)
+        while i < x.count || j < y.count {
+            if j == y.count || (i < x.count && CanonicalJSON.utf8Less(x[i], y[j])) {
+                out.append(x[i])
+                i += 1
+            } else if i == x.count || CanonicalJSON.utf8Less(y[j], x[i]) {
+                out.append(y[j])
+                j += 1
+            } else {
+                out.append(x[i])
+                (i, j) = (i + 1, j + 1)
+            }
+        }
+        return out
     }
 
     static func fieldPairs(_ a: [String: Value], _ b: [String: Value]) -> [FieldPair] {
