@@ -51,18 +51,21 @@ struct Diff: ParsableCommand {
             let settled = max(try sa.settled(), try sb.settled())
             let atA = at?.seconds ?? settled
             let atB = bAt?.seconds ?? at?.seconds ?? settled
-            let pa = try sa.projector(at: atA)
-            let pb = try sb.projector(at: atB)
-            let diff = ProjectionDiff.compare(pa, pb)
+            let diff: ProjectionDiff
             var divergence: Divergence? = nil
             var intervals: [DiffTimeline.Interval]? = nil
             if at == nil {
-                // Without --at, the whole timelines up to the later settled instant (format 5.4).
-                let timeline = try sa.withEvents { ea in
-                    try sb.withEvents { eb in DiffTimeline.of(a: ea, rules: sa.rules, b: eb, rules: sb.rules, through: settled) }
+                // Without --at, the whole timelines up to the later settled instant (format 5.4),
+                // and the differences then, between the projectors as the walk leaves them.
+                let walk = try sa.withEvents { ea in
+                    try sb.withEvents { eb in DiffTimeline.walk(a: ea, rules: sa.rules, b: eb, rules: sb.rules, through: settled) }
                 }
-                (divergence, intervals) = (timeline.first, timeline.intervals)
-            } else if !diff.isEmpty, atA == atB {
+                diff = ProjectionDiff.compare(walk.a, walk.b)
+                (divergence, intervals) = (walk.timeline.first, walk.timeline.intervals)
+            } else {
+                diff = ProjectionDiff.compare(try sa.projector(at: atA), try sb.projector(at: atB))
+            }
+            if at != nil, !diff.isEmpty, atA == atB {
                 divergence = try sa.withEvents { ea in
                     try sb.withEvents { eb in
                         Divergence.first(a: ea, rules: sa.rules, b: eb, rules: sb.rules, through: atA)

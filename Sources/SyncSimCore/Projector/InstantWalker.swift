@@ -13,7 +13,8 @@ public struct InstantWalker<Events: IteratorProtocol<Event>> {
 
     /// The next instant at which something happens to `projector`, if any.
     public func nextInstant(_ projector: Projector) -> Seconds? {
-        [upcoming?.at, projector.nextCycleLanding].compactMap { $0 }.min()
+        guard let next = upcoming?.at else { return projector.nextCycleLanding }
+        return projector.nextCycleLanding.map { min($0, next) } ?? next
     }
 
     /// Brings `projector` to the end of `instant`: cycles due, then the events of that instant.

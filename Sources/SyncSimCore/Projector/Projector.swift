@@ -63,6 +63,14 @@ public struct Projector: Sendable {
     var countingQueue = false
     /// Order-independent hash of the observable state (when ``fingerprinting``).
     private(set) var fingerprint = Fingerprint()
+    /// What changes touched since ``takeTouches()``, when not nil.
+    var touches: Touches?
+
+    /// Returns what changes touched since the last call, and starts again.
+    mutating func takeTouches() -> (accounts: [Int32], companies: [Int32], contacts: [Int32]) {
+        guard touches != nil else { return ([], [], []) }
+        return (touches!.accounts.take(), touches!.companies.take(), touches!.contacts.take())
+    }
 
     /// Field names, accounts and contacts as dense ids (see ``Interner``).
     private(set) var fieldNames = Interner()
@@ -151,6 +159,7 @@ public struct Projector: Sendable {
     @inline(__always)
     private mutating func touch(_ ai: Int32) {
         accountVersions[Int(ai)] &+= 1
+        touches?.accounts.add(ai)
     }
 
     /// The id of a contact, assigned on first sight.
@@ -168,6 +177,7 @@ public struct Projector: Sendable {
     @inline(__always)
     private mutating func touchContact(_ ci: Int32) {
         contactChunkVersions[Int(ci) / Self.contactChunk] &+= 1
+        touches?.contacts.add(ci)
     }
 
     /// The id of a field name. Names seen for the first time are numbered in name order with the
@@ -244,6 +254,7 @@ public struct Projector: Sendable {
     mutating func createCompany(_ ai: Int32) {
         companies[Int(ai)] = Company()
         touch(ai)
+        touches?.companies.add(ai)
         if fingerprinting {
             fingerprint.add(.company(accountNames[ai], deleted: false))
             fingerprint.add(.tally(accountNames[ai], Tally()))
@@ -277,6 +288,7 @@ public struct Projector: Sendable {
     @inline(__always)
     mutating func takeCompany(_ ai: Int32) -> Company {
         touch(ai)
+        touches?.companies.add(ai)
         return companies[Int(ai)].take()!
     }
 
