@@ -1,3 +1,5 @@
+import Foundation
+
 /// What differs between two projections: per contact, per account, and in the rejected events.
 public struct ProjectionDiff: Sendable, Equatable {
     /// A value on side A and side B.
@@ -55,32 +57,18 @@ public struct ProjectionDiff: Sendable, Equatable {
     /// Compares what two projectors show and hold now.
     public static func compare(_ a: Projector, _ b: Projector) -> ProjectionDiff {
         var diff = ProjectionDiff()
-        // The fields a contact shows are its company's: compared once per pair of companies.
-        var shown: [Int64: [FieldPair]] = [:]
-        func fields(_ x: MarketoContact?, _ y: MarketoContact?) -> [FieldPair] {
-            let (ca, cb) = (x?.open?.account ?? -1, y?.open?.account ?? -1)
-            let key = Int64(ca) << 32 | Int64(UInt32(bitPattern: cb))
-            if let known = shown[key] { return known }
-            let named = { (p: Projector, ci: Int32) in ci < 0 ? [:] : p.companies[Int(ci)]?.fields.named(p.fieldNames) ?? [:] }
-            let pairs = fieldPairs(named(a, ca), named(b, cb))
-            shown[key] = pairs
-            return pairs
-        }
-        for c in merged(a.marketoContactIDs, b.marketoContactIDs) {
-            var d = ContactDiff(contact: c, inMarketo: nil, account: nil, fields: [], activities: [])
-            let (x, y) = (a.marketoContact(c), b.marketoContact(c))
-            let (ia, ib) = (x != nil, y != nil)
-            if ia != ib { d.inMarketo = Pair(a: ia, b: ib) }
-            let (aa, ab) = (x?.account.map { a.accountNames[$0] }, y?.account.map { b.accountNames[$0] })
-            if aa != ab { d.account = Pair(a: aa, b: ab) }
-            d.fields = fields(x, y)
-            let (ta, tb) = (x.map(a.tally) ?? Tally(), y.map(b.tally) ?? Tally())
-            for source in ActivitySource.allCases where ta.count(source) != tb.count(source) {
-                d.activities.append((source, Pair(a: ta.count(source), b: tb.count(source))))
+        // Many contacts: two halves on two threads, joined in order.
+        let ids = merged(a.marketoContactIDs, b.marketoContactIDs)
+        if ids.count < 20_000 {
+            diff.contacts = contacts(ids[...], a, b)
+        } else {
+            let halves = [ids[..<(ids.count / 2)], ids[(ids.count / 2)...]]
+            let parts = Parts()
+            DispatchQueue.concurrentPerform(iterations: 2) { i in
+                let part = contacts(halves[i], a, b)
+                parts.lock.withLock { parts.results[i] = part }
             }
-            if d.inMarketo != nil || d.account != nil || !d.fields.isEmpty || !d.activities.isEmpty {
-                diff.contacts.append(d)
-            }
+            diff.contacts = parts.results[0] + parts.results[1]
         }
         for id in merged(a.accountIDs, b.accountIDs) {
             var d = AccountDiff(account: id, inMarketo: nil, inDynamics: nil, deletedInDynamics: nil, marketo: [], dynamics: [])
@@ -103,6 +91,45 @@ public struct ProjectionDiff: Sendable, Equatable {
         let (qa, qb) = (a.queue, b.queue)
         if qa != qb { diff.queue = Pair(a: qa, b: qb) }
         return diff
+    }
+
+    /// How the contacts `ids` differ, in order.
+    private static func contacts(_ ids: ArraySlice<String>, _ a: Projector, _ b: Projector) -> [ContactDiff] {
+        var out: [ContactDiff] = []
+        // The fields a contact shows are its company's: compared once per pair of companies.
+        var shown: [Int64: [FieldPair]] = [:]
+        func fields(_ x: MarketoContact?, _ y: MarketoContact?) -> [FieldPair] {
+            let (ca, cb) = (x?.open?.account ?? -1, y?.open?.account ?? -1)
+            let key = Int64(ca) << 32 | Int64(UInt32(bitPattern: cb))
+            if let known = shown[key] { return known }
+            let named = { (p: Projector, ci: Int32) in ci < 0 ? [:] : p.companies[Int(ci)]?.fields.named(p.fieldNames) ?? [:] }
+            let pairs = fieldPairs(named(a, ca), named(b, cb))
+            shown[key] = pairs
+            return pairs
+        }
+        for c in ids {
+            var d = ContactDiff(contact: c, inMarketo: nil, account: nil, fields: [], activities: [])
+            let (x, y) = (a.marketoContact(c), b.marketoContact(c))
+            let (ia, ib) = (x != nil, y != nil)
+            if ia != ib { d.inMarketo = Pair(a: ia, b: ib) }
+            let (aa, ab) = (x?.account.map { a.accountNames[$0] }, y?.account.map { b.accountNames[$0] })
+            if aa != ab { d.account = Pair(a: aa, b: ab) }
+            d.fields = fields(x, y)
+            let (ta, tb) = (x.map(a.tally) ?? Tally(), y.map(b.tally) ?? Tally())
+            for source in ActivitySource.allCases where ta.count(source) != tb.count(source) {
+                d.activities.append((source, Pair(a: ta.count(source), b: tb.count(source))))
+            }
+            if d.inMarketo != nil || d.account != nil || !d.fields.isEmpty || !d.activities.isEmpty {
+                out.append(d)
+            }
+        }
+        return out
+    }
+
+    /// The two halves' contacts, each written by its own thread under the lock.
+    private final class Parts: @unchecked Sendable {
+        let lock = NSLock()
+        var results: [[ContactDiff]] = [[], []]
     }
 
     /// Two lists sorted by UTF-8 bytes as one, each name once.

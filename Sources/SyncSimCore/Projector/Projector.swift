@@ -100,7 +100,7 @@ public struct Projector: Sendable {
     private(set) var pending: [Carried] = []
     var inflight: Cycle?
     /// When counting the queue: the pending events counted by record (``recordKey(_:)``).
-    private var queueCounts: [Int64: Int32] = [:]
+    private var queueCounts = QueueCounts()
     /// Scratch for choosing what a full cycle carries (not part of the projection).
     private var queueScratch = QueueScratch()
     /// When the last cycle started: the next one starts a period later at the earliest.
@@ -427,7 +427,7 @@ public struct Projector: Sendable {
             return
         }
         if fingerprinting { fingerprint.remove(.queue(countedQueue)) }
-        queueCounts[Self.recordKey(c), default: 0] += 1
+        queueCounts.add(c)
         pending.append(c)
         if fingerprinting { fingerprint.add(.queue(countedQueue)) }
     }
@@ -445,10 +445,7 @@ public struct Projector: Sendable {
             pending = []
         }
         if fingerprinting || countingQueue {
-            for c in carried {
-                let key = Self.recordKey(c)
-                if queueCounts[key] == 1 { queueCounts[key] = nil } else { queueCounts[key]! -= 1 }
-            }
+            for c in carried { queueCounts.remove(c) }
         }
         if fingerprinting { fingerprint.add(.queue(countedQueue)) }
         return (carried, full)
@@ -457,7 +454,7 @@ public struct Projector: Sendable {
     /// The queue as counted while events come and go, only while ``countingQueue`` or
     /// ``fingerprinting`` (``queue`` counts them when asked).
     var countedQueue: QueueState {
-        QueueState(records: queueCounts.count, oldest: pending.isEmpty ? nil : pending[0].event.at)
+        QueueState(records: queueCounts.records, oldest: pending.isEmpty ? nil : pending[0].event.at)
     }
 
     /// Notes the start of a cycle.

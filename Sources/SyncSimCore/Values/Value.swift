@@ -100,7 +100,8 @@ extension Value: Hashable {
         case .string(let s):
             hasher.combine(3 as UInt8)
             hasher.combine(s.utf8.count)
-            for byte in s.utf8 { hasher.combine(byte) }
+            var bytes = s
+            bytes.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
         }
     }
 }
