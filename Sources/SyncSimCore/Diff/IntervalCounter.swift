@@ -36,12 +36,9 @@ struct IntervalCounter {
         return DiffTimeline.Interval(from: from, to: t, contacts: contacts, accounts: accounts)
     }
 
-    /// What one side's changes touched at an instant, by that side's ids.
-    typealias Touched = (accounts: [Int32], companies: [Int32], contacts: [Int32])
-
     /// Counts what began to differ at this instant: only what its changes touched on either
     /// side can have.
-    mutating func update(_ pa: borrowing Projector, _ pb: borrowing Projector, touched ta: Touched, _ tb: Touched) {
+    mutating func update(_ pa: borrowing Projector, _ pb: borrowing Projector, touched ta: Touches.Taken, _ tb: Touches.Taken) {
         contactsAndAccounts(0, ta, own: pa, pa, pb)
         contactsAndAccounts(1, tb, own: pb, pa, pb)
         // The members of companies whose values or activities changed, unless every member is
@@ -51,7 +48,7 @@ struct IntervalCounter {
         companies(1, tb.companies, own: pb, pa, pb)
     }
 
-    private mutating func contactsAndAccounts(_ side: Int, _ t: Touched, own p: borrowing Projector,
+    private mutating func contactsAndAccounts(_ side: Int, _ t: Touches.Taken, own p: borrowing Projector,
                                               _ pa: borrowing Projector, _ pb: borrowing Projector) {
         for ci in t.contacts {
             let n = contactNumber(side, ci, p)

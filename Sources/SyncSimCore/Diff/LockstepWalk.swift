@@ -22,16 +22,20 @@ struct LockstepWalk<A: IteratorProtocol<Event>, B: IteratorProtocol<Event>> {
 
     /// Plays the next instant on both sides, up to the limit; returns it with each side's steps.
     mutating func next() -> (at: Seconds, a: [Step], b: [Step])? {
-        let (x, y) = (walkA.nextInstant(a), walkB.nextInstant(b))
-        guard let t = x.map({ y.map { min($0, x!) } ?? $0 }) ?? y, t <= limit else { return nil }
+        let t: Seconds
+        switch (walkA.nextInstant(a), walkB.nextInstant(b)) {
+        case let (x?, y?): t = min(x, y)
+        case let (x?, nil), let (nil, x?): t = x
+        case (nil, nil): return nil
+        }
+        guard t <= limit else { return nil }
         walkA.play(t, on: &a)
         walkB.play(t, on: &b)
         return (t, a.takeSteps(), b.takeSteps())
     }
 
     /// What each side's changes touched since the last call (with `tracksTouches`).
-    mutating func takeTouches() -> (a: (accounts: [Int32], companies: [Int32], contacts: [Int32]),
-                                    b: (accounts: [Int32], companies: [Int32], contacts: [Int32])) {
+    mutating func takeTouches() -> (a: Touches.Taken, b: Touches.Taken) {
         (a.takeTouches(), b.takeTouches())
     }
 

@@ -67,7 +67,7 @@ public struct Projector: Sendable {
     var touches: Touches?
 
     /// Returns what changes touched since the last call, and starts again.
-    mutating func takeTouches() -> (accounts: [Int32], companies: [Int32], contacts: [Int32]) {
+    mutating func takeTouches() -> Touches.Taken {
         guard touches != nil else { return ([], [], []) }
         return (touches!.accounts.take(), touches!.companies.take(), touches!.contacts.take())
     }

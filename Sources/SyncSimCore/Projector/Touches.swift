@@ -30,4 +30,7 @@ struct Touches: Sendable {
     var accounts = IDs()
     var companies = IDs()
     var contacts = IDs()
+
+    /// The ids taken at once (``Projector/takeTouches()``).
+    typealias Taken = (accounts: [Int32], companies: [Int32], contacts: [Int32])
 }
