@@ -8,15 +8,9 @@ public struct ExplainText: Sendable {
         self.style = style
     }
 
-    /// The history of `explainer.contact`, optionally of one field, and what it shows now.
-    public func lines(_ explainer: Explainer, projector: Projector, field: String?, at: Seconds) -> [String] {
-        var out: [String] = []
-        write(explainer, projector: projector, field: field, at: at) { out.append($0) }
-        return out
-    }
-
-    /// The same, line by line to `out` as each is made (the history of a contact of a large
-    /// account is hundreds of thousands of lines).
+    /// The history of `explainer.contact`, optionally of one field, and what it shows now, line
+    /// by line to `out` as each is made (the history of a contact of a large account is
+    /// hundreds of thousands of lines).
     public func write(_ explainer: Explainer, projector: Projector, field: String?, at: Seconds, to out: (String) -> Void) {
         guard let c = explainer.contact else { return }
         out(style.bold("contact \(c)") + " up to \(TextFormat.time(at))")

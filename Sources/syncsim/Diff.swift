@@ -64,11 +64,11 @@ struct Diff: ParsableCommand {
                 (divergence, intervals) = (walk.timeline.first, walk.timeline.intervals)
             } else {
                 diff = ProjectionDiff.compare(try sa.projector(at: atA), try sb.projector(at: atB))
-            }
-            if at != nil, !diff.isEmpty, atA == atB {
-                divergence = try sa.withEvents { ea in
-                    try sb.withEvents { eb in
-                        Divergence.first(a: ea, rules: sa.rules, b: eb, rules: sb.rules, through: atA)
+                if !diff.isEmpty, atA == atB {
+                    divergence = try sa.withEvents { ea in
+                        try sb.withEvents { eb in
+                            Divergence.first(a: ea, rules: sa.rules, b: eb, rules: sb.rules, through: atA)
+                        }
                     }
                 }
             }

@@ -67,6 +67,26 @@ public enum CanonicalJSON {
         return keys.sorted(by: utf8Less)
     }
 
+    /// Two lists sorted by `less`, each without repeats, as one sorted list, each item once.
+    static func union<T: Equatable>(_ x: [T], _ y: [T], by less: (T, T) -> Bool) -> [T] {
+        var out: [T] = []
+        out.reserveCapacity(max(x.count, y.count))
+        var (i, j) = (0, 0)
+        while i < x.count || j < y.count {
+            if j == y.count || (i < x.count && less(x[i], y[j])) {
+                out.append(x[i])
+                i += 1
+            } else if i == x.count || less(y[j], x[i]) {
+                out.append(y[j])
+                j += 1
+            } else {
+                out.append(x[i])
+                (i, j) = (i + 1, j + 1)
+            }
+        }
+        return out
+    }
+
     /// The canonical text of a number: integers plainly, others in shortest round-trip form.
     public static func numberText(_ n: Number) -> String {
         switch n {

@@ -81,10 +81,6 @@ public struct DiffTimeline: Sendable {
     static func differs(contact c: String, _ pa: borrowing Projector, _ pb: borrowing Projector) -> Bool {
         let (x, y) = (pa.marketoContact(c), pb.marketoContact(c))
         guard let x, let y else { return (x == nil) != (y == nil) }
-        if x.account.map({ pa.accountNames[$0] }) != y.account.map({ pb.accountNames[$0] }) || pa.tally(x) != pb.tally(y) {
-            return true
-        }
-        let (ca, cb) = (x.open.flatMap { pa.companies[Int($0.account)] }, y.open.flatMap { pb.companies[Int($0.account)] })
-        return (ca?.fields.named(pa.fieldNames) ?? [:]) != (cb?.fields.named(pb.fieldNames) ?? [:])
+        return pa.marketoAccount(x) != pb.marketoAccount(y) || pa.tally(x) != pb.tally(y) || pa.shownFields(x) != pb.shownFields(y)
     }
 }

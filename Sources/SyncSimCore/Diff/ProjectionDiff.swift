@@ -58,7 +58,7 @@ public struct ProjectionDiff: Sendable, Equatable {
     public static func compare(_ a: Projector, _ b: Projector) -> ProjectionDiff {
         var diff = ProjectionDiff()
         // Many contacts: two halves on two threads, joined in order.
-        let ids = merged(a.marketoContactIDs, b.marketoContactIDs)
+        let ids = CanonicalJSON.union(a.marketoContactIDs, b.marketoContactIDs, by: CanonicalJSON.utf8Less)
         if ids.count < 20_000 {
             diff.contacts = contacts(ids[...], a, b)
         } else {
@@ -70,7 +70,7 @@ public struct ProjectionDiff: Sendable, Equatable {
             }
             diff.contacts = parts.results[0] + parts.results[1]
         }
-        for id in merged(a.accountIDs, b.accountIDs) {
+        for id in CanonicalJSON.union(a.accountIDs, b.accountIDs, by: CanonicalJSON.utf8Less) {
             var d = AccountDiff(account: id, inMarketo: nil, inDynamics: nil, deletedInDynamics: nil, marketo: [], dynamics: [])
             let (ma, mb) = (a.marketoFields(of: id), b.marketoFields(of: id))
             if (ma != nil) != (mb != nil) { d.inMarketo = Pair(a: ma != nil, b: mb != nil) }
@@ -102,8 +102,7 @@ public struct ProjectionDiff: Sendable, Equatable {
             let (ca, cb) = (x?.open?.account ?? -1, y?.open?.account ?? -1)
             let key = Int64(ca) << 32 | Int64(UInt32(bitPattern: cb))
             if let known = shown[key] { return known }
-            let named = { (p: Projector, ci: Int32) in ci < 0 ? [:] : p.companies[Int(ci)]?.fields.named(p.fieldNames) ?? [:] }
-            let pairs = fieldPairs(named(a, ca), named(b, cb))
+            let pairs = fieldPairs(a.shownFields(x), b.shownFields(y))
             shown[key] = pairs
             return pairs
         }
@@ -112,7 +111,7 @@ public struct ProjectionDiff: Sendable, Equatable {
             let (x, y) = (a.marketoContact(c), b.marketoContact(c))
             let (ia, ib) = (x != nil, y != nil)
             if ia != ib { d.inMarketo = Pair(a: ia, b: ib) }
-            let (aa, ab) = (x?.account.map { a.accountNames[$0] }, y?.account.map { b.accountNames[$0] })
+            let (aa, ab) = (a.marketoAccount(x), b.marketoAccount(y))
             if aa != ab { d.account = Pair(a: aa, b: ab) }
             d.fields = fields(x, y)
             let (ta, tb) = (x.map(a.tally) ?? Tally(), y.map(b.tally) ?? Tally())
@@ -130,26 +129,6 @@ public struct ProjectionDiff: Sendable, Equatable {
     private final class Parts: @unchecked Sendable {
         let lock = NSLock()
         var results: [[ContactDiff]] = [[], []]
-    }
-
-    /// Two lists sorted by UTF-8 bytes as one, each name once.
-    static func merged(_ x: [String], _ y: [String]) -> [String] {
-        var out: [String] = []
-        out.reserveCapacity(max(x.count, y.count))
-        var (i, j) = (0, 0)
-        while i < x.count || j < y.count {
-            if j == y.count || (i < x.count && CanonicalJSON.utf8Less(x[i], y[j])) {
-                out.append(x[i])
-                i += 1
-            } else if i == x.count || CanonicalJSON.utf8Less(y[j], x[i]) {
-                out.append(y[j])
-                j += 1
-            } else {
-                out.append(x[i])
-                (i, j) = (i + 1, j + 1)
-            }
-        }
-        return out
     }
 
     static func fieldPairs(_ a: [String: Value], _ b: [String: Value]) -> [FieldPair] {

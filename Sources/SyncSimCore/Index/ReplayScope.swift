@@ -62,20 +62,6 @@ public enum ReplayScope {
         let third = try union(Set(members.map { EventIndex.Key(.contact, $0) }
             + linked.map { EventIndex.Key(.account, $0) }
             + existing.map { EventIndex.Key(.existence, $0) }))
-        return merged(third, scope.sorted())
-    }
-
-    /// Two increasing lists as one, each number once.
-    static func merged(_ x: [Int], _ y: [Int]) -> [Int] {
-        var out: [Int] = []
-        out.reserveCapacity(x.count + y.count)
-        var (i, j) = (0, 0)
-        while i < x.count || j < y.count {
-            let next = j == y.count || (i < x.count && x[i] <= y[j]) ? x[i] : y[j]
-            if i < x.count, x[i] == next { i += 1 }
-            if j < y.count, y[j] == next { j += 1 }
-            out.append(next)
-        }
-        return out
+        return CanonicalJSON.union(third, scope.sorted(), by: <)
     }
 }

@@ -12,12 +12,17 @@ extension Projector {
     public func accountInMarketo(_ a: String) -> Bool { company(a) != nil }
 
     /// The account the contact is linked to in Marketo.
-    public func marketoAccount(of c: String) -> String? { marketoContact(c)?.account.map { accountNames[$0] } }
+    public func marketoAccount(of c: String) -> String? { marketoAccount(marketoContact(c)) }
+
+    /// The account a Marketo contact is linked to (nil for none, or no contact).
+    func marketoAccount(_ mc: MarketoContact?) -> String? { mc?.account.map { accountNames[$0] } }
 
     /// The account field values Marketo shows on the contact (only fields with a value).
-    public func shownFields(of c: String) -> [String: Value] {
-        guard let ai = marketoContact(c)?.open?.account else { return [:] }
-        return companies[Int(ai)]?.fields.named(fieldNames) ?? [:]
+    public func shownFields(of c: String) -> [String: Value] { shownFields(marketoContact(c)) }
+
+    /// The values a Marketo contact shows: its company's (none without a company, or no contact).
+    func shownFields(_ mc: MarketoContact?) -> [String: Value] {
+        mc?.open.flatMap { companies[Int($0.account)] }?.fields.named(fieldNames) ?? [:]
     }
 
     /// The values of the account's company in Marketo, nil if it has none.
