@@ -24,7 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
-        // A cache prefetch hint for the core's table lookups (Swift has none of its own).
+        // Processor hints Swift has none of: a cache prefetch for the core's table lookups, and
+        // a pause for a thread spinning while it waits for another.
         .target(name: "CPrefetch"),
         // Starting the disk writes of a file early (Linux's `sync_file_range`, hidden from Swift).
         .target(name: "CWriteback"),

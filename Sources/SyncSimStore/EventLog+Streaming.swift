@@ -68,47 +68,26 @@ extension EventLog {
         return result
     }
 
-    /// Reads and decodes the events after `after` and up to `through` into `pipe`, checking that
-    /// sequence numbers follow.
+    /// Reads and decodes the events after `after` and up to `through` into `pipe`.
     private static func read(queue: DatabaseQueue, path: String, after: Int, through: Int, into pipe: BatchPipe<Event>) {
         var failure: StoreError?
         do {
             try queue.read { db in
-                let statement = try db.makeStatement(sql: "SELECT seq, payload FROM events WHERE seq > ? AND seq <= ? ORDER BY seq")
-                let s = statement.sqliteStatement
-                sqlite3_bind_int64(s, 1, Int64(after))
-                sqlite3_bind_int64(s, 2, Int64(through))
-                defer { sqlite3_reset(s) }
-                var expected = after + 1
+                var rows = try EventRows(db, path: path, after: after, through: through)
                 var batch: [Event] = []
                 batch.reserveCapacity(BatchPipe<Event>.batchSize)
-                while true {
-                    let rc = sqlite3_step(s)
-                    if rc == SQLITE_DONE { break }
-                    guard rc == SQLITE_ROW else {
-                        // The events read before a damaged page are handed on before the failure.
-                        if !batch.isEmpty { _ = pipe.put(batch) }
-                        throw db.sqliteError(rc)
+                do {
+                    while let event = try rows.next() {
+                        batch.append(event)
+                        if batch.count == BatchPipe<Event>.batchSize {
+                            guard pipe.put(batch) else { return }
+                            batch.removeAll(keepingCapacity: true)
+                        }
                     }
-                    guard Int(sqlite3_column_int64(s, 0)) == expected else {
-                        failure = .corrupt(path: path, seq: expected, reason: "missing from the log")
-                        break
-                    }
-                    // Decoded in place, from SQLite's buffer (valid until the next step).
-                    let blob = sqlite3_column_blob(s, 1)
-                    let payload = UnsafeBufferPointer(start: blob?.assumingMemoryBound(to: UInt8.self),
-                                                      count: blob == nil ? 0 : Int(sqlite3_column_bytes(s, 1)))
-                    do throws(DecodeError) {
-                        batch.append(try Event(canonicalUTF8: payload))
-                    } catch {
-                        failure = .corrupt(path: path, seq: expected, reason: "bad payload: \(error.message)")
-                        break
-                    }
-                    expected += 1
-                    if batch.count == BatchPipe<Event>.batchSize {
-                        guard pipe.put(batch) else { return }
-                        batch.removeAll(keepingCapacity: true)
-                    }
+                } catch {
+                    // The events read before a damaged row are handed on before the failure.
+                    if !batch.isEmpty { _ = pipe.put(batch) }
+                    throw error
                 }
                 if !batch.isEmpty { _ = pipe.put(batch) }
             }
@@ -118,6 +97,42 @@ extension EventLog {
             failure = EventLog.readFailure(path, error)
         }
         pipe.finish(failure)
+    }
+
+    /// The log's events read on the thread that iterates them, with no reading thread: for a
+    /// caller that already keeps every core busy (each side of a diff folds on a thread of
+    /// its own). Iteration stops at the first problem, kept in ``failure``.
+    public struct InlineEventIterator: IteratorProtocol {
+        fileprivate var rows: EventRows
+        fileprivate let path: String
+        public fileprivate(set) var failure: StoreError?
+
+        public mutating func next() -> Event? {
+            guard failure == nil else { return nil }
+            do {
+                return try rows.next()
+            } catch let e as StoreError {
+                failure = e
+            } catch {
+                failure = EventLog.readFailure(path, error)
+            }
+            return nil
+        }
+    }
+
+    /// Runs `body` with an iterator that reads the events after `after` (by default all of
+    /// them, not the header) on the thread that iterates it, inside one read transaction; a
+    /// failure of the reading is thrown once `body` returns. `body` may hand the iterator to
+    /// another thread, one thread at a time, and must not call this log's other methods.
+    public func withEventsInline<T>(after: Int = 0, _ body: (inout InlineEventIterator) throws -> T) throws -> T {
+        let path = self.path
+        let (result, failure) = try queue.read { db in
+            var iterator = InlineEventIterator(rows: try EventRows(db, path: path, after: after, through: .max), path: path)
+            let result = try body(&iterator)
+            return (result, iterator.failure)
+        }
+        if let failure { throw failure }
+        return result
     }
 
     /// A stored checkpoint: the sequence number of the last event it covers and its snapshot bytes.
@@ -322,6 +337,46 @@ extension EventLog {
             return try queue.read { db in try Seconds.fetchOne(db, sql: "SELECT at FROM events WHERE seq > 0 ORDER BY seq DESC LIMIT 1") }
         } catch {
             throw Self.readFailure(path, error)
+        }
+    }
+}
+
+/// A statement stepping over the log's events in sequence order, checking that the numbers
+/// follow and decoding each row in place from SQLite's buffer.
+struct EventRows {
+    private let db: Database
+    private let statement: Statement
+    private let path: String
+    private var expected: Int
+
+    init(_ db: Database, path: String, after: Int, through: Int) throws {
+        self.db = db
+        statement = try db.makeStatement(sql: "SELECT seq, payload FROM events WHERE seq > ? AND seq <= ? ORDER BY seq")
+        sqlite3_bind_int64(statement.sqliteStatement, 1, Int64(after))
+        sqlite3_bind_int64(statement.sqliteStatement, 2, Int64(through))
+        self.path = path
+        expected = after + 1
+    }
+
+    /// The next event, nil after the last; a damaged or missing row throws.
+    mutating func next() throws -> Event? {
+        let s = statement.sqliteStatement
+        let rc = sqlite3_step(s)
+        if rc == SQLITE_DONE { return nil }
+        guard rc == SQLITE_ROW else { throw db.sqliteError(rc) }
+        guard Int(sqlite3_column_int64(s, 0)) == expected else {
+            throw StoreError.corrupt(path: path, seq: expected, reason: "missing from the log")
+        }
+        // Decoded in place, from SQLite's buffer (valid until the next step).
+        let blob = sqlite3_column_blob(s, 1)
+        let payload = UnsafeBufferPointer(start: blob?.assumingMemoryBound(to: UInt8.self),
+                                          count: blob == nil ? 0 : Int(sqlite3_column_bytes(s, 1)))
+        do throws(DecodeError) {
+            let event = try Event(canonicalUTF8: payload)
+            expected += 1
+            return event
+        } catch {
+            throw StoreError.corrupt(path: path, seq: expected, reason: "bad payload: \(error.message)")
         }
     }
 }

@@ -57,18 +57,16 @@ struct Diff: ParsableCommand {
             if at == nil {
                 // Without --at, the whole timelines up to the later settled instant (format 5.4),
                 // and the differences then, between the projectors as the walk leaves them.
-                let walk = try sa.withEvents { ea in
-                    try sb.withEvents { eb in DiffTimeline.walk(a: ea, rules: sa.rules, b: eb, rules: sb.rules, through: settled) }
+                let walk = try RunSource.withEvents(of: sa, sb) { ea, eb in
+                    DiffTimeline.walk(a: ea, rules: sa.rules, b: eb, rules: sb.rules, through: settled)
                 }
                 diff = ProjectionDiff.compare(walk.a, walk.b)
                 (divergence, intervals) = (walk.timeline.first, walk.timeline.intervals)
             } else {
                 diff = ProjectionDiff.compare(try sa.projector(at: atA), try sb.projector(at: atB))
                 if !diff.isEmpty, atA == atB {
-                    divergence = try sa.withEvents { ea in
-                        try sb.withEvents { eb in
-                            Divergence.first(a: ea, rules: sa.rules, b: eb, rules: sb.rules, through: atA)
-                        }
+                    divergence = try RunSource.withEvents(of: sa, sb) { ea, eb in
+                        Divergence.first(a: ea, rules: sa.rules, b: eb, rules: sb.rules, through: atA)
                     }
                 }
             }

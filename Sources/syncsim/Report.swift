@@ -95,8 +95,8 @@ struct Report: ParsableCommand {
         let sides = try [(sources[0], aOverrides), (sources[1], bOverrides)].map { try RunSource.load($0.0, overrides: overrides + $0.1) }
         let (sa, sb) = (sides[0], sides[1])
         let end = max(try sa.settled(), try sb.settled())
-        let timeline = try sa.withEvents { ea in
-            try sb.withEvents { eb in DiffTimeline.of(a: ea, rules: sa.rules, b: eb, rules: sb.rules, through: end) }
+        let timeline = try RunSource.withEvents(of: sa, sb) { ea, eb in
+            DiffTimeline.of(a: ea, rules: sa.rules, b: eb, rules: sb.rules, through: end)
         }
         var report = DiffReport(a: DiffSideInfo(source: sources[0], at: end, rules: sa.rules),
                                 b: DiffSideInfo(source: sources[1], at: end, rules: sb.rules),

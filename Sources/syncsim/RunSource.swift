@@ -80,9 +80,28 @@ struct RunSource {
         }
     }
 
-    /// Runs `body` with an iterator over this side's events.
-    func withEvents<T>(_ body: (inout AnyIterator<Event>) throws -> T) throws -> T {
+    /// Runs `body` with iterators over both runs' events, for a walk of the two in step
+    /// (``DiffTimeline``, ``Divergence``): each log is read on the thread that folds it, which
+    /// keeps both cores folding rather than reading.
+    static func withEvents<T>(of a: RunSource, _ b: RunSource,
+                              _ body: (inout AnyIterator<Event>, inout AnyIterator<Event>) throws -> T) throws -> T {
+        try a.withEvents(inline: true) { ea in
+            try b.withEvents(inline: true) { eb in try body(&ea, &eb) }
+        }
+    }
+
+    /// Runs `body` with an iterator over this side's events. `inline`: a log's events are read
+    /// on the thread that iterates them, not by a reading thread ahead of it (for a caller that
+    /// keeps every core busy already).
+    func withEvents<T>(inline: Bool = false, _ body: (inout AnyIterator<Event>) throws -> T) throws -> T {
         switch source {
+        case .log(let log) where inline:
+            return try log.withEventsInline { inner in
+                try withoutActuallyEscaping({ inner.next() }) { next in
+                    var it = AnyIterator(next)
+                    return try body(&it)
+                }
+            }
         case .events(let events):
             var it = AnyIterator(events.makeIterator())
             return try body(&it)

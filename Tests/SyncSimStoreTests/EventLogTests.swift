@@ -272,6 +272,31 @@ func sampleLog(_ dir: String, seed: UInt64 = 7, events count: Int = 300) throws 
         #expect(report.problem?.seq == 5)
     }
 
+    /// Read on the iterating thread, a log gives the events the reading thread gives, and
+    /// stops at a missing row with the same failure after the same events.
+    @Test func inlineReadingGivesWhatThePipedReadingGives() throws {
+        let (path, events, _) = try sampleLog(tempDir(), seed: 5, events: BatchPipe<Event>.batchSize * 2 + 7)
+        let log = try EventLog.open(path: path)
+        #expect(try log.withEventsInline { Array(IteratorSequence($0)) } == events)
+        #expect(try log.withEventsInline(after: 1000) { Array(IteratorSequence($0)) } == Array(events[1000...]))
+        try tamper(path, "DELETE FROM events WHERE seq = 1500")
+        let damaged = try EventLog.open(path: path)
+        func read(_ body: (inout Int) throws -> Void) -> (Int, String) {
+            var count = 0
+            do {
+                try body(&count)
+                return (count, "no failure")
+            } catch {
+                return (count, "\(error)")
+            }
+        }
+        let inline = read { n in try damaged.withEventsInline { while $0.next() != nil { n += 1 } } }
+        let piped = read { n in try damaged.withEvents { while $0.next() != nil { n += 1 } } }
+        #expect(inline.0 == 1499)
+        #expect(inline.1.contains("missing from the log"), "\(inline.1)")
+        #expect(inline == piped)
+    }
+
     @Test func verifyNamesADeletedRow() throws {
         let (path, _, _) = try sampleLog(tempDir())
         try tamper(path, "DELETE FROM events WHERE seq = 9")

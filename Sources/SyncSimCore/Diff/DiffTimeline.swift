@@ -41,7 +41,7 @@ public struct DiffTimeline: Sendable {
         b eventsB: B, rules rulesB: SyncRules,
         through limit: Seconds
     ) -> (timeline: DiffTimeline, a: Projector, b: Projector) {
-        var walk = LockstepWalk(a: eventsA, rules: rulesA, b: eventsB, rules: rulesB, through: limit, tracksTouches: true)
+        let walk = LockstepWalk(a: eventsA, rules: rulesA, b: eventsB, rules: rulesB, through: limit, tracksTouches: true)
         var timeline = DiffTimeline()
         var counter = IntervalCounter()
         while let (t, stepsA, stepsB) = walk.next() {

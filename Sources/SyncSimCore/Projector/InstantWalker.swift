@@ -3,12 +3,43 @@
 public struct InstantWalker<Events: IteratorProtocol<Event>> {
     private var events: Events
     private var upcoming: Event?
+    /// Events read after `upcoming` by ``readAhead(upTo:)`` and not played yet, from `head` on.
+    private var ahead: [Event?] = []
+    private var head = 0
+    /// Whether `events` has ended.
+    private var ended = false
     /// Sequence number of the last event played.
     public private(set) var seq = 0
 
     public init(_ events: Events) {
         self.events = events
         upcoming = self.events.next()
+        ended = upcoming == nil
+    }
+
+    /// Reads one more event ahead of those to play, for a thread with time to spare while it
+    /// waits for another (reading and decoding are then done by the time they are played);
+    /// false when `limit` events are held ahead already or the events have ended.
+    mutating func readAhead(upTo limit: Int = 4096) -> Bool {
+        guard !ended, ahead.count - head < limit else { return false }
+        guard let e = events.next() else {
+            ended = true
+            return false
+        }
+        ahead.append(e)
+        return true
+    }
+
+    /// The event after `upcoming`: the first held ahead, else the next read.
+    private mutating func following() -> Event? {
+        guard head < ahead.count else { return ended ? nil : events.next() }
+        let e = ahead[head].take()
+        head += 1
+        if head == ahead.count {
+            ahead.removeAll(keepingCapacity: true)
+            head = 0
+        }
+        return e
     }
 
     /// The next instant at which something happens to `projector`, if any.
@@ -23,7 +54,7 @@ public struct InstantWalker<Events: IteratorProtocol<Event>> {
         while let e = upcoming, e.at == instant {
             seq += 1
             projector.apply(e, seq: seq)
-            upcoming = events.next()
+            upcoming = following()
         }
     }
 }
