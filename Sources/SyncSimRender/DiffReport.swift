@@ -91,31 +91,18 @@ public struct DiffReport: Sendable {
         let (ra, rb) = ruleDifferences()
         line(style.bold("A") + "  \(TextFormat.text(a.source)) at \(TextFormat.time(a.at))" + style.dim(ra))
         line(style.bold("B") + "  \(TextFormat.text(b.source)) at \(TextFormat.time(b.at))" + style.dim(rb))
-        var (labelWidth, aWidth) = (0, 0)
-        var scratch = TextBytes()
-        forEachCell { _, label, a, _ in
-            labelWidth = max(labelWidth, TextBytes.width(label))
-            aWidth = max(aWidth, scratch.measure(a))
-        }
-        var group = ""
-        forEachCell { g, label, a, b in
-            if g != group {
-                newline()
-                line(style.bold(g))
-                group = g
-            }
-            text.append("  ")
-            text.append(label)
-            text.spaces(labelWidth - TextBytes.width(label))
-            text.append("  A ")
-            if style.color { text.append("\u{1B}[31m") }
-            text.spaces(aWidth - text.cell(a))
-            if style.color { text.append("\u{1B}[0m") }
-            text.append("  B ")
-            if style.color { text.append("\u{1B}[32m") }
-            _ = text.cell(b)
-            if style.color { text.append("\u{1B}[0m") }
-            newline()
+        let widths = columnWidths()
+        // The rows in pieces of a few hundred groups, two pieces at once on two threads, each
+        // written whole once both are made: every piece starts with its own group.
+        let (groups, piece) = (groupCount, 256)
+        var start = 0
+        while start < groups {
+            let ranges = [start..<min(start + piece, groups), min(start + piece, groups)..<min(start + 2 * piece, groups)]
+            let pieces = ranges[1].isEmpty ? [rows(ranges[0], widths: widths, style: style)]
+                : parallelMap(2) { rows(ranges[$0], widths: widths, style: style) }
+            text.pass(to: out)
+            pieces.forEach(out)
+            start += 2 * piece
         }
         if let q = diff.queue {
             func show(_ s: QueueState) -> String {
@@ -154,20 +141,34 @@ public struct DiffReport: Sendable {
 
     /// The text's rows, in order: the group (a contact or an account), what differs, its values on A and B.
     public func forEachRow(_ row: (_ group: String, _ label: String, _ a: String, _ b: String) -> Void) {
-        forEachCell { g, label, a, b in row(g, label, a.text, b.text) }
+        var (last, name) = (-1, "")
+        forEachCell(in: 0..<groupCount) { g, label, a, b in
+            if g != last { (last, name) = (g, group(g)) }
+            row(name, label, a.text, b.text)
+        }
     }
 
-    /// The rows with their values as ``Cell``s, formatted only where they are written.
-    func forEachCell(_ row: (_ group: String, _ label: String, _ a: Cell, _ b: Cell) -> Void) {
-        for c in diff.contacts {
-            let g = "contact \(c.contact)"
-            if let p = c.inMarketo { row(g, "in Marketo", .text("\(p.a)"), .text("\(p.b)")) }
-            if let p = c.account { row(g, "account", .text(p.a ?? "(none)"), .text(p.b ?? "(none)")) }
-            for f in c.fields { row(g, f.field, .value(f.values.a), .value(f.values.b)) }
-            for (source, p) in c.activities { row(g, "activities (" + source.rawValue + ")", .int(p.a), .int(p.b)) }
-        }
-        for d in diff.accounts {
-            let g = "account \(d.account)"
+    /// The groups of rows: each contact that differs, then each account.
+    private var groupCount: Int { diff.contacts.count + diff.accounts.count }
+
+    /// The name of group `g`, as its heading shows it.
+    private func group(_ g: Int) -> String {
+        g < diff.contacts.count ? "contact \(diff.contacts[g].contact)" : "account \(diff.accounts[g - diff.contacts.count].account)"
+    }
+
+    /// The rows of the groups `range`, in order, with their values as ``Cell``s, formatted only
+    /// where they are written.
+    func forEachCell(in range: Range<Int>, _ row: (_ group: Int, _ label: String, _ a: Cell, _ b: Cell) -> Void) {
+        for g in range {
+            guard g >= diff.contacts.count else {
+                let c = diff.contacts[g]
+                if let p = c.inMarketo { row(g, "in Marketo", .text("\(p.a)"), .text("\(p.b)")) }
+                if let p = c.account { row(g, "account", .text(p.a ?? "(none)"), .text(p.b ?? "(none)")) }
+                for f in c.fields { row(g, f.field, .value(f.values.a), .value(f.values.b)) }
+                for (source, p) in c.activities { row(g, "activities (" + source.rawValue + ")", .int(p.a), .int(p.b)) }
+                continue
+            }
+            let d = diff.accounts[g - diff.contacts.count]
             if let p = d.inMarketo { row(g, "in Marketo", .text("\(p.a)"), .text("\(p.b)")) }
             if let p = d.inDynamics { row(g, "in Dynamics", .text("\(p.a)"), .text("\(p.b)")) }
             if let p = d.deletedInDynamics { row(g, "deletedInDynamics", .text("\(p.a)"), .text("\(p.b)")) }
@@ -175,6 +176,49 @@ public struct DiffReport: Sendable {
             for f in d.marketo { row(g, "marketo." + f.field, .value(f.values.a), .value(f.values.b)) }
             for f in d.dynamics { row(g, "dynamics." + f.field, .value(f.values.a), .value(f.values.b)) }
         }
+    }
+
+    /// The widths of the label and A columns over every row (two halves on two threads when
+    /// there are many rows).
+    private func columnWidths() -> (label: Int, a: Int) {
+        let n = groupCount
+        let halves = n < 4096 ? [0..<n] : [0..<(n / 2), (n / 2)..<n]
+        return parallelMap(halves.count) { i in
+            var (label, a) = (0, 0)
+            var scratch = TextBytes()
+            forEachCell(in: halves[i]) { _, l, x, _ in
+                label = max(label, TextBytes.width(l))
+                a = max(a, scratch.measure(x))
+            }
+            return (label, a)
+        }.reduce((0, 0)) { (max($0.0, $1.0), max($0.1, $1.1)) }
+    }
+
+    /// The text of the groups `range`: each group's heading after an empty line, then its rows.
+    private func rows(_ range: Range<Int>, widths: (label: Int, a: Int), style: Style) -> [UInt8] {
+        var text = TextBytes()
+        var last = -1
+        forEachCell(in: range) { g, label, a, b in
+            if g != last {
+                text.newline()
+                text.append(style.bold(group(g)))
+                text.newline()
+                last = g
+            }
+            text.append("  ")
+            text.append(label)
+            text.spaces(widths.label - TextBytes.width(label))
+            text.append("  A ")
+            if style.color { text.append("\u{1B}[31m") }
+            text.spaces(widths.a - text.cell(a))
+            if style.color { text.append("\u{1B}[0m") }
+            text.append("  B ")
+            if style.color { text.append("\u{1B}[32m") }
+            _ = text.cell(b)
+            if style.color { text.append("\u{1B}[0m") }
+            text.newline()
+        }
+        return text.bytes
     }
 
     /// The JSON object of `diff --json`, written member by member to `out` in pieces of about

@@ -18,23 +18,13 @@ enum ScopedReplay {
     }
 
     /// `walk` of the first and second halves of the pieces on two threads, joined in order.
-    static func halves<T>(_ pieces: [[UInt8]], _ walk: @Sendable ([[UInt8]]) throws(EventIndex.Malformed) -> T,
-                          join: (T, T) -> T) throws -> T {
+    static func halves<T: Sendable>(_ pieces: [[UInt8]], _ walk: @Sendable ([[UInt8]]) throws(EventIndex.Malformed) -> T,
+                                    join: (T, T) -> T) throws -> T {
         let half = pieces.count / 2
         guard half > 0 else { return try walk(pieces) }
         let parts = [Array(pieces[..<half]), Array(pieces[half...])]
-        let found = Halves<T>()
-        DispatchQueue.concurrentPerform(iterations: 2) { i in
-            let result = Result { () throws(EventIndex.Malformed) in try walk(parts[i]) }
-            found.lock.withLock { found.results[i] = result }
-        }
-        return join(try found.results[0]!.get(), try found.results[1]!.get())
-    }
-
-    /// The two halves' results, each written by its own thread under the lock.
-    private final class Halves<T>: @unchecked Sendable {
-        let lock = NSLock()
-        var results: [Result<T, EventIndex.Malformed>?] = [nil, nil]
+        let found = parallelMap(2) { i in Result { () throws(EventIndex.Malformed) in try walk(parts[i]) } }
+        return join(try found[0].get(), try found[1].get())
     }
 
     /// The explainer and the projector after the scope's events through `instant` (nil: until

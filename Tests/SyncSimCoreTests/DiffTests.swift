@@ -137,3 +137,47 @@ import Testing
         #expect(timeline.first?.at == expected.first?.from, "seed \(seed)")
     }
 }
+
+/// The settled comparison's faster paths against plain ones.
+@Suite struct ProjectionDiffPathTests {
+    /// Compared in two halves on two threads, or in one pass: the same differences.
+    @Test(arguments: Array(UInt64(1)...8))
+    func halvesOnTwoThreadsEqualOnePass(seed: UInt64) {
+        let stream = RandomStream(seed: seed)
+        let events = stream.generate()
+        var rules = stream.rules()
+        var a = Projector(rules: rules)
+        rules.overwrite = rules.overwrite == .all ? .changed : .all
+        rules.interval += 60
+        var b = Projector(rules: rules)
+        for (i, e) in events.enumerated() {
+            a.apply(e, seq: i + 1)
+            if i < events.count * 2 / 3 { b.apply(e, seq: i + 1) }
+        }
+        let whole = ProjectionDiff.compare(a, b, halvesFrom: .max)
+        #expect(!whole.contacts.isEmpty && !whole.accounts.isEmpty, "seed \(seed)")
+        #expect(ProjectionDiff.compare(a, b, halvesFrom: 1) == whole, "seed \(seed)")
+        #expect(ProjectionDiff.compare(a, b, halvesFrom: 3) == whole, "seed \(seed)")
+    }
+
+    /// Two lists in field order merged give the fields a plain comparison of the two
+    /// dictionaries gives (a field one side lacks is null there; field order is UTF-8's).
+    @Test func mergedFieldsEqualAPlainComparison() {
+        var rng = SplitMix64(seed: 41)
+        let names = ["industry", "Industry", "aa", "a", "é", "z", "ﬁeld", "city"]
+        let values: [Value] = [.null, .string("x"), .string("y"), .number(.int(1)), .number(.double(1.0)), .bool(true)]
+        for _ in 0..<500 {
+            func fields() -> [String: Value] {
+                var f: [String: Value] = [:]
+                for n in names where rng.next() % 2 == 0 { f[n] = values[Int(rng.next() % UInt64(values.count))] }
+                return f
+            }
+            let (x, y) = (fields(), fields())
+            let plain = Set(x.keys).union(y.keys).sorted(by: CanonicalJSON.utf8Less).compactMap { f -> ProjectionDiff.FieldPair? in
+                let (u, v) = (x[f] ?? .null, y[f] ?? .null)
+                return u == v ? nil : ProjectionDiff.FieldPair(field: f, values: .init(a: u, b: v))
+            }
+            #expect(ProjectionDiff.fieldPairs(x, y) == plain)
+        }
+    }
+}

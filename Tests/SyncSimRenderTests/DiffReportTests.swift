@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import SyncSimCore
+@testable import SyncSimCore
 import SyncSimRender
 
 /// `diff`'s report written member by member: canonical JSON in one object, and text whose
@@ -75,6 +75,54 @@ import SyncSimRender
         report.writeJSON { bytes += $0; pieces += 1 }
         #expect(pieces > 2, "\(bytes.count) bytes in \(pieces) pieces")
         #expect(CanonicalJSON.bytes(for: Self.tree(try JSONReader.parse(bytes))) == bytes)
+    }
+
+    /// Thousands of groups (their widths measured in two halves, their rows made in pieces on
+    /// two threads) give the text a plain rendering of the rows gives, with and without colour.
+    @Test(arguments: [false, true])
+    func manyGroupsAreWrittenAsOnePlainPass(color: Bool) {
+        var rng = SplitMix64(seed: color ? 7 : 8)
+        func value() -> Value {
+            switch rng.next() % 5 {
+            case 0: return .null
+            case 1: return .number(.int(Int64(rng.next() % 100_000)))
+            case 2: return .string("Zürich-\(rng.next() % 1000)")
+            default: return .string(String(repeating: "w", count: Int(rng.next() % 30)))
+            }
+        }
+        typealias Pair<T: Sendable & Equatable> = ProjectionDiff.Pair<T>
+        var diff = ProjectionDiff()
+        for i in 0..<5_000 {
+            let fields = (0..<Int(rng.next() % 4)).map { ProjectionDiff.FieldPair(field: "f\($0)" + (i % 9 == 0 ? "é" : ""), values: Pair(a: value(), b: value())) }
+            diff.contacts.append(.init(contact: "c\(i)", inMarketo: i % 11 == 0 ? Pair(a: true, b: false) : nil,
+                                       account: i % 3 == 0 ? Pair(a: "a\(i)", b: nil) : nil, fields: fields,
+                                       activities: i % 4 == 0 ? [(.dynamics, Pair(a: i, b: i + 1))] : []))
+        }
+        for i in 0..<1_500 {
+            diff.accounts.append(.init(account: "a\(i)", inMarketo: nil, inDynamics: i % 5 == 0 ? Pair(a: false, b: true) : nil,
+                                       deletedInDynamics: nil, stale: i % 7 == 0 ? Pair(a: true, b: false) : nil,
+                                       marketo: [.init(field: "name", values: Pair(a: value(), b: .string("n")))], dynamics: []))
+        }
+        let style = Style(color: color)
+        let report = DiffReport(a: DiffSideInfo(source: "a.db", at: 60, rules: SyncRules()),
+                                b: DiffSideInfo(source: "b.db", at: 60, rules: SyncRules()), diff: diff, divergence: nil)
+        var rows: [(group: String, label: String, a: String, b: String)] = []
+        report.forEachRow { rows.append(($0, $1, $2, $3)) }
+        let (labelWidth, aWidth) = (rows.map(\.label.count).max()!, rows.map(\.a.count).max()!)
+        var expected: [String] = []
+        for (i, r) in rows.enumerated() where i == 0 || rows[i - 1].group != r.group {
+            expected += ["", style.bold(r.group)]
+            for row in rows[i...].prefix(while: { $0.group == r.group }) {
+                let pad = String(repeating: " ", count: aWidth - row.a.count)
+                expected.append("  " + row.label + String(repeating: " ", count: labelWidth - row.label.count)
+                                + "  A " + (color ? "\u{1B}[31m" + row.a + pad + "\u{1B}[0m" : row.a + pad)
+                                + "  B " + (color ? "\u{1B}[32m" + row.b + "\u{1B}[0m" : row.b))
+            }
+        }
+        let lines = report.lines(style: style)
+        #expect(Array(lines.dropFirst(2).prefix(expected.count)) == expected)
+        #expect(lines.count == 2 + expected.count + 2)
+        #expect(lines.last == report.summary)
     }
 
     @Test(arguments: Array(UInt64(1)...12))

@@ -41,7 +41,7 @@ public struct DiffTimeline: Sendable {
         b eventsB: B, rules rulesB: SyncRules,
         through limit: Seconds
     ) -> (timeline: DiffTimeline, a: Projector, b: Projector) {
-        let walk = LockstepWalk(a: eventsA, rules: rulesA, b: eventsB, rules: rulesB, through: limit, tracksTouches: true)
+        var walk = LockstepWalk(a: eventsA, rules: rulesA, b: eventsB, rules: rulesB, through: limit, tracksTouches: true)
         var timeline = DiffTimeline()
         var counter = IntervalCounter()
         while let (t, stepsA, stepsB) = walk.next() {
@@ -75,11 +75,11 @@ public struct DiffTimeline: Sendable {
         return (timeline, a, b)
     }
 
-    /// Whether a contact differs between the sides: in Marketo on one only, or shown otherwise
+    /// Whether a contact (`x` on side A, `y` on side B) differs between the sides: in Marketo on
+    /// one only, or shown otherwise
     /// (``Projector/contactView(_:)``: its account, its company's values, its activity counts;
     /// compared in that order, the values last, without building the views).
-    static func differs(contact c: String, _ pa: borrowing Projector, _ pb: borrowing Projector) -> Bool {
-        let (x, y) = (pa.marketoContact(c), pb.marketoContact(c))
+    static func differs(_ x: MarketoContact?, _ y: MarketoContact?, _ pa: borrowing Projector, _ pb: borrowing Projector) -> Bool {
         guard let x, let y else { return (x == nil) != (y == nil) }
         return pa.marketoAccount(x) != pb.marketoAccount(y) || pa.tally(x) != pb.tally(y) || pa.shownFields(x) != pb.shownFields(y)
     }

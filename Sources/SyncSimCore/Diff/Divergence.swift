@@ -14,7 +14,7 @@ public struct Divergence: Sendable {
         b eventsB: B, rules rulesB: SyncRules,
         through limit: Seconds
     ) -> Divergence? {
-        let walk = LockstepWalk(a: eventsA, rules: rulesA, b: eventsB, rules: rulesB, through: limit)
+        var walk = LockstepWalk(a: eventsA, rules: rulesA, b: eventsB, rules: rulesB, through: limit)
         while let (t, stepsA, stepsB) = walk.next() {
             if walk.fingerprintsDiffer, !ProjectionDiff.compare(walk.a, walk.b).isEmpty {
                 return Divergence(at: t, a: stepsA, b: stepsB)

@@ -15,6 +15,9 @@ struct IntervalCounter {
     /// By side (0: A, 1: B), the number of each of its contact and account ids (-1: not yet).
     private var contactOf: [[Int32]] = [[], []]
     private var accountOf: [[Int32]] = [[], []]
+    /// By side, the contact id of each number (-1: not seen there yet): a contact is found on
+    /// both sides without hashing its name at every instant it is touched.
+    private var contactIDs: [[Int32]] = [[], []]
     /// By number, the generation in which the contact or account was counted, and in which the
     /// company had every member counted (`covered`).
     private var counted: [UInt32] = []
@@ -53,14 +56,13 @@ struct IntervalCounter {
         for ci in t.contacts {
             let n = contactNumber(side, ci, p)
             guard counted[Int(n)] != generation else { continue }
-            let c = p.contactNames[ci]
-            if DiffTimeline.differs(contact: c, pa, pb) {
+            let (x, y) = (marketoContact(n, side: 0, pa), marketoContact(n, side: 1, pb))
+            if DiffTimeline.differs(x, y, pa, pb) {
                 count(contact: n)
             } else {
                 // A member not counted: its companies are no longer all counted.
-                for a in [pa.marketoAccount(of: c), pb.marketoAccount(of: c)].compactMap({ $0 }) {
-                    covered[Int(accountNumber(a))] = 0
-                }
+                if let ai = x?.account { covered[Int(accountNumber(0, ai, pa))] = 0 }
+                if let ai = y?.account { covered[Int(accountNumber(1, ai, pb))] = 0 }
             }
         }
         for ai in t.accounts {
@@ -90,7 +92,11 @@ struct IntervalCounter {
         for ci in company.members {
             let m = contactNumber(side, ci, p)
             guard counted[Int(m)] != generation else { continue }
-            if DiffTimeline.differs(contact: p.contactNames[ci], pa, pb) { count(contact: m) } else { all = false }
+            if DiffTimeline.differs(marketoContact(m, side: 0, pa), marketoContact(m, side: 1, pb), pa, pb) {
+                count(contact: m)
+            } else {
+                all = false
+            }
         }
         return all
     }
@@ -111,8 +117,23 @@ struct IntervalCounter {
 
     private mutating func contactNumber(_ name: String) -> Int32 {
         let n = contactNames.id(name)
-        if Int(n) == counted.count { counted.append(0) }
+        if Int(n) == counted.count {
+            counted.append(0)
+            contactIDs[0].append(-1)
+            contactIDs[1].append(-1)
+        }
         return n
+    }
+
+    /// The contact numbered `n` in Marketo on `side` (nil: not in Marketo there).
+    private mutating func marketoContact(_ n: Int32, side: Int, _ p: borrowing Projector) -> MarketoContact? {
+        var id = contactIDs[side][Int(n)]
+        if id < 0 {
+            guard let found = p.contactNames.lookup(contactNames[n]) else { return nil }
+            id = found
+            contactIDs[side][Int(n)] = found
+        }
+        return Int(id) < p.contacts.count ? p.contacts[Int(id)] : nil
     }
 
     private mutating func accountNumber(_ name: String) -> Int32 {
@@ -127,7 +148,11 @@ struct IntervalCounter {
     private mutating func contactNumber(_ side: Int, _ ci: Int32, _ p: borrowing Projector) -> Int32 {
         let i = Int(ci)
         if i >= contactOf[side].count { contactOf[side].append(contentsOf: repeatElement(-1, count: i + 1 - contactOf[side].count)) }
-        if contactOf[side][i] < 0 { contactOf[side][i] = contactNumber(p.contactNames[ci]) }
+        if contactOf[side][i] < 0 {
+            let n = contactNumber(p.contactNames[ci])
+            contactOf[side][i] = n
+            contactIDs[side][Int(n)] = ci
+        }
         return contactOf[side][i]
     }
 

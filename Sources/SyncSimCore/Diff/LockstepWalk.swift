@@ -6,8 +6,9 @@
 /// Side B plays each instant on a thread of its own while side A plays it on the caller's:
 /// two long runs fold in about the time of one on two cores. The comparisons after each
 /// instant run on the caller's thread while B's waits. A side that waits for the other reads
-/// and decodes its next events meanwhile.
-final class LockstepWalk<A: IteratorProtocol<Event>, B: IteratorProtocol<Event>> {
+/// and decodes its next events meanwhile. The walk is not copied (its projectors are lent to
+/// the comparisons in place, never copied per instant); B's thread ends with it.
+struct LockstepWalk<A: IteratorProtocol<Event>, B: IteratorProtocol<Event>>: ~Copyable {
     private(set) var a: Projector
     private var walkA: InstantWalker<A>
     private let sideB: SideThread<B>
@@ -35,7 +36,7 @@ final class LockstepWalk<A: IteratorProtocol<Event>, B: IteratorProtocol<Event>>
     deinit { sideB.stop() }
 
     /// Plays the next instant on both sides, up to the limit; returns it with each side's steps.
-    func next() -> (at: Seconds, a: [Step], b: [Step])? {
+    mutating func next() -> (at: Seconds, a: [Step], b: [Step])? {
         let t: Seconds
         switch (walkA.nextInstant(a), sideB.nextInstant) {
         case let (x?, y?): t = min(x, y)
@@ -50,18 +51,21 @@ final class LockstepWalk<A: IteratorProtocol<Event>, B: IteratorProtocol<Event>>
     }
 
     /// What each side's changes touched since the last call (with `tracksTouches`).
-    func takeTouches() -> (a: Touches.Taken, b: Touches.Taken) {
+    mutating func takeTouches() -> (a: Touches.Taken, b: Touches.Taken) {
         (a.takeTouches(), sideB.projector.takeTouches())
     }
 
     /// No more steps are recorded (what the walk needs of them has been seen).
-    func stopRecording() {
+    mutating func stopRecording() {
         (a.recording, sideB.projector.recording) = (false, false)
     }
 
     /// Whether the projections may differ now (their fingerprints do).
     var fingerprintsDiffer: Bool { a.fingerprint != sideB.projector.fingerprint }
 
-    /// Both projectors, at the end of the walk.
-    func finish() -> (a: Projector, b: Projector) { (a, sideB.projector) }
+    /// Both projectors, at the end of the walk (B's thread ends).
+    mutating func finish() -> (a: Projector, b: Projector) {
+        sideB.stop()
+        return (a, sideB.projector)
+    }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// What differs between two projections: per contact, per account, and in the rejected events.
 public struct ProjectionDiff: Sendable, Equatable {
     /// A value on side A and side B.
@@ -56,21 +54,39 @@ public struct ProjectionDiff: Sendable, Equatable {
 
     /// Compares what two projectors show and hold now.
     public static func compare(_ a: Projector, _ b: Projector) -> ProjectionDiff {
+        compare(a, b, halvesFrom: 4096)
+    }
+
+    /// ``compare(_:_:)``, with `halvesFrom` or more contacts (accounts) compared in two halves on
+    /// two threads, joined in order.
+    static func compare(_ a: Projector, _ b: Projector, halvesFrom many: Int) -> ProjectionDiff {
         var diff = ProjectionDiff()
-        // Many contacts: two halves on two threads, joined in order.
         let ids = CanonicalJSON.union(a.marketoContactIDs, b.marketoContactIDs, by: CanonicalJSON.utf8Less)
-        if ids.count < 20_000 {
+        if ids.count < many {
             diff.contacts = contacts(ids[...], a, b)
         } else {
             let halves = [ids[..<(ids.count / 2)], ids[(ids.count / 2)...]]
-            let parts = Parts()
-            DispatchQueue.concurrentPerform(iterations: 2) { i in
-                let part = contacts(halves[i], a, b)
-                parts.lock.withLock { parts.results[i] = part }
-            }
-            diff.contacts = parts.results[0] + parts.results[1]
+            let parts = parallelMap(2) { contacts(halves[$0], a, b) }
+            diff.contacts = parts[0] + parts[1]
         }
-        for id in CanonicalJSON.union(a.accountIDs, b.accountIDs, by: CanonicalJSON.utf8Less) {
+        let accountIDs = CanonicalJSON.union(a.accountIDs, b.accountIDs, by: CanonicalJSON.utf8Less)
+        if accountIDs.count < many {
+            diff.accounts = accounts(accountIDs[...], a, b)
+        } else {
+            let halves = [accountIDs[..<(accountIDs.count / 2)], accountIDs[(accountIDs.count / 2)...]]
+            let parts = parallelMap(2) { accounts(halves[$0], a, b) }
+            diff.accounts = parts[0] + parts[1]
+        }
+        (diff.rejectedOnlyA, diff.rejectedOnlyB) = onlyOnOneSide(a.rejections, b.rejections)
+        let (qa, qb) = (a.queue, b.queue)
+        if qa != qb { diff.queue = Pair(a: qa, b: qb) }
+        return diff
+    }
+
+    /// How the accounts `ids` differ, in order.
+    private static func accounts(_ ids: ArraySlice<String>, _ a: Projector, _ b: Projector) -> [AccountDiff] {
+        var out: [AccountDiff] = []
+        for id in ids {
             var d = AccountDiff(account: id, inMarketo: nil, inDynamics: nil, deletedInDynamics: nil, marketo: [], dynamics: [])
             let (ma, mb) = (a.marketoFields(of: id), b.marketoFields(of: id))
             if (ma != nil) != (mb != nil) { d.inMarketo = Pair(a: ma != nil, b: mb != nil) }
@@ -84,25 +100,31 @@ public struct ProjectionDiff: Sendable, Equatable {
             d.dynamics = fieldPairs(da ?? [:], db ?? [:])
             if d.inMarketo != nil || d.inDynamics != nil || d.deletedInDynamics != nil || d.stale != nil
                 || !d.marketo.isEmpty || !d.dynamics.isEmpty {
-                diff.accounts.append(d)
+                out.append(d)
             }
         }
-        (diff.rejectedOnlyA, diff.rejectedOnlyB) = onlyOnOneSide(a.rejections, b.rejections)
-        let (qa, qb) = (a.queue, b.queue)
-        if qa != qb { diff.queue = Pair(a: qa, b: qb) }
-        return diff
+        return out
     }
 
     /// How the contacts `ids` differ, in order.
     private static func contacts(_ ids: ArraySlice<String>, _ a: Projector, _ b: Projector) -> [ContactDiff] {
         var out: [ContactDiff] = []
-        // The fields a contact shows are its company's: compared once per pair of companies.
+        // The fields a contact shows are its company's: each company's values are put in field
+        // order once, and compared once per pair of companies.
         var shown: [Int64: [FieldPair]] = [:]
+        var (listsA, listsB) = ([[Field]?](repeating: nil, count: a.companies.count), [[Field]?](repeating: nil, count: b.companies.count))
+        func list(_ p: Projector, _ mc: MarketoContact?, _ lists: inout [[Field]?]) -> [Field] {
+            guard let c = mc?.open?.account else { return [] }
+            if let known = lists[Int(c)] { return known }
+            let made = inOrder(p.shownFields(mc))
+            lists[Int(c)] = made
+            return made
+        }
         func fields(_ x: MarketoContact?, _ y: MarketoContact?) -> [FieldPair] {
             let (ca, cb) = (x?.open?.account ?? -1, y?.open?.account ?? -1)
             let key = Int64(ca) << 32 | Int64(UInt32(bitPattern: cb))
             if let known = shown[key] { return known }
-            let pairs = fieldPairs(a.shownFields(x), b.shownFields(y))
+            let pairs = fieldPairs(inOrder: list(a, x, &listsA), list(b, y, &listsB))
             shown[key] = pairs
             return pairs
         }
@@ -125,17 +147,39 @@ public struct ProjectionDiff: Sendable, Equatable {
         return out
     }
 
-    /// The two halves' contacts, each written by its own thread under the lock.
-    private final class Parts: @unchecked Sendable {
-        let lock = NSLock()
-        var results: [[ContactDiff]] = [[], []]
+    /// A field's name and value.
+    typealias Field = (name: String, value: Value)
+
+    /// The fields whose values differ (a field one side lacks is null there), in field order.
+    static func fieldPairs(_ a: [String: Value], _ b: [String: Value]) -> [FieldPair] {
+        fieldPairs(inOrder: inOrder(a), inOrder(b))
     }
 
-    static func fieldPairs(_ a: [String: Value], _ b: [String: Value]) -> [FieldPair] {
-        Set(a.keys).union(b.keys).sorted(by: CanonicalJSON.utf8Less).compactMap { f in
-            let (x, y) = (a[f] ?? .null, b[f] ?? .null)
-            return x == y ? nil : FieldPair(field: f, values: Pair(a: x, b: y))
+    /// The fields in field order (by UTF-8 bytes).
+    static func inOrder(_ fields: [String: Value]) -> [Field] {
+        fields.map { ($0.key, $0.value) }.sorted { CanonicalJSON.utf8Less($0.name, $1.name) }
+    }
+
+    /// ``fieldPairs(_:_:)`` of two lists in field order, merged.
+    static func fieldPairs(inOrder a: [Field], _ b: [Field]) -> [FieldPair] {
+        var out: [FieldPair] = []
+        var (i, j) = (0, 0)
+        while i < a.count || j < b.count {
+            let name: String, x: Value, y: Value
+            if j == b.count || (i < a.count && CanonicalJSON.utf8Less(a[i].name, b[j].name)) {
+                (name, x, y) = (a[i].name, a[i].value, .null)
+                i += 1
+            } else if i == a.count || CanonicalJSON.utf8Less(b[j].name, a[i].name) {
+                (name, x, y) = (b[j].name, .null, b[j].value)
+                j += 1
+            } else {
+                (name, x, y) = (a[i].name, a[i].value, b[j].value)
+                i += 1
+                j += 1
+            }
+            if x != y { out.append(FieldPair(field: name, values: Pair(a: x, b: y))) }
         }
+        return out
     }
 
     private struct RejectionKey: Hashable {

@@ -14,6 +14,7 @@ final class SideThread<Events: IteratorProtocol<Event>>: @unchecked Sendable {
     private var instant: Seconds = 0
     /// Turns handed out; the side's thread ends at the turn `Int.max`.
     private var turn = 0
+    private var stopped = false
     private let handed = Handoff()
     private let played = Handoff()
 
@@ -55,9 +56,11 @@ final class SideThread<Events: IteratorProtocol<Event>>: @unchecked Sendable {
         played.wait(for: turn, meanwhile: work)
     }
 
-    /// Ends the side's thread (after ``wait()``, or before any ``play(_:)``), once it has let
-    /// go of the events.
+    /// Ends the side's thread (after ``wait(meanwhile:)``, or before any ``play(_:)``), once it
+    /// has let go of the events; again, does nothing.
     func stop() {
+        guard !stopped else { return }
+        stopped = true
         handed.post(.max)
         played.wait(for: .max)
     }

@@ -51,7 +51,9 @@ public struct InstantWalker<Events: IteratorProtocol<Event>> {
     /// Brings `projector` to the end of `instant`: cycles due, then the events of that instant.
     public mutating func play(_ instant: Seconds, on projector: inout Projector) {
         projector.advance(to: instant)
-        while let e = upcoming, e.at == instant {
+        while upcoming?.at == instant {
+            // Moved out, not copied: the projector takes the event.
+            let e = upcoming.take()!
             seq += 1
             projector.apply(e, seq: seq)
             upcoming = following()
