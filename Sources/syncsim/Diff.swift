@@ -84,6 +84,7 @@ struct Diff: ParsableCommand {
             report.write(style: Console.style, bytes: { Console.write($0) })
         }
         Console.flush()
+        keepUntilExit(report)
         if report.differs { throw Exit.failed }
     }
 }

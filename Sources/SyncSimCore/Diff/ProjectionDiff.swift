@@ -110,7 +110,8 @@ public struct ProjectionDiff: Sendable, Equatable {
     private static func contacts(_ ids: ArraySlice<String>, _ a: Projector, _ b: Projector) -> [ContactDiff] {
         var out: [ContactDiff] = []
         // The fields a contact shows are its company's: each company's values are put in field
-        // order once, and compared once per pair of companies.
+        // order once, and merged with the other side's once per pair of companies (the
+        // contacts of a pair share one list).
         var shown: [Int64: [FieldPair]] = [:]
         var (listsA, listsB) = ([[Field]?](repeating: nil, count: a.companies.count), [[Field]?](repeating: nil, count: b.companies.count))
         func list(_ p: Projector, _ mc: MarketoContact?, _ lists: inout [[Field]?]) -> [Field] {

@@ -61,8 +61,18 @@ public struct Projector: Sendable {
     /// and go (``countedQueue``); `stats` follows the largest queue this way, without hashing
     /// the whole state as the fingerprint does.
     var countingQueue = false
-    /// Order-independent hash of the observable state (when ``fingerprinting``).
-    private(set) var fingerprint = Fingerprint()
+    /// Order-independent hash of the observable state but the queue (when ``fingerprinting``).
+    private var stateFingerprint = Fingerprint()
+
+    /// Order-independent hash of the observable state (when ``fingerprinting``). The queue's
+    /// part is added when asked: the queue changes with every Dynamics event, its figures
+    /// (``countedQueue``) are counted as it does, and hashing them at each change cost more
+    /// than all the rest of the state's hashing.
+    var fingerprint: Fingerprint {
+        var f = stateFingerprint
+        f.add(.queue(countedQueue))
+        return f
+    }
     /// What changes touched since ``takeTouches()``, when not nil.
     var touches: Touches?
 
@@ -210,11 +220,11 @@ public struct Projector: Sendable {
         if fingerprinting {
             let a = accountNames[ai]
             if let old = dynamicsAccounts[Int(ai)] {
-                fingerprint.remove(.dynamics(a, deleted: old.deleted))
-                for e in old.fields.entries { fingerprint.remove(.dynamicsField(a, fieldNames[e.field], e.value)) }
+                stateFingerprint.remove(.dynamics(a, deleted: old.deleted))
+                for e in old.fields.entries { stateFingerprint.remove(.dynamicsField(a, fieldNames[e.field], e.value)) }
             }
-            fingerprint.add(.dynamics(a, deleted: d.deleted))
-            for e in d.fields.entries { fingerprint.add(.dynamicsField(a, fieldNames[e.field], e.value)) }
+            stateFingerprint.add(.dynamics(a, deleted: d.deleted))
+            for e in d.fields.entries { stateFingerprint.add(.dynamicsField(a, fieldNames[e.field], e.value)) }
         }
         dynamicsAccounts[Int(ai)] = d
         touch(ai)
@@ -228,8 +238,8 @@ public struct Projector: Sendable {
         for (k, v) in f {
             // The fingerprint follows each field that changed (a field at a time, not the account).
             if let old = dynamicsAccounts[a]!.fields.change(fieldID(k, among: f.keys), v), fingerprinting {
-                if !old.isNull { fingerprint.remove(.dynamicsField(accountNames[ai], k, old)) }
-                if !v.isNull { fingerprint.add(.dynamicsField(accountNames[ai], k, v)) }
+                if !old.isNull { stateFingerprint.remove(.dynamicsField(accountNames[ai], k, old)) }
+                if !v.isNull { stateFingerprint.add(.dynamicsField(accountNames[ai], k, v)) }
             }
         }
         touch(ai)
@@ -240,7 +250,7 @@ public struct Projector: Sendable {
                          account: String? = nil, contact: String? = nil) -> EventReport.Outcome {
         rejections.append(Rejection(seq: seq, at: event.at, type: event.typeName, reason: reason,
                                     account: account, contact: contact))
-        if fingerprinting { fingerprint.add(.rejection(event.at, event.typeName, reason, account, contact)) }
+        if fingerprinting { stateFingerprint.add(.rejection(event.at, event.typeName, reason, account, contact)) }
         return .rejected(reason)
     }
 
@@ -256,8 +266,8 @@ public struct Projector: Sendable {
         touch(ai)
         touches?.companies.add(ai)
         if fingerprinting {
-            fingerprint.add(.company(accountNames[ai], deleted: false))
-            fingerprint.add(.tally(accountNames[ai], Tally()))
+            stateFingerprint.add(.company(accountNames[ai], deleted: false))
+            stateFingerprint.add(.tally(accountNames[ai], Tally()))
         }
     }
 
@@ -268,7 +278,7 @@ public struct Projector: Sendable {
         touch(ai)
         if fingerprinting {
             let a = accountNames[ai]
-            if stale { fingerprint.add(.stale(a)) } else { fingerprint.remove(.stale(a)) }
+            if stale { stateFingerprint.add(.stale(a)) } else { stateFingerprint.remove(.stale(a)) }
         }
     }
 
@@ -277,8 +287,8 @@ public struct Projector: Sendable {
         companies[Int(ai)]!.deletedInDynamics = true
         touch(ai)
         if fingerprinting {
-            fingerprint.remove(.company(accountNames[ai], deleted: false))
-            fingerprint.add(.company(accountNames[ai], deleted: true))
+            stateFingerprint.remove(.company(accountNames[ai], deleted: false))
+            stateFingerprint.add(.company(accountNames[ai], deleted: true))
         }
     }
 
@@ -322,11 +332,11 @@ public struct Projector: Sendable {
     private mutating func fingerprintWrite(_ ai: Int32, _ fi: Int32, _ value: Value, old: Value, tallyBefore: Tally?,
                                            source: ActivitySource) {
         let (a, field) = (accountNames[ai], fieldNames[fi])
-        if !old.isNull { fingerprint.remove(.field(a, field, old)) }
-        if !value.isNull { fingerprint.add(.field(a, field, value)) }
+        if !old.isNull { stateFingerprint.remove(.field(a, field, old)) }
+        if !value.isNull { stateFingerprint.add(.field(a, field, value)) }
         if let before = tallyBefore {
-            fingerprint.remove(.tally(a, before))
-            fingerprint.add(.tally(a, Tally(total: before.total + 1, dynamics: before.dynamics + (source == .dynamics ? 1 : 0))))
+            stateFingerprint.remove(.tally(a, before))
+            stateFingerprint.add(.tally(a, Tally(total: before.total + 1, dynamics: before.dynamics + (source == .dynamics ? 1 : 0))))
         }
     }
 
@@ -335,8 +345,8 @@ public struct Projector: Sendable {
         contacts[Int(ci)] = MarketoContact()
         touchContact(ci)
         if fingerprinting {
-            fingerprint.add(.contact(contactNames[ci], nil))
-            fingerprint.add(.closed(contactNames[ci], Tally()))
+            stateFingerprint.add(.contact(contactNames[ci], nil))
+            stateFingerprint.add(.closed(contactNames[ci], Tally()))
         }
     }
 
@@ -349,8 +359,8 @@ public struct Projector: Sendable {
         touchContact(ci)
         contacts[Int(ci)]!.linked = ai
         if fingerprinting {
-            fingerprint.remove(.contact(contactNames[ci], nil))
-            fingerprint.add(.contact(contactNames[ci], a))
+            stateFingerprint.remove(.contact(contactNames[ci], nil))
+            stateFingerprint.add(.contact(contactNames[ci], a))
         }
         if companies[Int(ai)] != nil {
             join(ci, ai)
@@ -368,7 +378,7 @@ public struct Projector: Sendable {
         companies[Int(ai)]!.members.append(ci)
         let open = OpenLink(account: ai, from: companies[Int(ai)]!.tally)
         contacts[Int(ci)]!.open = open
-        if fingerprinting { fingerprint.add(.open(contactNames[ci], accountNames[ai], open.from)) }
+        if fingerprinting { stateFingerprint.add(.open(contactNames[ci], accountNames[ai], open.from)) }
     }
 
     /// The contacts linked to an account before its company existed join it (after its first
@@ -394,8 +404,8 @@ public struct Projector: Sendable {
         let a = accountNames[linked]
         contacts[Int(ci)]!.linked = -1
         if fingerprinting {
-            fingerprint.remove(.contact(contactNames[ci], a))
-            fingerprint.add(.contact(contactNames[ci], nil))
+            stateFingerprint.remove(.contact(contactNames[ci], a))
+            stateFingerprint.add(.contact(contactNames[ci], nil))
         }
         guard let link = contacts[Int(ci)]!.open else { return a }
         let ai = link.account
@@ -413,9 +423,9 @@ public struct Projector: Sendable {
         contacts[Int(ci)]!.open = nil
         if fingerprinting {
             let c = contactNames[ci]
-            fingerprint.remove(.open(c, a, open.from))
-            fingerprint.remove(.closed(c, before))
-            fingerprint.add(.closed(c, contacts[Int(ci)]!.closed))
+            stateFingerprint.remove(.open(c, a, open.from))
+            stateFingerprint.remove(.closed(c, before))
+            stateFingerprint.add(.closed(c, contacts[Int(ci)]!.closed))
         }
         return a
     }
@@ -426,16 +436,13 @@ public struct Projector: Sendable {
             pending.append(c)
             return
         }
-        if fingerprinting { fingerprint.remove(.queue(countedQueue)) }
         queueCounts.add(c)
         pending.append(c)
-        if fingerprinting { fingerprint.add(.queue(countedQueue)) }
     }
 
     /// Takes the events a cycle carries out of the queue: all of them, or with a capacity those
     /// of the first records in queue order (R10), with the queue's figures when it was full.
     mutating func dequeue() -> (carried: [Carried], full: CycleReport.Queue?) {
-        if fingerprinting { fingerprint.remove(.queue(countedQueue)) }
         let (carried, full): ([Carried], CycleReport.Queue?)
         if let (taken, queue) = queueScratch.take(from: &pending, rules: rules) {
             (carried, full) = (taken, queue)
@@ -447,7 +454,6 @@ public struct Projector: Sendable {
         if fingerprinting || countingQueue {
             for c in carried { queueCounts.remove(c) }
         }
-        if fingerprinting { fingerprint.add(.queue(countedQueue)) }
         return (carried, full)
     }
 
