@@ -124,7 +124,8 @@ for n in "${sizes[@]}"; do
     "$(median3 "${ra[@]}")" "$(median3 "${rc[@]}")" "$(ratio "$(median3 "${rc[@]}")" "$(median3 "${ra[@]}")")" "$latency"
 done
 
-# Format 5.4 and 5.5: the whole-timeline diff of two unrelated days (seconds and peak MB),
+# Format 5.4 and 5.5: the whole-timeline diff of two unrelated days (median seconds of three
+# and the largest peak MB),
 # stats of one (seconds and peak MB), and the latencies of explain and show --why of one
 # contact or one account (median and slowest over ids of every size), the activity export as
 # JSON Lines and as CSV (activities per second and peak MB); then a sweep of 8
@@ -139,7 +140,12 @@ for n in "${sizes[@]}"; do
     rm -f "$work/t$seed.db"
     "$bin/syncsim" import "$work/t$seed.jsonl" --db "$work/t$seed.db" >/dev/null
   done
-  /usr/bin/time -f "%e %M" -o "$work/tdiff.tm" "$bin/syncsim" diff "$work/t1.db" "$work/t2.db" >/dev/null || true
+  # The whole-timeline diff three times: the median time, the largest peak.
+  for round in 1 2 3; do
+    /usr/bin/time -f "%e %M" -o "$work/tdiff$round.tm" "$bin/syncsim" diff "$work/t1.db" "$work/t2.db" >/dev/null || true
+  done
+  for round in 1 2 3; do tail -n 1 "$work/tdiff$round.tm"; done | sort -n \
+    | awk '{t[NR] = $1; if ($2 > m) m = $2} END {print t[2], m}' >"$work/tdiff.tm"
   /usr/bin/time -f "%e %M" -o "$work/stats.tm" "$bin/syncsim" stats "$work/t1.db" >/dev/null
   fig() { tail -n 1 "$1" | awk '{printf "%.2f s / %d MB", $1, $2 / 1024}'; }
   exports=()
