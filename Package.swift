@@ -90,8 +90,8 @@ let package = Package(
             swiftSettings: strict
         ),
         // Helpers the test targets share (not part of any product).
-        .target(name: "SyncSimTestSupport", path: "Tests/TestSupport", swiftSettings: tests),
-        .testTarget(name: "SyncSimCoreTests", dependencies: ["SyncSimCore"], swiftSettings: tests),
+        .target(name: "SyncSimTestSupport", dependencies: ["SyncSimCore"], path: "Tests/TestSupport", swiftSettings: tests),
+        .testTarget(name: "SyncSimCoreTests", dependencies: ["SyncSimCore", "SyncSimTestSupport"], swiftSettings: tests),
         .testTarget(
             name: "SyncSimStoreTests",
             dependencies: ["SyncSimStore", "SyncSimCore", "SyncSimTestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],

@@ -1,5 +1,6 @@
 import Testing
 @testable import SyncSimCore
+import SyncSimTestSupport
 
 @Suite struct DiffTests {
     let base: [Event] = [
@@ -143,17 +144,8 @@ import Testing
     /// Compared in two halves on two threads, or in one pass: the same differences.
     @Test(arguments: Array(UInt64(1)...8))
     func halvesOnTwoThreadsEqualOnePass(seed: UInt64) {
-        let stream = RandomStream(seed: seed)
-        let events = stream.generate()
-        var rules = stream.rules()
-        var a = Projector(rules: rules)
-        rules.overwrite = rules.overwrite == .all ? .changed : .all
-        rules.interval += 60
-        var b = Projector(rules: rules)
-        for (i, e) in events.enumerated() {
-            a.apply(e, seq: i + 1)
-            if i < events.count * 2 / 3 { b.apply(e, seq: i + 1) }
-        }
+        let runs = TwoRuns(seed: seed, bShare: 2.0 / 3)
+        let (a, b) = (runs.a, runs.b)
         let whole = ProjectionDiff.compare(a, b, halvesFrom: .max)
         #expect(!whole.contacts.isEmpty && !whole.accounts.isEmpty, "seed \(seed)")
         #expect(ProjectionDiff.compare(a, b, halvesFrom: 1) == whole, "seed \(seed)")

@@ -2,29 +2,20 @@ import Foundation
 import Testing
 @testable import SyncSimCore
 import SyncSimRender
+import SyncSimTestSupport
 
 /// `diff`'s report written member by member: canonical JSON in one object, and text whose
 /// columns line up over every row, as when the report was built whole.
 @Suite struct DiffReportTests {
     /// Two runs of a random stream under different rules, compared when both have settled.
     static func report(_ seed: UInt64) -> DiffReport {
-        let stream = RandomStream(seed: seed)
-        let events = stream.generate()
-        var rules = stream.rules()
-        var a = Projector(rules: rules)
-        rules.overwrite = rules.overwrite == .all ? .changed : .all
-        rules.interval += 60
-        var b = Projector(rules: rules)
-        for (i, e) in events.enumerated() {
-            a.apply(e, seq: i + 1)
-            b.apply(e, seq: i + 1)
-        }
-        let end = (events.last?.at ?? 0) + 7200
-        a.advance(to: end)
-        b.advance(to: end)
-        return DiffReport(a: DiffSideInfo(source: "a.db", at: end, rules: stream.rules()),
-                          b: DiffSideInfo(source: "b\u{1}.db", at: end, rules: rules),
-                          diff: ProjectionDiff.compare(a, b), divergence: nil)
+        var runs = TwoRuns(seed: seed)
+        let end = (runs.events.last?.at ?? 0) + 7200
+        runs.a.advance(to: end)
+        runs.b.advance(to: end)
+        return DiffReport(a: DiffSideInfo(source: "a.db", at: end, rules: runs.rulesA),
+                          b: DiffSideInfo(source: "b\u{1}.db", at: end, rules: runs.rulesB),
+                          diff: ProjectionDiff.compare(runs.a, runs.b), divergence: nil)
     }
 
     /// The JSON as a tree, through the project's own reader.

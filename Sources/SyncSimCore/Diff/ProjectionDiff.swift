@@ -62,25 +62,23 @@ public struct ProjectionDiff: Sendable, Equatable {
     static func compare(_ a: Projector, _ b: Projector, halvesFrom many: Int) -> ProjectionDiff {
         var diff = ProjectionDiff()
         let ids = CanonicalJSON.union(a.marketoContactIDs, b.marketoContactIDs, by: CanonicalJSON.utf8Less)
-        if ids.count < many {
-            diff.contacts = contacts(ids[...], a, b)
-        } else {
-            let halves = [ids[..<(ids.count / 2)], ids[(ids.count / 2)...]]
-            let parts = parallelMap(2) { contacts(halves[$0], a, b) }
-            diff.contacts = parts[0] + parts[1]
-        }
+        diff.contacts = inHalves(ids, from: many) { contacts($0, a, b) }
         let accountIDs = CanonicalJSON.union(a.accountIDs, b.accountIDs, by: CanonicalJSON.utf8Less)
-        if accountIDs.count < many {
-            diff.accounts = accounts(accountIDs[...], a, b)
-        } else {
-            let halves = [accountIDs[..<(accountIDs.count / 2)], accountIDs[(accountIDs.count / 2)...]]
-            let parts = parallelMap(2) { accounts(halves[$0], a, b) }
-            diff.accounts = parts[0] + parts[1]
-        }
+        diff.accounts = inHalves(accountIDs, from: many) { accounts($0, a, b) }
         (diff.rejectedOnlyA, diff.rejectedOnlyB) = onlyOnOneSide(a.rejections, b.rejections)
         let (qa, qb) = (a.queue, b.queue)
         if qa != qb { diff.queue = Pair(a: qa, b: qb) }
         return diff
+    }
+
+    /// `compare` of the ids, in two halves on two threads when there are `many` or more,
+    /// joined in order.
+    private static func inHalves<T: Sendable>(_ ids: [String], from many: Int,
+                                              _ compare: @Sendable (ArraySlice<String>) -> [T]) -> [T] {
+        guard ids.count >= many else { return compare(ids[...]) }
+        let halves = [ids[..<(ids.count / 2)], ids[(ids.count / 2)...]]
+        let parts = parallelMap(2) { compare(halves[$0]) }
+        return parts[0] + parts[1]
     }
 
     /// How the accounts `ids` differ, in order.
