@@ -48,21 +48,30 @@ struct Diff: ParsableCommand {
         do {
             let sa = try RunSource.load(a, overrides: overrides + aOverrides)
             let sb = try RunSource.load(b, overrides: overrides + bOverrides)
-            let settled = max(try sa.settled(), try sb.settled())
-            let atA = at?.seconds ?? settled
-            let atB = bAt?.seconds ?? at?.seconds ?? settled
             let diff: ProjectionDiff
+            let atA: Seconds, atB: Seconds
             var divergence: Divergence? = nil
             var intervals: [DiffTimeline.Interval]? = nil
             if at == nil {
                 // Without --at, the whole timelines up to the later settled instant (format 5.4),
-                // and the differences then, between the projectors as the walk leaves them.
-                let walk = try RunSource.withEvents(of: sa, sb) { ea, eb in
-                    DiffTimeline.walk(a: ea, rules: sa.rules, b: eb, rules: sb.rules, through: settled)
+                // where the walk ends, neither run having an event or a cycle left; and the
+                // differences then, between the projectors as the walk leaves them.
+                let timeline: DiffTimeline
+                (diff, timeline) = try RunSource.withEvents(of: sa, sb) { ea, eb in
+                    let walk = DiffTimeline.walk(a: ea, rules: sa.rules, b: eb, rules: sb.rules, through: .max)
+                    return (ProjectionDiff.compare(walk.a, walk.b), walk.timeline)
                 }
-                diff = ProjectionDiff.compare(walk.a, walk.b)
-                (divergence, intervals) = (walk.timeline.first, walk.timeline.intervals)
+                (atA, atB) = (timeline.end, bAt?.seconds ?? timeline.end)
+                intervals = timeline.intervals
+                // What happened at the first divergence, from a second walk to it that records
+                // only that instant (the projectors of the first are gone by then).
+                if let t = timeline.firstAt {
+                    divergence = try RunSource.withEvents(of: sa, sb) { ea, eb in
+                        Divergence.steps(at: t, a: ea, rules: sa.rules, b: eb, rules: sb.rules)
+                    }
+                }
             } else {
+                (atA, atB) = (at!.seconds, bAt?.seconds ?? at!.seconds)
                 diff = ProjectionDiff.compare(try sa.projector(at: atA), try sb.projector(at: atB))
                 if !diff.isEmpty, atA == atB {
                     divergence = try RunSource.withEvents(of: sa, sb) { ea, eb in

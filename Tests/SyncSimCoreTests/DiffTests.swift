@@ -87,7 +87,15 @@ import SyncSimTestSupport
         let brute = instants.sorted().first { t in
             !ProjectionDiff.compare(folded(a, rules, at: t), folded(b, rules, at: t)).isEmpty
         }
-        #expect(divergence(a, b, rules, rules, through: end)?.at == brute, "seed \(seed)")
+        let found = divergence(a, b, rules, rules, through: end)
+        #expect(found?.at == brute, "seed \(seed)")
+        // The whole-timeline diff's way, recording only that instant: the same steps.
+        if let found {
+            let steps = Divergence.steps(at: found.at, a: a.makeIterator(), rules: rules, b: b.makeIterator(), rules: rules)
+            #expect(steps.at == found.at && steps.a == found.a && steps.b == found.b, "seed \(seed)")
+            #expect(!(steps.a + steps.b).isEmpty, "seed \(seed)")
+            #expect(DiffTimeline.of(a: a.makeIterator(), rules: rules, b: b.makeIterator(), rules: rules, through: end).firstAt == brute)
+        }
     }
 }
 
@@ -106,6 +114,9 @@ import SyncSimTestSupport
         var ia = events.makeIterator(), ib = events.makeIterator()
         let end = max(Simulation.settled(rules: rulesA, events: &ia), Simulation.settled(rules: rulesB, events: &ib))
         let timeline = DiffTimeline.of(a: events.makeIterator(), rules: rulesA, b: events.makeIterator(), rules: rulesB, through: end)
+        // Without a limit, the walk ends when the later run has settled.
+        let unbounded = DiffTimeline.of(a: events.makeIterator(), rules: rulesA, b: events.makeIterator(), rules: rulesB, through: .max)
+        #expect(unbounded.end == end && unbounded.intervals == timeline.intervals, "seed \(seed)")
         // The instants where a projection can change: events, and the landings of cycles.
         var instants = Set(events.map(\.at).filter { $0 <= end })
         for rules in [rulesA, rulesB] {
@@ -135,7 +146,7 @@ import SyncSimTestSupport
         }
         if let o = open { expected.append(.init(from: o.from, to: nil, contacts: o.contacts.count, accounts: o.accounts.count)) }
         #expect(timeline.intervals == expected, "seed \(seed)")
-        #expect(timeline.first?.at == expected.first?.from, "seed \(seed)")
+        #expect(timeline.firstAt == expected.first?.from, "seed \(seed)")
     }
 }
 

@@ -20,8 +20,12 @@ public struct DiffTimeline: Sendable {
     }
 
     public var intervals: [Interval] = []
-    /// The first instant after which the projections differed, with what happened then.
-    public var first: Divergence?
+    /// The first instant after which the projections differed (what happened then:
+    /// ``Divergence/steps(at:a:rules:b:rules:)``).
+    public var firstAt: Seconds?
+    /// The last instant walked: without a limit, when the later of the two runs has settled
+    /// (neither has an event or a cycle with work left).
+    public var end: Seconds = 0
 
     /// Folds both event streams in step, instant by instant (event instants and cycle landings
     /// of either side) through `limit`, comparing the projections after each instant: a
@@ -41,10 +45,12 @@ public struct DiffTimeline: Sendable {
         b eventsB: B, rules rulesB: SyncRules,
         through limit: Seconds
     ) -> (timeline: DiffTimeline, a: Projector, b: Projector) {
-        var walk = LockstepWalk(a: eventsA, rules: rulesA, b: eventsB, rules: rulesB, through: limit, tracksTouches: true)
+        var walk = LockstepWalk(a: eventsA, rules: rulesA, b: eventsB, rules: rulesB, through: limit, recording: false,
+                                tracksTouches: true)
         var timeline = DiffTimeline()
         var counter = IntervalCounter()
-        while let (t, stepsA, stepsB) = walk.next() {
+        while let (t, _, _) = walk.next() {
+            timeline.end = t
             let (ta, tb) = walk.takeTouches()
             // Equal fingerprints: the same projections. Otherwise, at the start of an interval,
             // the full comparison; within one, only what this instant's changes touched can have
@@ -62,10 +68,7 @@ public struct DiffTimeline: Sendable {
                 if differs { counter.begin(at: t, with: diff) }
             }
             if differs {
-                if timeline.first == nil {
-                    timeline.first = Divergence(at: t, a: stepsA, b: stepsB)
-                    walk.stopRecording()
-                }
+                if timeline.firstAt == nil { timeline.firstAt = t }
             } else if let interval = counter.end(at: t) {
                 timeline.intervals.append(interval)
             }

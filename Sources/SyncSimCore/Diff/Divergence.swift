@@ -22,4 +22,19 @@ public struct Divergence: Sendable {
         }
         return nil
     }
+
+    /// What happened on each side at `t`: both runs folded in step to it, recording only that
+    /// instant (the whole-timeline diff finds its first divergence without recording every
+    /// instant before, then asks for it this way).
+    public static func steps<A: IteratorProtocol<Event>, B: IteratorProtocol<Event>>(
+        at t: Seconds,
+        a eventsA: A, rules rulesA: SyncRules,
+        b eventsB: B, rules rulesB: SyncRules
+    ) -> Divergence {
+        var walk = LockstepWalk(a: eventsA, rules: rulesA, b: eventsB, rules: rulesB, through: t, recording: false)
+        while let next = walk.nextInstant, next < t { _ = walk.next() }
+        walk.record(true)
+        guard let (at, a, b) = walk.next(), at == t else { return Divergence(at: t, a: [], b: []) }
+        return Divergence(at: t, a: a, b: b)
+    }
 }

@@ -1,7 +1,7 @@
 /// Two runs folded in step, instant by instant (the event instants and cycle landings of
-/// either side), each projector following its fingerprint and recording its steps (until
-/// ``stopRecording()``), and noting what its changes touch when asked to: what the first
-/// divergence and the whole-timeline diff both walk.
+/// either side), each projector following its fingerprint, recording its steps while asked
+/// to, and noting what its changes touch when asked to: what the first divergence and the
+/// whole-timeline diff both walk.
 ///
 /// Side B plays each instant on a thread of its own while side A plays it on the caller's:
 /// two long runs fold in about the time of one on two cores. The comparisons after each
@@ -20,12 +20,10 @@ struct LockstepWalk<A: IteratorProtocol<Event>, B: IteratorProtocol<Event>>: ~Co
     }
 
     init(a events: A, rules rulesA: SyncRules, b eventsB: B, rules rulesB: SyncRules, through limit: Seconds,
-         tracksTouches: Bool = false) {
+         recording: Bool = true, tracksTouches: Bool = false) {
         var (a, b) = (Projector(rules: rulesA), Projector(rules: rulesB))
-        for p in [\Projector.recording, \Projector.fingerprinting] {
-            a[keyPath: p] = true
-            b[keyPath: p] = true
-        }
+        (a.fingerprinting, b.fingerprinting) = (true, true)
+        (a.recording, b.recording) = (recording, recording)
         if tracksTouches { (a.touches, b.touches) = (Touches(), Touches()) }
         self.a = a
         walkA = InstantWalker(events)
@@ -35,15 +33,18 @@ struct LockstepWalk<A: IteratorProtocol<Event>, B: IteratorProtocol<Event>>: ~Co
 
     deinit { sideB.stop() }
 
-    /// Plays the next instant on both sides, up to the limit; returns it with each side's steps.
-    mutating func next() -> (at: Seconds, a: [Step], b: [Step])? {
-        let t: Seconds
+    /// The next instant of either side, if any (the limit aside).
+    var nextInstant: Seconds? {
         switch (walkA.nextInstant(a), sideB.nextInstant) {
-        case let (x?, y?): t = min(x, y)
-        case let (x?, nil), let (nil, x?): t = x
+        case let (x?, y?): return min(x, y)
+        case let (x?, nil), let (nil, x?): return x
         case (nil, nil): return nil
         }
-        guard t <= limit else { return nil }
+    }
+
+    /// Plays the next instant on both sides, up to the limit; returns it with each side's steps.
+    mutating func next() -> (at: Seconds, a: [Step], b: [Step])? {
+        guard let t = nextInstant, t <= limit else { return nil }
         sideB.play(t)
         walkA.play(t, on: &a)
         sideB.wait { walkA.readAhead() }
@@ -55,9 +56,9 @@ struct LockstepWalk<A: IteratorProtocol<Event>, B: IteratorProtocol<Event>>: ~Co
         (a.takeTouches(), sideB.projector.takeTouches())
     }
 
-    /// No more steps are recorded (what the walk needs of them has been seen).
-    mutating func stopRecording() {
-        (a.recording, sideB.projector.recording) = (false, false)
+    /// Whether steps are recorded from now on.
+    mutating func record(_ on: Bool) {
+        (a.recording, sideB.projector.recording) = (on, on)
     }
 
     /// Whether the projections may differ now (their fingerprints do).
