@@ -51,7 +51,7 @@ public struct DiffTimeline: Sendable {
         var counter = IntervalCounter()
         while let (t, _, _) = walk.next() {
             timeline.end = t
-            let (ta, tb) = walk.takeTouches()
+            defer { walk.clearTouches() }
             // Equal fingerprints: the same projections. Otherwise, at the start of an interval,
             // the full comparison; within one, only what this instant's changes touched can have
             // begun to differ, so only that is compared (a long interval of two large runs must
@@ -60,6 +60,7 @@ public struct DiffTimeline: Sendable {
             if !walk.fingerprintsDiffer {
                 differs = false
             } else if counter.from != nil {
+                let (ta, tb) = walk.touched
                 counter.update(walk.a, walk.b, touched: ta, tb)
                 differs = true
             } else {

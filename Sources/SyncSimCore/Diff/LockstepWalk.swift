@@ -51,9 +51,13 @@ struct LockstepWalk<A: IteratorProtocol<Event>, B: IteratorProtocol<Event>>: ~Co
         return (t, a.takeSteps(), sideB.projector.takeSteps())
     }
 
-    /// What each side's changes touched since the last call (with `tracksTouches`).
-    mutating func takeTouches() -> (a: Touches.Taken, b: Touches.Taken) {
-        (a.takeTouches(), sideB.projector.takeTouches())
+    /// What each side's changes touched since ``clearTouches()`` (with `tracksTouches`).
+    var touched: (a: Touches.Taken, b: Touches.Taken) { (a.touched, sideB.projector.touched) }
+
+    /// Both sides start noting what their changes touch again.
+    mutating func clearTouches() {
+        a.clearTouches()
+        sideB.projector.clearTouches()
     }
 
     /// Whether steps are recorded from now on.

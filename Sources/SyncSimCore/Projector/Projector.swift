@@ -73,13 +73,19 @@ public struct Projector: Sendable {
         f.add(.queue(countedQueue))
         return f
     }
-    /// What changes touched since ``takeTouches()``, when not nil.
+    /// What changes touched since ``clearTouches()``, when not nil.
     var touches: Touches?
 
-    /// Returns what changes touched since the last call, and starts again.
-    mutating func takeTouches() -> Touches.Taken {
-        guard touches != nil else { return ([], [], []) }
-        return (touches!.accounts.take(), touches!.companies.take(), touches!.contacts.take())
+    /// What changes touched since ``clearTouches()``.
+    var touched: Touches.Taken {
+        guard let t = touches else { return ([], [], []) }
+        return (t.accounts.ids, t.companies.ids, t.contacts.ids)
+    }
+
+    /// Starts noting what changes touch again; the lists keep their storage (a list taken
+    /// away at every instant was a new allocation at every instant).
+    mutating func clearTouches() {
+        touches?.clear()
     }
 
     /// Field names, accounts and contacts as dense ids (see ``Interner``).

@@ -1,4 +1,4 @@
-/// What a projector's changes touched since they were last taken, by dense id, each once: the
+/// What a projector's changes touched since they were last cleared, by dense id, each once: the
 /// accounts whose Dynamics record or company changed, the companies whose values or activity
 /// counts may have changed (what every member shows), and the contacts whose own state did
 /// (in Marketo, linked, joined, left). The whole-timeline diff compares only these after each
@@ -19,11 +19,10 @@ struct Touches: Sendable {
             }
         }
 
-        /// Returns the ids and starts a new list.
-        mutating func take() -> [Int32] {
+        /// Starts a new list, in the same storage (once the ids read are let go of).
+        mutating func clear() {
             for id in ids { listed[Int(id)] = false }
-            defer { ids.removeAll(keepingCapacity: true) }
-            return ids
+            ids.removeAll(keepingCapacity: true)
         }
     }
 
@@ -31,6 +30,12 @@ struct Touches: Sendable {
     var companies = IDs()
     var contacts = IDs()
 
-    /// The ids taken at once (``Projector/takeTouches()``).
+    /// The ids read at once (``Projector/touched``).
     typealias Taken = (accounts: [Int32], companies: [Int32], contacts: [Int32])
+
+    mutating func clear() {
+        accounts.clear()
+        companies.clear()
+        contacts.clear()
+    }
 }
