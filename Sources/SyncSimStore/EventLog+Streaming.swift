@@ -91,8 +91,6 @@ extension EventLog {
                 }
                 if !batch.isEmpty { _ = pipe.put(batch) }
             }
-        } catch let e as StoreError {
-            failure = e
         } catch {
             failure = EventLog.readFailure(path, error)
         }
@@ -111,12 +109,10 @@ extension EventLog {
             guard failure == nil else { return nil }
             do {
                 return try rows.next()
-            } catch let e as StoreError {
-                failure = e
             } catch {
                 failure = EventLog.readFailure(path, error)
+                return nil
             }
-            return nil
         }
     }
 

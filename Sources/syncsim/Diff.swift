@@ -52,15 +52,19 @@ struct Diff: ParsableCommand {
             let atA: Seconds, atB: Seconds
             var divergence: Divergence? = nil
             var intervals: [DiffTimeline.Interval]? = nil
-            if at == nil {
-                // Without --at, the whole timelines up to the later settled instant (format 5.4),
-                // where the walk ends, neither run having an event or a cycle left; and the
-                // differences then, between the projectors as the walk leaves them.
-                let timeline: DiffTimeline
-                (diff, timeline) = try RunSource.withEvents(of: sa, sb) { ea, eb in
-                    let walk = DiffTimeline.walk(a: ea, rules: sa.rules, b: eb, rules: sb.rules, through: .max)
-                    return (ProjectionDiff.compare(walk.a, walk.b), walk.timeline)
+            if let at = at?.seconds {
+                (atA, atB) = (at, bAt?.seconds ?? at)
+                diff = ProjectionDiff.compare(try sa.projector(at: atA), try sb.projector(at: atB))
+                if !diff.isEmpty, atA == atB {
+                    divergence = try RunSource.withEvents(of: sa, sb) { ea, eb in
+                        Divergence.first(a: ea, rules: sa.rules, b: eb, rules: sb.rules, through: atA)
+                    }
                 }
+            } else {
+                // Without --at, the whole timelines up to the later settled instant (format 5.4),
+                // and the differences then.
+                let timeline: DiffTimeline
+                (diff, timeline) = try RunSource.compareTimelines(sa, sb)
                 (atA, atB) = (timeline.end, bAt?.seconds ?? timeline.end)
                 intervals = timeline.intervals
                 // What happened at the first divergence, from a second walk to it that records
@@ -68,14 +72,6 @@ struct Diff: ParsableCommand {
                 if let t = timeline.firstAt {
                     divergence = try RunSource.withEvents(of: sa, sb) { ea, eb in
                         Divergence.steps(at: t, a: ea, rules: sa.rules, b: eb, rules: sb.rules)
-                    }
-                }
-            } else {
-                (atA, atB) = (at!.seconds, bAt?.seconds ?? at!.seconds)
-                diff = ProjectionDiff.compare(try sa.projector(at: atA), try sb.projector(at: atB))
-                if !diff.isEmpty, atA == atB {
-                    divergence = try RunSource.withEvents(of: sa, sb) { ea, eb in
-                        Divergence.first(a: ea, rules: sa.rules, b: eb, rules: sb.rules, through: atA)
                     }
                 }
             }

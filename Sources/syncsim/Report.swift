@@ -94,13 +94,11 @@ struct Report: ParsableCommand {
     private func diffPage() throws -> String {
         let sides = try [(sources[0], aOverrides), (sources[1], bOverrides)].map { try RunSource.load($0.0, overrides: overrides + $0.1) }
         let (sa, sb) = (sides[0], sides[1])
-        let end = max(try sa.settled(), try sb.settled())
-        let timeline = try RunSource.withEvents(of: sa, sb) { ea, eb in
-            DiffTimeline.of(a: ea, rules: sa.rules, b: eb, rules: sb.rules, through: end)
-        }
+        let (diff, timeline) = try RunSource.compareTimelines(sa, sb)
+        let end = timeline.end
         var report = DiffReport(a: DiffSideInfo(source: sources[0], at: end, rules: sa.rules),
                                 b: DiffSideInfo(source: sources[1], at: end, rules: sb.rules),
-                                diff: ProjectionDiff.compare(try sa.projector(at: end), try sb.projector(at: end)), divergence: nil)
+                                diff: diff, divergence: nil)
         report.intervals = timeline.intervals
         var pictures: [String] = []
         let (ra, rb) = report.ruleDifferences()

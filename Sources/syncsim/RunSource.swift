@@ -90,6 +90,15 @@ struct RunSource {
         }
     }
 
+    /// Both runs' whole timelines compared (format 5.4), walked until the later one has settled
+    /// (the walk's end), with the differences then between the projectors the walk leaves.
+    static func compareTimelines(_ a: RunSource, _ b: RunSource) throws -> (diff: ProjectionDiff, timeline: DiffTimeline) {
+        try withEvents(of: a, b) { ea, eb in
+            let walk = DiffTimeline.walk(a: ea, rules: a.rules, b: eb, rules: b.rules, through: .max)
+            return (ProjectionDiff.compare(walk.a, walk.b), walk.timeline)
+        }
+    }
+
     /// Runs `body` with an iterator over this side's events. `inline`: a log's events are read
     /// on the thread that iterates them, not by a reading thread ahead of it (for a caller that
     /// keeps every core busy already).

@@ -60,7 +60,23 @@ import Testing
         #expect(done == 10)
     }
 
-    /// Events read ahead, any number at any time, are played as those read as they come.
+    /// Events, counting the calls after they have ended (a log's statement would start over).
+    struct Ending: IteratorProtocol {
+        final class Calls { var afterEnd = 0 }
+        var events: IndexingIterator<[Event]>
+        let calls: Calls
+        var ended = false
+
+        mutating func next() -> Event? {
+            if ended { calls.afterEnd += 1 }
+            let e = events.next()
+            if e == nil { ended = true }
+            return e
+        }
+    }
+
+    /// Events read ahead, any number at any time, are played as those read as they come; the
+    /// events are not asked again once they have ended.
     @Test(arguments: Array(UInt64(1)...12))
     func readingAheadChangesNothing(seed: UInt64) {
         var stream = RandomStream(seed: seed)
@@ -68,7 +84,8 @@ import Testing
         let events = stream.generate()
         let rules = stream.rules()
         var plain = Projector(rules: rules), ahead = Projector(rules: rules)
-        var w1 = InstantWalker(events.makeIterator()), w2 = InstantWalker(events.makeIterator())
+        let calls = Ending.Calls()
+        var w1 = InstantWalker(events.makeIterator()), w2 = InstantWalker(Ending(events: events.makeIterator(), calls: calls))
         var rng = SplitMix64(seed: seed)
         while let t = w1.nextInstant(plain) {
             #expect(w2.nextInstant(ahead) == t)
@@ -77,6 +94,15 @@ import Testing
             for _ in 0..<(rng.next() % 40) { _ = w2.readAhead(upTo: Int(rng.next() % 30) + 1) }
         }
         #expect(w2.nextInstant(ahead) == nil)
+        for _ in 0..<3 { _ = w2.readAhead() }
+        #expect(calls.afterEnd == 0, "seed \(seed)")
+        // Played to the end without reading ahead, then asked to: nothing more is read.
+        let late = Ending.Calls()
+        var w3 = InstantWalker(Ending(events: events.makeIterator(), calls: late)), p3 = Projector(rules: rules)
+        while let t = w3.nextInstant(p3) { w3.play(t, on: &p3) }
+        let more = w3.readAhead()
+        #expect(!more)
+        #expect(late.afterEnd == 0, "seed \(seed)")
         #expect(w1.seq == w2.seq)
         #expect(plain.projection().digest == ahead.projection().digest)
     }

@@ -21,8 +21,9 @@ final class Handoff: Sendable {
     private let sleeping = Atomic<Bool>(false)
     private let wake = DispatchSemaphore(value: 0)
 
-    /// Loads of the value while spinning (each after a pause of some tens of nanoseconds:
-    /// about 200 microseconds in all), then yields, before sleeping.
+    /// Loads of the value while spinning (each after a pause hint), then yields, before
+    /// sleeping: the spin outlasts a usual instant of the other side's fold, and is short
+    /// beside the wake-up of a sleeping thread.
     private static let spins = 5_000
     private static let yields = 20
 

@@ -41,7 +41,7 @@ struct IntervalCounter {
 
     /// Counts what began to differ at this instant: only what its changes touched on either
     /// side can have.
-    mutating func update(_ pa: borrowing Projector, _ pb: borrowing Projector, touched ta: Touches.Taken, _ tb: Touches.Taken) {
+    mutating func update(_ pa: borrowing Projector, _ pb: borrowing Projector, touched ta: Touches.Lists, _ tb: Touches.Lists) {
         contactsAndAccounts(0, ta, own: pa, pa, pb)
         contactsAndAccounts(1, tb, own: pb, pa, pb)
         // The members of companies whose values or activities changed, unless every member is
@@ -51,7 +51,7 @@ struct IntervalCounter {
         companies(1, tb.companies, own: pb, pa, pb)
     }
 
-    private mutating func contactsAndAccounts(_ side: Int, _ t: Touches.Taken, own p: borrowing Projector,
+    private mutating func contactsAndAccounts(_ side: Int, _ t: Touches.Lists, own p: borrowing Projector,
                                               _ pa: borrowing Projector, _ pb: borrowing Projector) {
         for ci in t.contacts {
             let n = contactNumber(side, ci, p)

@@ -52,7 +52,7 @@ struct LockstepWalk<A: IteratorProtocol<Event>, B: IteratorProtocol<Event>>: ~Co
     }
 
     /// What each side's changes touched since ``clearTouches()`` (with `tracksTouches`).
-    var touched: (a: Touches.Taken, b: Touches.Taken) { (a.touched, sideB.projector.touched) }
+    var touched: (a: Touches.Lists, b: Touches.Lists) { (a.touched, sideB.projector.touched) }
 
     /// Both sides start noting what their changes touch again.
     mutating func clearTouches() {

@@ -30,9 +30,16 @@ public struct InstantWalker<Events: IteratorProtocol<Event>> {
         return true
     }
 
-    /// The event after `upcoming`: the first held ahead, else the next read.
+    /// The event after `upcoming`: the first held ahead, else the next read (the events are
+    /// not asked again once they have ended).
     private mutating func following() -> Event? {
-        guard head < ahead.count else { return ended ? nil : events.next() }
+        guard head < ahead.count else {
+            guard !ended, let e = events.next() else {
+                ended = true
+                return nil
+            }
+            return e
+        }
         let e = ahead[head].take()
         head += 1
         if head == ahead.count {

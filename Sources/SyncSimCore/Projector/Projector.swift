@@ -65,9 +65,9 @@ public struct Projector: Sendable {
     private var stateFingerprint = Fingerprint()
 
     /// Order-independent hash of the observable state (when ``fingerprinting``). The queue's
-    /// part is added when asked: the queue changes with every Dynamics event, its figures
-    /// (``countedQueue``) are counted as it does, and hashing them at each change cost more
-    /// than all the rest of the state's hashing.
+    /// part is added when asked, once per comparison: the queue changes with every Dynamics
+    /// event, and its figures (``countedQueue``) are counted as it does, so nothing is hashed
+    /// at each of those changes.
     var fingerprint: Fingerprint {
         var f = stateFingerprint
         f.add(.queue(countedQueue))
@@ -77,13 +77,13 @@ public struct Projector: Sendable {
     var touches: Touches?
 
     /// What changes touched since ``clearTouches()``.
-    var touched: Touches.Taken {
+    var touched: Touches.Lists {
         guard let t = touches else { return ([], [], []) }
         return (t.accounts.ids, t.companies.ids, t.contacts.ids)
     }
 
-    /// Starts noting what changes touch again; the lists keep their storage (a list taken
-    /// away at every instant was a new allocation at every instant).
+    /// Starts noting what changes touch again; the lists keep their storage, as the
+    /// whole-timeline diff clears them at every instant.
     mutating func clearTouches() {
         touches?.clear()
     }

@@ -31,7 +31,7 @@ struct Touches: Sendable {
     var contacts = IDs()
 
     /// The ids read at once (``Projector/touched``).
-    typealias Taken = (accounts: [Int32], companies: [Int32], contacts: [Int32])
+    typealias Lists = (accounts: [Int32], companies: [Int32], contacts: [Int32])
 
     mutating func clear() {
         accounts.clear()
