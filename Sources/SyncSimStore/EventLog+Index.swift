@@ -81,8 +81,8 @@ extension EventLog {
 
     /// Reads the events with sequence numbers `seqs` (increasing) and hands each to `take`,
     /// until it returns false. One blob handle moves from row to row (`sqlite3_blob_reopen`
-    /// seeks the table's tree straight to the row): a scope is a scattered tenth of the log,
-    /// and stepping a cursor over the rows between cost half again as much.
+    /// seeks the table's tree straight to the row): a scope's rows are scattered over the log,
+    /// and a cursor would step over every row between them.
     private static func read(_ seqs: [Int], in db: Database, path: String, having pattern: [UInt8]? = nil,
                              take: (Event) throws -> Bool) throws {
         precondition(zip(seqs, seqs.dropFirst()).allSatisfy { $0 < $1 }, "sequence numbers in increasing order")

@@ -11,8 +11,8 @@ import Darwin
 /// A number that one thread raises and another waits for, many times a second: how two
 /// threads working in step hand each other a turn.
 ///
-/// The waiter first spins (on two free cores a turn comes back within microseconds, faster
-/// than any sleep), then yields its core, then sleeps until woken: a waiter never keeps a
+/// The waiter first spins (on two free cores a turn comes back sooner than a sleeping thread
+/// could be woken), then yields its core, then sleeps until woken: a waiter never keeps a
 /// core from the thread it waits for when there are more threads than cores (a loaded
 /// machine, a test run in parallel).
 final class Handoff: Sendable {
