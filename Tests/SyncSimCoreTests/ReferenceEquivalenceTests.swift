@@ -6,7 +6,8 @@ import Synchronization
 /// The engine (``Projector``) in each of its modes against the plain ``ReferenceProjector``, on
 /// seeded random streams: the same projection and digest, the same activities per contact,
 /// source and field, the same rejections and reasons, and the same local edits, at every event
-/// and at random instants between them.
+/// and at random instants between them; and, fingerprinting, the fingerprint it follows equals
+/// the one worked out afresh from its state.
 @Suite struct ReferenceEquivalenceTests {
     static let seeds: [UInt64] = Array(1...40)
 
@@ -69,6 +70,11 @@ import Synchronization
                         "seed \(seed), \(mode): rejection of #\(i + 1)")
                 if let d = Self.difference(engine, reference, compareActivities: mode == .activityRecords) {
                     Issue.record("seed \(seed), \(mode), after #\(i + 1) \(e.typeName): \(d)")
+                    return
+                }
+                // The fingerprint followed change by change equals the one worked out afresh.
+                if mode == .fingerprinting, engine.fingerprint != engine.recomputedFingerprint() {
+                    Issue.record("seed \(seed), after #\(i + 1) \(e.typeName): the followed fingerprint is not the recomputed one")
                     return
                 }
             }

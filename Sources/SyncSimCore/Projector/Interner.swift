@@ -58,6 +58,11 @@ struct Interner: Sendable {
 
     subscript(id: Int32) -> String { names[Int(id)] }
 
+    /// The ``Key/hash`` of the name of `id`: two names have the same one when they are equal
+    /// strings (and almost never otherwise), in projectors of different logs too. Worked out
+    /// when asked (most names are a few ASCII bytes) rather than kept beside each name.
+    func hash(_ id: Int32) -> UInt64 { Self.key(names[Int(id)]).hash }
+
     /// Asks for the cache line of the slot where a lookup of `k` starts: in a table of hundreds
     /// of thousands of names, a lookup waits mostly for that line to come from memory.
     func prefetch(_ k: Key) {

@@ -224,13 +224,13 @@ public struct Projector: Sendable {
     /// Dynamics creates an account, or deletes it (``DynamicsAccount/deleted``).
     mutating func setDynamics(_ ai: Int32, _ d: DynamicsAccount) {
         if fingerprinting {
-            let a = accountNames[ai]
+            let a = accountNames.hash(ai)
             if let old = dynamicsAccounts[Int(ai)] {
                 stateFingerprint.remove(.dynamics(a, deleted: old.deleted))
-                for e in old.fields.entries { stateFingerprint.remove(.dynamicsField(a, fieldNames[e.field], e.value)) }
+                for e in old.fields.entries { stateFingerprint.remove(.dynamicsField(a, fieldNames.hash(e.field), e.value)) }
             }
             stateFingerprint.add(.dynamics(a, deleted: d.deleted))
-            for e in d.fields.entries { stateFingerprint.add(.dynamicsField(a, fieldNames[e.field], e.value)) }
+            for e in d.fields.entries { stateFingerprint.add(.dynamicsField(a, fieldNames.hash(e.field), e.value)) }
         }
         dynamicsAccounts[Int(ai)] = d
         touch(ai)
@@ -243,9 +243,11 @@ public struct Projector: Sendable {
         guard dynamicsAccounts[a] != nil else { return }  // an update of no account (input validation refuses it)
         for (k, v) in f {
             // The fingerprint follows each field that changed (a field at a time, not the account).
-            if let old = dynamicsAccounts[a]!.fields.change(fieldID(k, among: f.keys), v), fingerprinting {
-                if !old.isNull { stateFingerprint.remove(.dynamicsField(accountNames[ai], k, old)) }
-                if !v.isNull { stateFingerprint.add(.dynamicsField(accountNames[ai], k, v)) }
+            let fi = fieldID(k, among: f.keys)
+            if let old = dynamicsAccounts[a]!.fields.change(fi, v), fingerprinting {
+                let (an, fn) = (accountNames.hash(ai), fieldNames.hash(fi))
+                if !old.isNull { stateFingerprint.remove(.dynamicsField(an, fn, old)) }
+                if !v.isNull { stateFingerprint.add(.dynamicsField(an, fn, v)) }
             }
         }
         touch(ai)
@@ -272,8 +274,8 @@ public struct Projector: Sendable {
         touch(ai)
         touches?.companies.add(ai)
         if fingerprinting {
-            stateFingerprint.add(.company(accountNames[ai], deleted: false))
-            stateFingerprint.add(.tally(accountNames[ai], Tally()))
+            stateFingerprint.add(.company(accountNames.hash(ai), deleted: false))
+            stateFingerprint.add(.tally(accountNames.hash(ai), Tally()))
         }
     }
 
@@ -283,7 +285,7 @@ public struct Projector: Sendable {
         companies[Int(ai)]!.stale = stale
         touch(ai)
         if fingerprinting {
-            let a = accountNames[ai]
+            let a = accountNames.hash(ai)
             if stale { stateFingerprint.add(.stale(a)) } else { stateFingerprint.remove(.stale(a)) }
         }
     }
@@ -293,8 +295,8 @@ public struct Projector: Sendable {
         companies[Int(ai)]!.deletedInDynamics = true
         touch(ai)
         if fingerprinting {
-            stateFingerprint.remove(.company(accountNames[ai], deleted: false))
-            stateFingerprint.add(.company(accountNames[ai], deleted: true))
+            stateFingerprint.remove(.company(accountNames.hash(ai), deleted: false))
+            stateFingerprint.add(.company(accountNames.hash(ai), deleted: true))
         }
     }
 
@@ -337,7 +339,7 @@ public struct Projector: Sendable {
 
     private mutating func fingerprintWrite(_ ai: Int32, _ fi: Int32, _ value: Value, old: Value, tallyBefore: Tally?,
                                            source: ActivitySource) {
-        let (a, field) = (accountNames[ai], fieldNames[fi])
+        let (a, field) = (accountNames.hash(ai), fieldNames.hash(fi))
         if !old.isNull { stateFingerprint.remove(.field(a, field, old)) }
         if !value.isNull { stateFingerprint.add(.field(a, field, value)) }
         if let before = tallyBefore {
@@ -351,8 +353,8 @@ public struct Projector: Sendable {
         contacts[Int(ci)] = MarketoContact()
         touchContact(ci)
         if fingerprinting {
-            stateFingerprint.add(.contact(contactNames[ci], nil))
-            stateFingerprint.add(.closed(contactNames[ci], Tally()))
+            stateFingerprint.add(.contact(contactNames.hash(ci), nil))
+            stateFingerprint.add(.closed(contactNames.hash(ci), Tally()))
         }
     }
 
@@ -365,8 +367,8 @@ public struct Projector: Sendable {
         touchContact(ci)
         contacts[Int(ci)]!.linked = ai
         if fingerprinting {
-            stateFingerprint.remove(.contact(contactNames[ci], nil))
-            stateFingerprint.add(.contact(contactNames[ci], a))
+            stateFingerprint.remove(.contact(contactNames.hash(ci), nil))
+            stateFingerprint.add(.contact(contactNames.hash(ci), accountNames.hash(ai)))
         }
         if companies[Int(ai)] != nil {
             join(ci, ai)
@@ -384,7 +386,7 @@ public struct Projector: Sendable {
         companies[Int(ai)]!.members.append(ci)
         let open = OpenLink(account: ai, from: companies[Int(ai)]!.tally)
         contacts[Int(ci)]!.open = open
-        if fingerprinting { stateFingerprint.add(.open(contactNames[ci], accountNames[ai], open.from)) }
+        if fingerprinting { stateFingerprint.add(.open(contactNames.hash(ci), accountNames.hash(ai), open.from)) }
     }
 
     /// The contacts linked to an account before its company existed join it (after its first
@@ -410,8 +412,8 @@ public struct Projector: Sendable {
         let a = accountNames[linked]
         contacts[Int(ci)]!.linked = -1
         if fingerprinting {
-            stateFingerprint.remove(.contact(contactNames[ci], a))
-            stateFingerprint.add(.contact(contactNames[ci], nil))
+            stateFingerprint.remove(.contact(contactNames.hash(ci), accountNames.hash(linked)))
+            stateFingerprint.add(.contact(contactNames.hash(ci), nil))
         }
         guard let link = contacts[Int(ci)]!.open else { return a }
         let ai = link.account
@@ -428,8 +430,8 @@ public struct Projector: Sendable {
         if keepsActivityRecords { contacts[Int(ci)]!.history.append(open) }
         contacts[Int(ci)]!.open = nil
         if fingerprinting {
-            let c = contactNames[ci]
-            stateFingerprint.remove(.open(c, a, open.from))
+            let c = contactNames.hash(ci)
+            stateFingerprint.remove(.open(c, accountNames.hash(ai), open.from))
             stateFingerprint.remove(.closed(c, before))
             stateFingerprint.add(.closed(c, contacts[Int(ci)]!.closed))
         }
