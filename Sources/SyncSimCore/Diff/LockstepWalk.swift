@@ -10,14 +10,11 @@
 /// the comparisons in place, never copied per instant); B's thread ends with it.
 struct LockstepWalk<A: IteratorProtocol<Event>, B: IteratorProtocol<Event>>: ~Copyable {
     private(set) var a: Projector
+    /// B's projector, handed to B's thread while it plays an instant.
+    private(set) var b: Projector
     private var walkA: InstantWalker<A>
     private let sideB: SideThread<B>
     private let limit: Seconds
-
-    /// B's projector; read between instants only (B's thread waits then).
-    var b: Projector {
-        _read { yield sideB.projector }
-    }
 
     init(a events: A, rules rulesA: SyncRules, b eventsB: B, rules rulesB: SyncRules, through limit: Seconds,
          recording: Bool = true, tracksTouches: Bool = false) {
@@ -28,6 +25,7 @@ struct LockstepWalk<A: IteratorProtocol<Event>, B: IteratorProtocol<Event>>: ~Co
         self.a = a
         walkA = InstantWalker(events)
         sideB = SideThread(b, eventsB)
+        self.b = b
         self.limit = limit
     }
 
@@ -45,32 +43,32 @@ struct LockstepWalk<A: IteratorProtocol<Event>, B: IteratorProtocol<Event>>: ~Co
     /// Plays the next instant on both sides, up to the limit; returns it with each side's steps.
     mutating func next() -> (at: Seconds, a: [Step], b: [Step])? {
         guard let t = nextInstant, t <= limit else { return nil }
-        sideB.play(t)
+        sideB.play(t, with: &b)
         walkA.play(t, on: &a)
-        sideB.wait { walkA.readAhead() }
-        return (t, a.takeSteps(), sideB.projector.takeSteps())
+        sideB.wait(meanwhile: { walkA.readAhead() }, returning: &b)
+        return (t, a.takeSteps(), b.takeSteps())
     }
 
     /// What each side's changes touched since ``clearTouches()`` (with `tracksTouches`).
-    var touched: (a: Touches.Lists, b: Touches.Lists) { (a.touched, sideB.projector.touched) }
+    var touched: (a: Touches.Lists, b: Touches.Lists) { (a.touched, b.touched) }
 
     /// Both sides start noting what their changes touch again.
     mutating func clearTouches() {
         a.clearTouches()
-        sideB.projector.clearTouches()
+        b.clearTouches()
     }
 
     /// Whether steps are recorded from now on.
     mutating func record(_ on: Bool) {
-        (a.recording, sideB.projector.recording) = (on, on)
+        (a.recording, b.recording) = (on, on)
     }
 
     /// Whether the projections may differ now (their fingerprints do).
-    var fingerprintsDiffer: Bool { a.fingerprint != sideB.projector.fingerprint }
+    var fingerprintsDiffer: Bool { a.fingerprint != b.fingerprint }
 
     /// Both projectors, at the end of the walk (B's thread ends).
     mutating func finish() -> (a: Projector, b: Projector) {
         sideB.stop()
-        return (a, sideB.projector)
+        return (a, b)
     }
 }

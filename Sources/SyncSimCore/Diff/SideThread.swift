@@ -1,12 +1,16 @@
 import Foundation
 
-/// One side of a lockstep walk played on a thread of its own: its projector and its events.
-/// The walk hands it each instant to play while it plays the other side's, then waits for it;
-/// between two instants the side's thread waits, so its projector is the walk's to read.
+/// One side of a lockstep walk played on a thread of its own: its events, and its projector
+/// while it plays an instant. The walk hands it each instant to play with the projector while
+/// it plays the other side's, then waits for it and takes the projector back: between two
+/// instants the projector is the walk's own, a stored value that it lends without copying (a
+/// projector read from a class's property is copied whole, every array retained then released,
+/// at each reading).
 final class SideThread<Events: IteratorProtocol<Event>>: @unchecked Sendable {
-    /// Written by the side's thread from ``play(_:)`` to the end of ``wait()``, by the walk's
-    /// otherwise (each ``Handoff`` orders what one thread wrote before what the other reads).
-    var projector: Projector
+    /// The walk's projector from ``play(_:with:)`` to the end of ``wait(meanwhile:returning:)``,
+    /// an empty one otherwise; the side's thread alone uses it meanwhile (each ``Handoff``
+    /// orders what one thread wrote before what the other reads).
+    private var projector: Projector
     /// Dropped by the side's thread as it ends: the events' iterator may not outlive the walk.
     private var walker: InstantWalker<Events>?
     /// The side's next instant, as of its last instant played.
@@ -18,9 +22,10 @@ final class SideThread<Events: IteratorProtocol<Event>>: @unchecked Sendable {
     private let handed = Handoff()
     private let played = Handoff()
 
-    /// Takes `events` (which the side's thread alone reads from now on) and starts the thread.
-    init(_ projector: Projector, _ events: Events) {
-        self.projector = projector
+    /// Takes `events` (which the side's thread alone reads from now on), to be played on
+    /// `projector`, and starts the thread.
+    init(_ projector: borrowing Projector, _ events: Events) {
+        self.projector = Projector(rules: projector.rules)
         let walker = InstantWalker(events)
         nextInstant = walker.nextInstant(projector)
         self.walker = walker
@@ -43,17 +48,20 @@ final class SideThread<Events: IteratorProtocol<Event>>: @unchecked Sendable {
         }
     }
 
-    /// Has the side's thread play `t`.
-    func play(_ t: Seconds) {
+    /// Has the side's thread play `t` on `projector`, which it holds until
+    /// ``wait(meanwhile:returning:)`` gives it back (moved in and out, never copied).
+    func play(_ t: Seconds, with projector: inout Projector) {
+        swap(&self.projector, &projector)
         instant = t
         turn += 1
         handed.post(turn)
     }
 
     /// Waits until the instant handed last is played, doing `work` meanwhile (as
-    /// ``Handoff/wait(for:meanwhile:)`` does).
-    func wait(meanwhile work: () -> Bool) {
+    /// ``Handoff/wait(for:meanwhile:)`` does), and gives the projector back.
+    func wait(meanwhile work: () -> Bool, returning projector: inout Projector) {
         played.wait(for: turn, meanwhile: work)
+        swap(&self.projector, &projector)
     }
 
     /// Ends the side's thread (after ``wait(meanwhile:)``, or before any ``play(_:)``), once it
