@@ -60,9 +60,8 @@ public struct InstantWalker<Events: IteratorProtocol<Event>> {
         projector.advance(to: instant)
         while upcoming?.at == instant {
             // Moved out, not copied: the projector takes the event.
-            let e = upcoming.take()!
             seq += 1
-            projector.apply(e, seq: seq)
+            projector.apply(upcoming.take()!, seq: seq)
             upcoming = following()
         }
     }
