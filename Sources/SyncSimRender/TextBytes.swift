@@ -24,15 +24,25 @@ struct TextBytes {
 
     var bytes: [UInt8] { writer.bytes }
 
+    /// A string's bytes, read in place.
     mutating func append(_ s: String) {
-        var s = s
-        s.withUTF8 { writer.bytes.append(contentsOf: $0) }
+        if s.utf8.withContiguousStorageIfAvailable({ writer.bytes.append(contentsOf: $0) }) == nil {
+            writer.bytes.append(contentsOf: s.utf8)
+        }
     }
 
     mutating func newline() { writer.byte(0x0A) }
 
+    /// Spaces to copy from, a run at a time (appending a repeated element goes byte by byte).
+    private let blanks = [UInt8](repeating: UInt8(ascii: " "), count: 64)
+
     mutating func spaces(_ n: Int) {
-        if n > 0 { writer.bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: n)) }
+        var n = n
+        while n > 0 {
+            let k = min(n, blanks.count)
+            blanks.withUnsafeBufferPointer { writer.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<k])) }
+            n -= k
+        }
     }
 
     /// Appends a cell as ``Cell/text`` shows it; returns its width in characters.
@@ -43,13 +53,41 @@ struct TextBytes {
         case .value(let v): if v.isNull { append("(none)") } else { writer.value(v) }
         case .int(let n): writer.integer(Int64(n))
         }
-        return Self.width(writer.bytes[start...])
+        return writer.bytes.withUnsafeBufferPointer { Self.width(UnsafeBufferPointer(rebasing: $0[start...])) }
     }
 
-    /// A cell's width in characters, without keeping it.
+    /// A cell's width in characters, without keeping it: worked out without writing the cell
+    /// for the usual cells (``plainWidth(_:)``), else written and counted.
     mutating func measure(_ c: Cell) -> Int {
+        if let w = Self.plainWidth(c) { return w }
         defer { writer.bytes.removeAll(keepingCapacity: true) }
         return cell(c)
+    }
+
+    /// The width ``cell(_:)`` gives a cell that is an integer, no value, or a string of printable
+    /// ASCII with nothing to escape (its bytes and two quotes); nil for any other.
+    static func plainWidth(_ c: Cell) -> Int? {
+        switch c {
+        case .int(let n): return digits(Int64(n))
+        case .value(.null): return "(none)".utf8.count
+        case .value(.number(.int(let i))): return digits(i)
+        case .value(.string(let s)):
+            let w = s.utf8.withContiguousStorageIfAvailable { u in
+                u.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") } ? u.count + 2 : nil
+            }
+            return w ?? nil
+        default: return nil
+        }
+    }
+
+    /// The characters of an integer written in decimal.
+    static func digits(_ i: Int64) -> Int {
+        var (n, count) = (i.magnitude, i < 0 ? 2 : 1)
+        while n >= 10 {
+            n /= 10
+            count += 1
+        }
+        return count
     }
 
     /// Hands what is written to `out` and starts again.
@@ -60,11 +98,11 @@ struct TextBytes {
 
     /// The width of text in characters (ASCII: its bytes, counted without decoding).
     static func width(_ s: String) -> Int {
-        var s = s
-        return s.withUTF8 { $0.allSatisfy { $0 < 0x80 } ? $0.count : nil } ?? s.count
+        let ascii = s.utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0x80 } ? $0.count : nil }
+        return (ascii ?? nil) ?? s.count
     }
 
-    static func width(_ bytes: ArraySlice<UInt8>) -> Int {
+    static func width(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         bytes.allSatisfy { $0 < 0x80 } ? bytes.count : String(decoding: bytes, as: UTF8.self).count
     }
 }
