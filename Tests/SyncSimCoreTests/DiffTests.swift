@@ -183,4 +183,22 @@ import SyncSimTestSupport
             #expect(ProjectionDiff.fieldPairs(x, y) == plain)
         }
     }
+
+    /// Two sides' names in order merged give each name of either side once, in order, with its
+    /// id on each side (-1 where it is not).
+    @Test func mergedNamesCarryBothSidesIDs() {
+        var rng = SplitMix64(seed: 43)
+        let names = ["a", "a0", "a10", "a9", "b", "c12", "c2", "Z", "_x", "é", "ﬁ"]
+        for _ in 0..<500 {
+            func side() -> [Projector.Named] {
+                let picked = names.filter { _ in rng.next() % 2 == 0 }
+                return picked.sorted(by: CanonicalJSON.utf8Less).map { ($0, Int32(rng.next() % 1000)) }
+            }
+            let (x, y) = (side(), side())
+            let (ix, iy) = (Dictionary(uniqueKeysWithValues: x.map { ($0.name, $0.id) }), Dictionary(uniqueKeysWithValues: y.map { ($0.name, $0.id) }))
+            let merged = ProjectionDiff.merged(x, y)
+            #expect(merged.map(\.name) == Set(ix.keys).union(iy.keys).sorted(by: CanonicalJSON.utf8Less))
+            #expect(merged.allSatisfy { $0.a == (ix[$0.name] ?? -1) && $0.b == (iy[$0.name] ?? -1) })
+        }
+    }
 }

@@ -67,6 +67,12 @@ public enum CanonicalJSON {
         return keys.sorted(by: utf8Less)
     }
 
+    /// `items` in the UTF-8 byte order of their `key`s (see ``sorted(_:)``).
+    static func sorted<T>(_ items: [T], by key: (T) -> String) -> [T] {
+        if items.allSatisfy({ key($0).utf8.allSatisfy { $0 < 0x80 } }) { return items.sorted { key($0) < key($1) } }
+        return items.sorted { utf8Less(key($0), key($1)) }
+    }
+
     /// Two lists sorted by `less`, each without repeats, as one sorted list, each item once.
     static func union<T: Equatable>(_ x: [T], _ y: [T], by less: (T, T) -> Bool) -> [T] {
         var out: [T] = []

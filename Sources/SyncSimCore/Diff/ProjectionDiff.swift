@@ -61,9 +61,9 @@ public struct ProjectionDiff: Sendable, Equatable {
     /// two threads, joined in order.
     static func compare(_ a: Projector, _ b: Projector, halvesFrom many: Int) -> ProjectionDiff {
         var diff = ProjectionDiff()
-        let ids = CanonicalJSON.union(a.marketoContactIDs, b.marketoContactIDs, by: CanonicalJSON.utf8Less)
+        let ids = merged(a.marketoContactsInOrder, b.marketoContactsInOrder)
         diff.contacts = inHalves(ids, from: many) { contacts($0, a, b) }
-        let accountIDs = CanonicalJSON.union(a.accountIDs, b.accountIDs, by: CanonicalJSON.utf8Less)
+        let accountIDs = merged(a.accountsInOrder, b.accountsInOrder)
         diff.accounts = inHalves(accountIDs, from: many) { accounts($0, a, b) }
         (diff.rejectedOnlyA, diff.rejectedOnlyB) = onlyOnOneSide(a.rejections, b.rejections)
         let (qa, qb) = (a.queue, b.queue)
@@ -71,10 +71,38 @@ public struct ProjectionDiff: Sendable, Equatable {
         return diff
     }
 
+    /// A name on either side, with its dense id on each (-1: not on that side).
+    struct Both: Sendable {
+        var name: String
+        var a: Int32
+        var b: Int32
+    }
+
+    /// Two sides' names in order, with their ids, as one list in order, each name once.
+    static func merged(_ x: [Projector.Named], _ y: [Projector.Named]) -> [Both] {
+        var out: [Both] = []
+        out.reserveCapacity(max(x.count, y.count))
+        var (i, j) = (0, 0)
+        while i < x.count || j < y.count {
+            if j == y.count || (i < x.count && CanonicalJSON.utf8Less(x[i].name, y[j].name)) {
+                out.append(Both(name: x[i].name, a: x[i].id, b: -1))
+                i += 1
+            } else if i == x.count || CanonicalJSON.utf8Less(y[j].name, x[i].name) {
+                out.append(Both(name: y[j].name, a: -1, b: y[j].id))
+                j += 1
+            } else {
+                out.append(Both(name: x[i].name, a: x[i].id, b: y[j].id))
+                i += 1
+                j += 1
+            }
+        }
+        return out
+    }
+
     /// `compare` of the ids, in two halves on two threads when there are `many` or more,
     /// joined in order.
-    private static func inHalves<T: Sendable>(_ ids: [String], from many: Int,
-                                              _ compare: @Sendable (ArraySlice<String>) -> [T]) -> [T] {
+    private static func inHalves<T: Sendable>(_ ids: [Both], from many: Int,
+                                              _ compare: @Sendable (ArraySlice<Both>) -> [T]) -> [T] {
         guard ids.count >= many else { return compare(ids[...]) }
         let halves = [ids[..<(ids.count / 2)], ids[(ids.count / 2)...]]
         let parts = parallelMap(2) { compare(halves[$0]) }
@@ -82,20 +110,23 @@ public struct ProjectionDiff: Sendable, Equatable {
     }
 
     /// How the accounts `ids` differ, in order.
-    private static func accounts(_ ids: ArraySlice<String>, _ a: Projector, _ b: Projector) -> [AccountDiff] {
+    private static func accounts(_ ids: ArraySlice<Both>, _ a: Projector, _ b: Projector) -> [AccountDiff] {
         var out: [AccountDiff] = []
+        // The company in Marketo, and the account in Dynamics unless deleted there.
+        func company(_ p: Projector, _ i: Int32) -> Company? { i >= 0 ? p.companies[Int(i)] : nil }
+        func dynamics(_ p: Projector, _ i: Int32) -> DynamicsAccount? { i >= 0 ? p.dynamicsAccounts[Int(i)].flatMap { $0.deleted ? nil : $0 } : nil }
         for id in ids {
-            var d = AccountDiff(account: id, inMarketo: nil, inDynamics: nil, deletedInDynamics: nil, marketo: [], dynamics: [])
-            let (ma, mb) = (a.marketoFields(of: id), b.marketoFields(of: id))
+            var d = AccountDiff(account: id.name, inMarketo: nil, inDynamics: nil, deletedInDynamics: nil, marketo: [], dynamics: [])
+            let (ma, mb) = (company(a, id.a), company(b, id.b))
             if (ma != nil) != (mb != nil) { d.inMarketo = Pair(a: ma != nil, b: mb != nil) }
-            let (da, db) = (a.dynamicsFields(of: id), b.dynamicsFields(of: id))
+            let (da, db) = (dynamics(a, id.a), dynamics(b, id.b))
             if (da != nil) != (db != nil) { d.inDynamics = Pair(a: da != nil, b: db != nil) }
-            let (xa, xb) = (a.deletedInDynamics(id), b.deletedInDynamics(id))
+            let (xa, xb) = (ma?.deletedInDynamics ?? false, mb?.deletedInDynamics ?? false)
             if xa != xb { d.deletedInDynamics = Pair(a: xa, b: xb) }
-            let (sa, sb) = (a.isStale(id), b.isStale(id))
+            let (sa, sb) = (ma?.stale ?? false, mb?.stale ?? false)
             if sa != sb { d.stale = Pair(a: sa, b: sb) }
-            d.marketo = fieldPairs(ma ?? [:], mb ?? [:])
-            d.dynamics = fieldPairs(da ?? [:], db ?? [:])
+            d.marketo = fieldPairs(inOrder: ma.map { a.inOrder($0.fields) } ?? [], mb.map { b.inOrder($0.fields) } ?? [])
+            d.dynamics = fieldPairs(inOrder: da.map { a.inOrder($0.fields) } ?? [], db.map { b.inOrder($0.fields) } ?? [])
             if d.inMarketo != nil || d.inDynamics != nil || d.deletedInDynamics != nil || d.stale != nil
                 || !d.marketo.isEmpty || !d.dynamics.isEmpty {
                 out.append(d)
@@ -105,36 +136,36 @@ public struct ProjectionDiff: Sendable, Equatable {
     }
 
     /// How the contacts `ids` differ, in order.
-    private static func contacts(_ ids: ArraySlice<String>, _ a: Projector, _ b: Projector) -> [ContactDiff] {
+    private static func contacts(_ ids: ArraySlice<Both>, _ a: Projector, _ b: Projector) -> [ContactDiff] {
         var out: [ContactDiff] = []
         // The fields a contact shows are its company's: each company's values are put in field
         // order once, and merged with the other side's once per pair of companies (the
         // contacts of a pair share one list).
-        var shown: [Int64: [FieldPair]] = [:]
+        var shown = PairMemo(capacity: ids.count)
         var (listsA, listsB) = ([[Field]?](repeating: nil, count: a.companies.count), [[Field]?](repeating: nil, count: b.companies.count))
         func list(_ p: Projector, _ mc: MarketoContact?, _ lists: inout [[Field]?]) -> [Field] {
             guard let c = mc?.open?.account else { return [] }
             if let known = lists[Int(c)] { return known }
-            let made = inOrder(p.shownFields(mc))
+            let made = p.inOrder(p.companies[Int(c)]!.fields)
             lists[Int(c)] = made
             return made
         }
-        func fields(_ x: MarketoContact?, _ y: MarketoContact?) -> [FieldPair] {
-            let (ca, cb) = (x?.open?.account ?? -1, y?.open?.account ?? -1)
-            let key = Int64(ca) << 32 | Int64(UInt32(bitPattern: cb))
-            if let known = shown[key] { return known }
-            let pairs = fieldPairs(inOrder: list(a, x, &listsA), list(b, y, &listsB))
-            shown[key] = pairs
-            return pairs
-        }
         for c in ids {
-            var d = ContactDiff(contact: c, inMarketo: nil, account: nil, fields: [], activities: [])
-            let (x, y) = (a.marketoContact(c), b.marketoContact(c))
+            var d = ContactDiff(contact: c.name, inMarketo: nil, account: nil, fields: [], activities: [])
+            let x = c.a >= 0 ? a.contacts[Int(c.a)] : nil
+            let y = c.b >= 0 ? b.contacts[Int(c.b)] : nil
             let (ia, ib) = (x != nil, y != nil)
             if ia != ib { d.inMarketo = Pair(a: ia, b: ib) }
             let (aa, ab) = (a.marketoAccount(x), b.marketoAccount(y))
             if aa != ab { d.account = Pair(a: aa, b: ab) }
-            d.fields = fields(x, y)
+            let pair = (x?.open?.account ?? -1, y?.open?.account ?? -1)
+            let (slot, known) = shown.find(pair)
+            if let known {
+                d.fields = known
+            } else {
+                d.fields = fieldPairs(inOrder: list(a, x, &listsA), list(b, y, &listsB))
+                shown.add(d.fields, pair, at: slot)
+            }
             let (ta, tb) = (x.map(a.tally) ?? Tally(), y.map(b.tally) ?? Tally())
             for source in ActivitySource.allCases where ta.count(source) != tb.count(source) {
                 d.activities.append((source, Pair(a: ta.count(source), b: tb.count(source))))
@@ -197,5 +228,44 @@ public struct ProjectionDiff: Sendable, Equatable {
             }
         }
         return (extra(a, over: b), extra(b, over: a))
+    }
+}
+
+/// The field differences of pairs of companies, by their ids on each side (-1: none): open
+/// addressing on the pair's bits (a dictionary hashed each pair with a seeded hasher).
+private struct PairMemo {
+    /// By slot: the pair's bits, and the index + 1 of its list (0: empty).
+    private var keys: [UInt64]
+    private var found: [Int32]
+    private var lists: [[ProjectionDiff.FieldPair]] = []
+
+    /// A memo for `capacity` pairs at most.
+    init(capacity: Int) {
+        var size = 16
+        while size < 2 * capacity { size *= 2 }
+        (keys, found) = (Array(repeating: 0, count: size), Array(repeating: 0, count: size))
+    }
+
+    private static func key(_ pair: (Int32, Int32)) -> UInt64 {
+        UInt64(UInt32(bitPattern: pair.0)) << 32 | UInt64(UInt32(bitPattern: pair.1))
+    }
+
+    /// The pair's slot, and its list if it has one.
+    func find(_ pair: (Int32, Int32)) -> (slot: Int, list: [ProjectionDiff.FieldPair]?) {
+        let key = Self.key(pair)
+        let mask = keys.count - 1
+        var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+        while found[i] != 0 {
+            if keys[i] == key { return (i, lists[Int(found[i]) - 1]) }
+            i = (i + 1) & mask
+        }
+        return (i, nil)
+    }
+
+    /// Keeps the list of a pair that ``find(_:)`` did not find, in the slot it gave.
+    mutating func add(_ list: [ProjectionDiff.FieldPair], _ pair: (Int32, Int32), at slot: Int) {
+        precondition(lists.count < keys.count / 2, "PairMemo holds at most the capacity it was made for")
+        lists.append(list)
+        (keys[slot], found[slot]) = (Self.key(pair), Int32(lists.count))
     }
 }

@@ -107,15 +107,30 @@ extension Projector {
     public var rowCountEstimate: Int { contacts.count + 2 * accountNames.count }
 
     /// Ids of the contacts in Marketo, sorted.
-    public var marketoContactIDs: [String] {
-        CanonicalJSON.sorted(contacts.indices.lazy.filter { contacts[$0] != nil }.map { contactNames.names[$0] })
-    }
+    public var marketoContactIDs: [String] { marketoContactsInOrder.map(\.name) }
 
     /// Ids of every account that exists in Dynamics or has a company in Marketo, sorted.
-    public var accountIDs: [String] {
-        CanonicalJSON.sorted(accountNames.names.indices.lazy.filter {
+    public var accountIDs: [String] { accountsInOrder.map(\.name) }
+
+    /// A name with its dense id.
+    typealias Named = (name: String, id: Int32)
+
+    /// The contacts in Marketo by name (UTF-8 order), with their dense ids.
+    var marketoContactsInOrder: [Named] {
+        CanonicalJSON.sorted(contacts.indices.filter { contacts[$0] != nil }.map { (contactNames.names[$0], Int32($0)) }, by: { $0.name })
+    }
+
+    /// The accounts that exist in Dynamics or have a company in Marketo by name (UTF-8 order),
+    /// with their dense ids.
+    var accountsInOrder: [Named] {
+        CanonicalJSON.sorted(accountNames.names.indices.filter {
             companies[$0] != nil || dynamicsAccounts[$0].map { !$0.deleted } == true
-        }.map { accountNames.names[$0] })
+        }.map { (accountNames.names[$0], Int32($0)) }, by: { $0.name })
+    }
+
+    /// Field values with their names, in field order (by UTF-8 bytes).
+    func inOrder(_ fields: FieldValues) -> [(name: String, value: Value)] {
+        CanonicalJSON.sorted(fields.entries.map { (fieldNames[$0.field], $0.value) }, by: { $0.name })
     }
 
     /// The contact as Marketo shows it (in a ``Projection``).
