@@ -66,9 +66,11 @@ struct LockstepWalk<A: IteratorProtocol<Event>, B: IteratorProtocol<Event>>: ~Co
     /// Whether the projections may differ now (their fingerprints do).
     var fingerprintsDiffer: Bool { a.fingerprint != b.fingerprint }
 
-    /// Both projectors, at the end of the walk (B's thread ends).
+    /// Both projectors, at the end of the walk (B's thread ends), no longer fingerprinting
+    /// (what their fingerprints kept is let go before they are compared).
     mutating func finish() -> (a: Projector, b: Projector) {
         sideB.stop()
+        (a.fingerprinting, b.fingerprinting) = (false, false)
         return (a, b)
     }
 }

@@ -13,6 +13,8 @@ import CPrefetch
 /// outputs' maps of ids, so that every part of SyncSim agrees on which ids are the same.
 struct Interner: Sendable {
     private(set) var names: [String] = []
+    /// Each name's ``Key/hash`` by id, while ``keepHashes(_:)`` asks for them.
+    private var hashes: [UInt64]?
     /// Two words per hash slot. The first: 0 if empty, else the id + 1 in the low 32 bits and the
     /// hash's high 32 bits above, so a probe reads one word and compares names only when the
     /// hashes agree. The second: the name itself when it is ASCII of at most 7 bytes (its bytes,
@@ -42,6 +44,7 @@ struct Interner: Sendable {
         if let found { return found }
         let i = Int32(names.count)
         names.append(name)
+        hashes?.append(k.hash)
         slots[2 * slot] = Self.entry(i, k.hash)
         slots[2 * slot + 1] = k.inline
         return i
@@ -59,9 +62,15 @@ struct Interner: Sendable {
     subscript(id: Int32) -> String { names[Int(id)] }
 
     /// The ``Key/hash`` of the name of `id`: two names have the same one when they are equal
-    /// strings (and almost never otherwise), in projectors of different logs too. Worked out
-    /// when asked (most names are a few ASCII bytes) rather than kept beside each name.
-    func hash(_ id: Int32) -> UInt64 { Self.key(names[Int(id)]).hash }
+    /// strings (and almost never otherwise), in projectors of different logs too. Kept beside
+    /// each name while ``keepHashes(_:)`` asks, worked out again otherwise.
+    func hash(_ id: Int32) -> UInt64 { hashes?[Int(id)] ?? Self.key(names[Int(id)]).hash }
+
+    /// Keeps each name's hash from now on (a fingerprinting projector asks for them at every
+    /// change), or drops them.
+    mutating func keepHashes(_ on: Bool) {
+        hashes = on ? names.map { Self.key($0).hash } : nil
+    }
 
     /// Asks for the cache line of the slot where a lookup of `k` starts: in a table of hundreds
     /// of thousands of names, a lookup waits mostly for that line to come from memory.

@@ -55,8 +55,16 @@ public struct Projector: Sendable {
         return Landed(cycles: landed)
     }
 
-    /// When true, ``fingerprint`` follows every change of the observable state.
-    var fingerprinting = false
+    /// When true, ``fingerprint`` follows every change of the observable state, and the names'
+    /// hashes that it takes are kept rather than worked out again at each change.
+    var fingerprinting = false {
+        didSet {
+            guard fingerprinting != oldValue else { return }
+            accountNames.keepHashes(fingerprinting)
+            contactNames.keepHashes(fingerprinting)
+            fieldNames.keepHashes(fingerprinting)
+        }
+    }
     /// When true (or when ``fingerprinting``), the queue's records are counted as events come
     /// and go (``countedQueue``); `stats` follows the largest queue this way, without hashing
     /// the whole state as the fingerprint does.
