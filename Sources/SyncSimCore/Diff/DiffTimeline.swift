@@ -39,7 +39,10 @@ public struct DiffTimeline: Sendable {
     }
 
     /// ``of(a:rules:b:rules:through:)``, with both projectors as the walk leaves them: the
-    /// projections at `limit`, for the differences then.
+    /// projections at `limit`, for the differences then. Compiled for the commands' iterators
+    /// too: run as generic code, B's thread asked the runtime for its walker's type at every
+    /// turn, and every event went through the iterators' protocol tables.
+    @_specialize(exported: false, where A == AnyIterator<Event>, B == AnyIterator<Event>)
     public static func walk<A: IteratorProtocol<Event>, B: IteratorProtocol<Event>>(
         a eventsA: A, rules rulesA: SyncRules,
         b eventsB: B, rules rulesB: SyncRules,
