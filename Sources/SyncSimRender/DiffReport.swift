@@ -156,6 +156,14 @@ public struct DiffReport: Sendable {
         g < diff.contacts.count ? "contact \(diff.contacts[g].contact)" : "account \(diff.accounts[g - diff.contacts.count].account)"
     }
 
+    /// The label of a source's activity count: a literal, as a label made per row is an allocation.
+    private static func activitiesLabel(_ source: ActivitySource) -> String {
+        switch source {
+        case .dynamics: return "activities (dynamics)"
+        case .marketo: return "activities (marketo)"
+        }
+    }
+
     /// The rows of the groups `range`, in order, with their values as ``Cell``s, formatted only
     /// where they are written.
     func forEachCell(in range: Range<Int>, _ row: (_ group: Int, _ label: String, _ a: Cell, _ b: Cell) -> Void) {
@@ -165,7 +173,9 @@ public struct DiffReport: Sendable {
                 if let p = c.inMarketo { row(g, "in Marketo", .text("\(p.a)"), .text("\(p.b)")) }
                 if let p = c.account { row(g, "account", .text(p.a ?? "(none)"), .text(p.b ?? "(none)")) }
                 for f in c.fields { row(g, f.field, .value(f.values.a), .value(f.values.b)) }
-                for (source, p) in c.activities { row(g, "activities (" + source.rawValue + ")", .int(p.a), .int(p.b)) }
+                for source in ActivitySource.allCases {
+                    if let p = c[source] { row(g, Self.activitiesLabel(source), .int(p.a), .int(p.b)) }
+                }
                 continue
             }
             let d = diff.accounts[g - diff.contacts.count]

@@ -18,12 +18,30 @@ public struct ProjectionDiff: Sendable, Equatable {
         public var inMarketo: Pair<Bool>?
         public var account: Pair<String?>?
         public var fields: [FieldPair]
-        public var activities: [(source: ActivitySource, counts: Pair<Int>)]
+        /// The activity counts that differ, by source (held in the contact's own storage: as
+        /// an array, each contact of a large diff had one more allocation).
+        private var dynamicsCounts: Pair<Int>?
+        private var marketoCounts: Pair<Int>?
 
-        public static func == (x: ContactDiff, y: ContactDiff) -> Bool {
-            x.contact == y.contact && x.inMarketo == y.inMarketo && x.account == y.account && x.fields == y.fields
-                && x.activities.map(\.source) == y.activities.map(\.source) && x.activities.map(\.counts) == y.activities.map(\.counts)
+        public init(contact: String, inMarketo: Pair<Bool>?, account: Pair<String?>?, fields: [FieldPair],
+                    activities: [(source: ActivitySource, counts: Pair<Int>)]) {
+            (self.contact, self.inMarketo, self.account, self.fields) = (contact, inMarketo, account, fields)
+            for (source, counts) in activities { self[source] = counts }
         }
+
+        /// The counts of `source`'s activities on both sides, nil when they agree.
+        public subscript(source: ActivitySource) -> Pair<Int>? {
+            get { source == .dynamics ? dynamicsCounts : marketoCounts }
+            set { if source == .dynamics { dynamicsCounts = newValue } else { marketoCounts = newValue } }
+        }
+
+        /// The activity counts that differ, by source in ``ActivitySource/allCases`` order.
+        public var activities: [(source: ActivitySource, counts: Pair<Int>)] {
+            ActivitySource.allCases.compactMap { s in self[s].map { (s, $0) } }
+        }
+
+        /// How many sources' activity counts differ.
+        public var activityRows: Int { (dynamicsCounts == nil ? 0 : 1) + (marketoCounts == nil ? 0 : 1) }
     }
 
     /// How one account differs.
@@ -50,7 +68,7 @@ public struct ProjectionDiff: Sendable, Equatable {
 
     /// Counts for the summary line.
     public var fieldCount: Int { contacts.reduce(0) { $0 + $1.fields.count } }
-    public var activityCount: Int { contacts.reduce(0) { $0 + $1.activities.count } }
+    public var activityCount: Int { contacts.reduce(0) { $0 + $1.activityRows } }
 
     /// Compares what two projectors show and hold now.
     public static func compare(_ a: Projector, _ b: Projector) -> ProjectionDiff {
@@ -62,9 +80,9 @@ public struct ProjectionDiff: Sendable, Equatable {
     static func compare(_ a: Projector, _ b: Projector, halvesFrom many: Int) -> ProjectionDiff {
         var diff = ProjectionDiff()
         let ids = merged(a.marketoContactsInOrder, b.marketoContactsInOrder)
-        diff.contacts = inHalves(ids, from: many) { contacts($0, a, b) }
+        diff.contacts = inHalves(ids, from: many) { contacts($0, a, b, room: $1) }
         let accountIDs = merged(a.accountsInOrder, b.accountsInOrder)
-        diff.accounts = inHalves(accountIDs, from: many) { accounts($0, a, b) }
+        diff.accounts = inHalves(accountIDs, from: many) { accounts($0, a, b, room: $1) }
         (diff.rejectedOnlyA, diff.rejectedOnlyB) = onlyOnOneSide(a.rejections, b.rejections)
         let (qa, qb) = (a.queue, b.queue)
         if qa != qb { diff.queue = Pair(a: qa, b: qb) }
@@ -100,18 +118,24 @@ public struct ProjectionDiff: Sendable, Equatable {
     }
 
     /// `compare` of the ids, in two halves on two threads when there are `many` or more,
-    /// joined in order.
+    /// joined in order. The first half's list has room for every id's (`compare`'s second
+    /// argument), so the second's is appended in place: joined into a new list, both halves and
+    /// the whole were held at once, the diff's largest moment.
     private static func inHalves<T: Sendable>(_ ids: [Both], from many: Int,
-                                              _ compare: @Sendable (ArraySlice<Both>) -> [T]) -> [T] {
-        guard ids.count >= many else { return compare(ids[...]) }
+                                              _ compare: @Sendable (ArraySlice<Both>, _ room: Int) -> [T]) -> [T] {
+        guard ids.count >= many else { return compare(ids[...], 0) }
         let halves = [ids[..<(ids.count / 2)], ids[(ids.count / 2)...]]
-        let parts = parallelMap(2) { compare(halves[$0]) }
-        return parts[0] + parts[1]
+        var parts = parallelMap(2) { compare(halves[$0], $0 == 0 ? ids.count : 0) }
+        var joined = parts[0]
+        parts[0] = []
+        joined.append(contentsOf: parts[1])
+        return joined
     }
 
     /// How the accounts `ids` differ, in order.
-    private static func accounts(_ ids: ArraySlice<Both>, _ a: Projector, _ b: Projector) -> [AccountDiff] {
+    private static func accounts(_ ids: ArraySlice<Both>, _ a: Projector, _ b: Projector, room: Int) -> [AccountDiff] {
         var out: [AccountDiff] = []
+        out.reserveCapacity(room)
         // The company in Marketo, and the account in Dynamics unless deleted there.
         func company(_ p: Projector, _ i: Int32) -> Company? { i >= 0 ? p.companies[Int(i)] : nil }
         func dynamics(_ p: Projector, _ i: Int32) -> DynamicsAccount? { i >= 0 ? p.dynamicsAccounts[Int(i)].flatMap { $0.deleted ? nil : $0 } : nil }
@@ -136,8 +160,9 @@ public struct ProjectionDiff: Sendable, Equatable {
     }
 
     /// How the contacts `ids` differ, in order.
-    private static func contacts(_ ids: ArraySlice<Both>, _ a: Projector, _ b: Projector) -> [ContactDiff] {
+    private static func contacts(_ ids: ArraySlice<Both>, _ a: Projector, _ b: Projector, room: Int) -> [ContactDiff] {
         var out: [ContactDiff] = []
+        out.reserveCapacity(room)
         // The fields a contact shows are its company's: each company's values are put in field
         // order once, and merged with the other side's once per pair of companies (the
         // contacts of a pair share one list).
@@ -168,9 +193,9 @@ public struct ProjectionDiff: Sendable, Equatable {
             }
             let (ta, tb) = (x.map(a.tally) ?? Tally(), y.map(b.tally) ?? Tally())
             for source in ActivitySource.allCases where ta.count(source) != tb.count(source) {
-                d.activities.append((source, Pair(a: ta.count(source), b: tb.count(source))))
+                d[source] = Pair(a: ta.count(source), b: tb.count(source))
             }
-            if d.inMarketo != nil || d.account != nil || !d.fields.isEmpty || !d.activities.isEmpty {
+            if d.inMarketo != nil || d.account != nil || !d.fields.isEmpty || d.activityRows > 0 {
                 out.append(d)
             }
         }
