@@ -59,8 +59,9 @@ public struct InstantWalker<Events: IteratorProtocol<Event>> {
     public mutating func play(_ instant: Seconds, on projector: inout Projector) {
         projector.advance(to: instant)
         while upcoming?.at == instant {
-            // Moved out, not copied: the projector takes the event.
             seq += 1
+            // Moved out, not copied: taken straight into the argument (held in a constant
+            // first, the event is copied and the emptied optional destroyed).
             projector.apply(upcoming.take()!, seq: seq)
             upcoming = following()
         }
