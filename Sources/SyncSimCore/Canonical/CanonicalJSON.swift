@@ -74,23 +74,30 @@ public enum CanonicalJSON {
     }
 
     /// Two lists sorted by `less`, each without repeats, as one sorted list, each item once.
-    static func union<T: Equatable>(_ x: [T], _ y: [T], by less: (T, T) -> Bool) -> [T] {
+    static func union<T>(_ x: [T], _ y: [T], by less: (T, T) -> Bool) -> [T] {
         var out: [T] = []
         out.reserveCapacity(max(x.count, y.count))
+        merge(x, y, by: less) { a, b in out.append(a ?? b!) }
+        return out
+    }
+
+    /// Walks two lists sorted by `less`, each without repeats, in that order: `visit` sees each
+    /// item of either list once, beside its equal in the other list if there is one (nil if not).
+    @inline(__always)
+    static func merge<T>(_ x: [T], _ y: [T], by less: (T, T) -> Bool, _ visit: (T?, T?) -> Void) {
         var (i, j) = (0, 0)
         while i < x.count || j < y.count {
             if j == y.count || (i < x.count && less(x[i], y[j])) {
-                out.append(x[i])
+                visit(x[i], nil)
                 i += 1
             } else if i == x.count || less(y[j], x[i]) {
-                out.append(y[j])
+                visit(nil, y[j])
                 j += 1
             } else {
-                out.append(x[i])
+                visit(x[i], y[j])
                 (i, j) = (i + 1, j + 1)
             }
         }
-        return out
     }
 
     /// The canonical text of a number: integers plainly, others in shortest round-trip form.

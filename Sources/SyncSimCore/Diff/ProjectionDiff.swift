@@ -100,19 +100,8 @@ public struct ProjectionDiff: Sendable, Equatable {
     static func merged(_ x: [Projector.Named], _ y: [Projector.Named]) -> [Both] {
         var out: [Both] = []
         out.reserveCapacity(max(x.count, y.count))
-        var (i, j) = (0, 0)
-        while i < x.count || j < y.count {
-            if j == y.count || (i < x.count && CanonicalJSON.utf8Less(x[i].name, y[j].name)) {
-                out.append(Both(name: x[i].name, a: x[i].id, b: -1))
-                i += 1
-            } else if i == x.count || CanonicalJSON.utf8Less(y[j].name, x[i].name) {
-                out.append(Both(name: y[j].name, a: -1, b: y[j].id))
-                j += 1
-            } else {
-                out.append(Both(name: x[i].name, a: x[i].id, b: y[j].id))
-                i += 1
-                j += 1
-            }
+        CanonicalJSON.merge(x, y, by: { CanonicalJSON.utf8Less($0.name, $1.name) }) { p, q in
+            out.append(Both(name: (p ?? q)!.name, a: p?.id ?? -1, b: q?.id ?? -1))
         }
         return out
     }
@@ -205,34 +194,13 @@ public struct ProjectionDiff: Sendable, Equatable {
     /// A field's name and value.
     typealias Field = (name: String, value: Value)
 
-    /// The fields whose values differ (a field one side lacks is null there), in field order.
-    static func fieldPairs(_ a: [String: Value], _ b: [String: Value]) -> [FieldPair] {
-        fieldPairs(inOrder: inOrder(a), inOrder(b))
-    }
-
-    /// The fields in field order (by UTF-8 bytes).
-    static func inOrder(_ fields: [String: Value]) -> [Field] {
-        fields.map { ($0.key, $0.value) }.sorted { CanonicalJSON.utf8Less($0.name, $1.name) }
-    }
-
-    /// ``fieldPairs(_:_:)`` of two lists in field order, merged.
+    /// The fields whose values differ between two lists in field order (UTF-8 bytes of their
+    /// names), merged: a field one side lacks is null there.
     static func fieldPairs(inOrder a: [Field], _ b: [Field]) -> [FieldPair] {
         var out: [FieldPair] = []
-        var (i, j) = (0, 0)
-        while i < a.count || j < b.count {
-            let name: String, x: Value, y: Value
-            if j == b.count || (i < a.count && CanonicalJSON.utf8Less(a[i].name, b[j].name)) {
-                (name, x, y) = (a[i].name, a[i].value, .null)
-                i += 1
-            } else if i == a.count || CanonicalJSON.utf8Less(b[j].name, a[i].name) {
-                (name, x, y) = (b[j].name, .null, b[j].value)
-                j += 1
-            } else {
-                (name, x, y) = (a[i].name, a[i].value, b[j].value)
-                i += 1
-                j += 1
-            }
-            if x != y { out.append(FieldPair(field: name, values: Pair(a: x, b: y))) }
+        CanonicalJSON.merge(a, b, by: { CanonicalJSON.utf8Less($0.name, $1.name) }) { p, q in
+            let (x, y) = (p?.value ?? .null, q?.value ?? .null)
+            if x != y { out.append(FieldPair(field: (p ?? q)!.name, values: Pair(a: x, b: y))) }
         }
         return out
     }
