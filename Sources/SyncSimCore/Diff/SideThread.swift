@@ -64,8 +64,8 @@ final class SideThread<Events: IteratorProtocol<Event>>: @unchecked Sendable {
         swap(&self.projector, &projector)
     }
 
-    /// Ends the side's thread (after ``wait(meanwhile:)``, or before any ``play(_:)``), once it
-    /// has let go of the events; again, does nothing.
+    /// Ends the side's thread (after ``wait(meanwhile:returning:)``, or before any
+    /// ``play(_:with:)``), once it has let go of the events; again, does nothing.
     func stop() {
         guard !stopped else { return }
         stopped = true

@@ -21,25 +21,23 @@ public struct InstantWalker<Events: IteratorProtocol<Event>> {
     /// waits for another (reading and decoding are then done by the time they are played);
     /// false when `limit` events are held ahead already or the events have ended.
     mutating func readAhead(upTo limit: Int = 4096) -> Bool {
-        guard !ended, ahead.count - head < limit else { return false }
-        guard let e = events.next() else {
-            ended = true
-            return false
-        }
+        guard ahead.count - head < limit, let e = read() else { return false }
         ahead.append(e)
         return true
     }
 
-    /// The event after `upcoming`: the first held ahead, else the next read (the events are
-    /// not asked again once they have ended).
-    private mutating func following() -> Event? {
-        guard head < ahead.count else {
-            guard !ended, let e = events.next() else {
-                ended = true
-                return nil
-            }
-            return e
+    /// The next event of `events`, nil once they have ended (they are not asked again then).
+    private mutating func read() -> Event? {
+        guard !ended, let e = events.next() else {
+            ended = true
+            return nil
         }
+        return e
+    }
+
+    /// The event after `upcoming`: the first held ahead, else the next read.
+    private mutating func following() -> Event? {
+        guard head < ahead.count else { return read() }
         let e = ahead[head].take()
         head += 1
         if head == ahead.count {
